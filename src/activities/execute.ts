@@ -1,0 +1,53 @@
+import { heartbeat, cancellationSignal } from '@temporalio/activity';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArtifactStore } from '../artifacts/store.js';
+import { judgeExecution } from '../operators/analyze.js';
+import type { Executor } from '../sandbox/types.js';
+import { validateSubmission } from '../tasks/submission.js';
+import type { ExecuteInput, ExecuteOutput } from './types.js';
+
+const HEARTBEAT_MS = 2000;
+const MAX_OUTPUT_BYTES = 1 << 20;
+
+async function readIfExists(file: string): Promise<string | null> {
+  return readFile(file, 'utf8').catch(() => null);
+}
+
+/**
+ * Runs one solution in a fresh workspace under the executor's quotas, heartbeating so that a dead
+ * worker is noticed; stores outputs as artifacts and returns references and flags only.
+ */
+export function makeExecute(store: ArtifactStore, executor: Executor, workspaces: string) {
+  return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
+    const workDir = path.join(workspaces, input.runId, `node-${input.nodeId}`);
+    await rm(workDir, { recursive: true, force: true }); // a retried attempt starts clean
+    await mkdir(workDir, { recursive: true });
+    const beat = setInterval(() => heartbeat(), HEARTBEAT_MS);
+    try {
+      const code = await store.getText(input.codeRef);
+      const result = await executor.execute(
+        { code, dataDir: input.task.publicDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES },
+        cancellationSignal(),
+      );
+      const [metricsJson, submissionCsv] = await Promise.all([
+        readIfExists(path.join(workDir, 'metrics.json')),
+        readIfExists(path.join(workDir, 'submission.csv')),
+      ]);
+      const submission = submissionCsv === null ? null : validateSubmission(input.task, submissionCsv);
+      const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs });
+      const [stdoutRef, stderrRef, submissionRef] = await Promise.all([
+        store.put(result.stdout.text),
+        store.put(result.stderr.text),
+        submissionCsv === null ? null : store.put(submissionCsv),
+      ]);
+      return {
+        exitCode: result.exitCode, timedOut: result.timedOut, oomKilled: result.oomKilled, cancelled: result.cancelled,
+        durationMs: result.durationMs, stdoutRef, stderrRef, submissionRef, ...verdict, executor: executor.name,
+      };
+    } finally {
+      clearInterval(beat);
+      await rm(workDir, { recursive: true, force: true });
+    }
+  };
+}

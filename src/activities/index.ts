@@ -1,0 +1,24 @@
+import type { ArtifactStore } from '../artifacts/store.js';
+import type { OperatorBackend } from '../operators/types.js';
+import type { Executor } from '../sandbox/types.js';
+import { makeExecute } from './execute.js';
+import { makeGrade } from './grade.js';
+import { makeOperate } from './operate.js';
+import { makeReport } from './report.js';
+
+/** Activities of the control worker: operator calls, hidden grading, the run's report folder. */
+export function createControlActivities(deps: { store: ArtifactStore; backend: OperatorBackend; runsRoot: string }) {
+  return {
+    operate: makeOperate(deps.store, deps.backend),
+    grade: makeGrade(deps.store),
+    report: makeReport(deps.store, deps.runsRoot),
+  };
+}
+
+/** Activities of an exec worker: sandboxed execution. */
+export function createExecActivities(deps: { store: ArtifactStore; executor: Executor; workspaces: string }) {
+  return { execute: makeExecute(deps.store, deps.executor, deps.workspaces) };
+}
+
+export type ControlActivities = ReturnType<typeof createControlActivities>;
+export type ExecActivities = ReturnType<typeof createExecActivities>;

@@ -1,0 +1,35 @@
+import type { ArtifactStore } from '../artifacts/store.js';
+import type { OperatorBackend, ParentContext } from '../operators/types.js';
+import { headTail } from '../operators/trim.js';
+import type { ArtifactRef } from '../search/types.js';
+import type { OperateInput, OperateOutput, ParentRef } from './types.js';
+
+const PARENT_OUTPUT_CHARS = 5000;
+
+async function readOptional(store: ArtifactStore, ref: ArtifactRef | null): Promise<string> {
+  return ref ? store.getText(ref) : '';
+}
+
+async function loadParent(store: ArtifactStore, p: ParentRef): Promise<ParentContext> {
+  const [code, stdout, stderr] = await Promise.all([
+    readOptional(store, p.codeRef), readOptional(store, p.stdoutRef), readOptional(store, p.stderrRef),
+  ]);
+  const output = [stdout, stderr].filter(Boolean).join('\n--- stderr ---\n');
+  return {
+    nodeId: p.nodeId, plan: p.plan, code, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
+    output: headTail(output, PARENT_OUTPUT_CHARS),
+  };
+}
+
+/** Operator call: parents' code and output from the store in, plan and a code reference out. */
+export function makeOperate(store: ArtifactStore, backend: OperatorBackend) {
+  return async function operate(input: OperateInput): Promise<OperateOutput> {
+    const started = Date.now();
+    const parents = await Promise.all(input.parents.map((p) => loadParent(store, p)));
+    const { plan, code } = await backend.run({
+      op: input.op, task: input.task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
+    });
+    const codeRef = await store.put(code);
+    return { plan, codeRef, backend: backend.name, latencyMs: Date.now() - started };
+  };
+}

@@ -1,0 +1,84 @@
+import type { ArtifactRef, NodeRecord, OperatorName } from '../search/types.js';
+import type { TaskSpec } from '../tasks/types.js';
+
+/** A parent as the workflow knows it: references only; the activity loads code and output. */
+export interface ParentRef {
+  nodeId: number;
+  plan: string;
+  codeRef: ArtifactRef | null;
+  score: number | null;
+  buggy: boolean;
+  bugReason: string | null;
+  stdoutRef: ArtifactRef | null;
+  stderrRef: ArtifactRef | null;
+}
+
+export interface OperateInput {
+  runId: string;
+  nodeId: number;
+  op: OperatorName;
+  task: TaskSpec;
+  parents: ParentRef[];
+  seed: number;
+  remainingSeconds: number;
+}
+
+export interface OperateOutput {
+  plan: string;
+  codeRef: ArtifactRef;
+  backend: string;
+  latencyMs: number;
+}
+
+export interface ExecuteInput {
+  runId: string;
+  nodeId: number;
+  task: TaskSpec;
+  codeRef: ArtifactRef;
+  timeoutMs: number;
+}
+
+export interface ExecuteOutput {
+  exitCode: number | null;
+  timedOut: boolean;
+  oomKilled: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  stdoutRef: ArtifactRef;
+  stderrRef: ArtifactRef;
+  submissionRef: ArtifactRef | null;
+  score: number | null;
+  buggy: boolean;
+  bugReason: string | null;
+  executor: string;
+}
+
+export interface GradeInput {
+  task: TaskSpec;
+  submissionRef: ArtifactRef;
+}
+
+export interface GradeOutput {
+  score: number | null;
+  validSubmission: boolean;
+  medal: 'gold' | 'silver' | 'bronze' | null;
+  aboveMedian: boolean;
+  goldThreshold: number | null;
+  silverThreshold: number | null;
+  bronzeThreshold: number | null;
+  medianThreshold: number | null;
+}
+
+export interface ReportInput {
+  runId: string;
+  /** Node metadata of the whole graph (root included). */
+  nodes: NodeRecord[];
+  summary: object;
+  bestNodeId: number | null;
+}
+
+export interface ReportOutput {
+  /** Folder holding graph.json, summary.json and the best solution's code and submission. */
+  runDir: string;
+  graphRef: ArtifactRef;
+}

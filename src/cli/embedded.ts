@@ -1,0 +1,22 @@
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../workers/bundle.js';
+import { createControlWorker } from '../workers/control.js';
+import { createExecWorker } from '../workers/exec.js';
+
+/** Control and exec workers in this process (the embedded default), stopped with `stop()`. */
+export async function startEmbeddedWorkers(address: string): Promise<{ stop: () => Promise<void> }> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const connection = await NativeConnection.connect({ address });
+  const workers: Worker[] = [
+    await createControlWorker({ connection, workflowBundle: await bundleWorkflows() }),
+    await createExecWorker({ connection }),
+  ];
+  const running = workers.map((w) => w.run());
+  return {
+    stop: async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.allSettled(running);
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { formatDuration } from '../config/duration.js';
+import type { NodeRecord } from '../search/types.js';
+import type { RunSummary } from '../workflows/types.js';
+
+const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));
+
+/** One line per finished node: step, operator, parent, score or bug reason, duration, elapsed. */
+export function formatNodeLine(node: NodeRecord, startedAt: number): string {
+  const parent = node.parents.map((p) => (p === 0 ? 'root' : `#${p}`)).join('+');
+  const outcome = node.buggy ? `buggy: ${node.bugReason ?? 'unknown'}` : `score ${fmtScore(node.score)}`;
+  const took = node.exec ? `${(node.exec.durationMs / 1000).toFixed(1)}s` : '';
+  return `[${formatDuration(node.createdAt - startedAt)}] #${String(node.id).padEnd(4)} ${node.operator.padEnd(8)} ← ${parent.padEnd(5)} ${took.padStart(6)}  ${outcome}`;
+}
+
+export function formatSummary(s: RunSummary, metric: string, uiUrl: string | null): string {
+  const lines = [
+    '',
+    `Run ${s.runId} finished (${s.stopReason}): ${s.nodes} nodes, ${s.buggyNodes} buggy, in ${formatDuration(s.elapsedMs)}`,
+  ];
+  if (s.best) {
+    const g = s.best.grade;
+    const medal = g?.medal ? `${g.medal} medal` : 'no medal';
+    const thresholds = g && g.goldThreshold !== null
+      ? ` (gold ${fmtScore(g.goldThreshold)}, silver ${fmtScore(g.silverThreshold)}, bronze ${fmtScore(g.bronzeThreshold)}, median ${fmtScore(g.medianThreshold)})`
+      : '';
+    lines.push(
+      `Best node #${s.best.id} (${s.best.operator}): validation ${metric} ${fmtScore(s.best.score)}, hidden test ${metric} ${fmtScore(g?.score)}`,
+      `Medal: ${medal}${thresholds}`,
+    );
+  } else {
+    lines.push('No working solution was found within the budget.');
+  }
+  lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json)`);
+  if (uiUrl) lines.push(`Temporal UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(s.runId)}`);
+  return lines.join('\n');
+}
+
+/** The graph as an indented tree (children under their first parent). */
+export function formatTree(nodes: NodeRecord[]): string {
+  const kids = new Map<number, NodeRecord[]>();
+  for (const n of nodes) {
+    if (n.id === 0) continue;
+    const p = n.parents[0] ?? 0;
+    kids.set(p, [...(kids.get(p) ?? []), n]);
+  }
+  const out: string[] = ['root'];
+  const walk = (id: number, indent: string) => {
+    const list = kids.get(id) ?? [];
+    list.forEach((n, i) => {
+      const last = i === list.length - 1;
+      const what = n.buggy ? `buggy: ${n.bugReason}` : `score ${fmtScore(n.score)}  test ${fmtScore(n.testScore)}`;
+      out.push(`${indent}${last ? '└─' : '├─'} #${n.id} ${n.operator}  ${what}`);
+      walk(n.id, indent + (last ? '   ' : '│  '));
+    });
+  };
+  walk(0, '');
+  return out.join('\n');
+}

@@ -1,0 +1,211 @@
+/**
+ * The `crucible` command. Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started).
+ */
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
+import { DEFAULT_PRESET, PRESETS } from '../config/presets.js';
+import { stateDir } from '../config/paths.js';
+import type { NodeRecord } from '../search/types.js';
+import { listTasks } from '../tasks/load.js';
+import { agentRun, nodesQuery, statusQuery } from '../workflows/index.js';
+import { CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleTask, initialSearchAttributes } from '../workflows/searchAttributes.js';
+import type { AgentRunInput, RunSummary } from '../workflows/types.js';
+import { defaultServerOptions, serverStatus, startServer, stopServer } from './devServer.js';
+import { startEmbeddedWorkers } from './embedded.js';
+import { formatNodeLine, formatSummary, formatTree } from './format.js';
+import { UsageError, buildRunInput, makeRunId } from './runInput.js';
+
+const DEMO_TASK = 'breast-cancer';
+
+const HELP = `crucible — AI research agents on ML tasks, as durable Temporal workflows
+
+Usage:
+  crucible demo [--budget 3m]                 start the server and run the default agent on a bundled task
+  crucible run --task <id|path> [--agent ${DEFAULT_PRESET}] [--seed 0] [--budget 10m] [--steps N]
+               [--exec-timeout 5m] [--detach]   run one agent (workers in this process unless --detach)
+  crucible ls                                   runs with status and best score
+  crucible show <run>                           a run's graph as a tree, and its summary
+  crucible tasks                                bundled tasks
+  crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
+
+Agents: ${Object.keys(PRESETS).join(', ')}
+Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible)`;
+
+const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
+
+async function connectClient(): Promise<Client> {
+  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 5000 }).catch(() => {
+    throw new Error(`no Temporal server answers at ${temporalAddress()}: start one with \`crucible server start\``);
+  });
+  return new Client({ connection });
+}
+
+async function cmdServer(action: string | undefined): Promise<number> {
+  const o = serverOptions();
+  if (action === 'start') {
+    const s = await startServer(o);
+    console.log(`${s.reused ? 'Temporal dev server already running' : 'Started Temporal dev server'} at ${s.address}${s.pid ? ` (pid ${s.pid})` : ''}`);
+    console.log(`UI: ${s.uiUrl}  database: ${s.dbFile}  log: ${s.logFile}`);
+    return 0;
+  }
+  if (action === 'stop') {
+    console.log((await stopServer(o)) ? 'Stopped the Temporal dev server' : 'No Temporal dev server started by crucible is running');
+    return 0;
+  }
+  if (action === 'status') {
+    const s = await serverStatus(o);
+    console.log(s.running ? `running at ${s.address}${s.pid ? ` (pid ${s.pid})` : ''}, UI ${s.uiUrl}` : `not running (${s.address})`);
+    console.log(`database: ${s.dbFile}  log: ${s.logFile}`);
+    return s.running ? 0 : 3;
+  }
+  throw new UsageError('usage: crucible server start|stop|status');
+}
+
+/** Prints nodes as they finish until the run completes. */
+async function watch(client: Client, runId: string, startedAt: number): Promise<RunSummary> {
+  const handle = client.workflow.getHandle<typeof agentRun>(runId);
+  let seen = 1;
+  let done = false;
+  const result = handle.result().finally(() => { done = true; });
+  const printNew = async () => {
+    const nodes: NodeRecord[] = await handle.query(nodesQuery, seen).catch(() => []);
+    for (const n of nodes) console.log(formatNodeLine(n, startedAt));
+    seen += nodes.length;
+  };
+  while (!done) {
+    await printNew();
+    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+  }
+  const summary = await result;
+  // Nodes finished since the last poll are in the report folder's graph.
+  const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
+  for (const n of graph.nodes.slice(seen)) console.log(formatNodeLine(n, startedAt));
+  return summary;
+}
+
+async function cmdRun(args: string[], demo: boolean): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      task: { type: 'string', default: demo ? DEMO_TASK : undefined },
+      agent: { type: 'string', default: DEFAULT_PRESET },
+      seed: { type: 'string', default: '0' },
+      budget: { type: 'string', default: demo ? '3m' : '10m' },
+      steps: { type: 'string' },
+      'exec-timeout': { type: 'string', default: '5m' },
+      detach: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.task) throw new UsageError('--task is required (a bundled task id or a task folder); see `crucible tasks`');
+  const input: AgentRunInput = await buildRunInput({
+    task: values.task, agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
+    execTimeout: values['exec-timeout'],
+  });
+  const server = await startServer(serverOptions());
+  console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
+  const client = await connectClient();
+  const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
+  try {
+    const runId = makeRunId(input);
+    const handle = await client.workflow.start(agentRun, {
+      taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [input],
+      typedSearchAttributes: initialSearchAttributes(input),
+      staticSummary: `${input.agent.preset} on ${input.task.id}, seed ${input.seed}, budget ${values.budget}`,
+    });
+    console.log(`Run ${runId}: ${input.agent.preset} on ${input.task.id} (${input.task.metric}, ${input.task.direction}), seed ${input.seed}, budget ${values.budget}`);
+    if (values.detach) {
+      console.log(`Started; workers elsewhere will pick it up. Follow it with \`crucible show ${runId}\`.`);
+      return 0;
+    }
+    const { startedAt } = await handle.query(statusQuery).catch(() => ({ startedAt: Date.now() }));
+    const summary = await watch(client, runId, startedAt);
+    console.log(formatSummary(summary, input.task.metric, server.uiUrl));
+    console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
+    return 0;
+  } finally {
+    await workers?.stop();
+    await client.connection.close();
+  }
+}
+
+async function cmdLs(): Promise<number> {
+  const client = await connectClient();
+  try {
+    const rows: string[] = [];
+    for await (const wf of client.workflow.list({ query: 'WorkflowType="agentRun"' })) {
+      const sa = wf.typedSearchAttributes;
+      const best = sa.get(CrucibleBestScore);
+      rows.push([
+        wf.workflowId, wf.status.name.padEnd(10), (sa.get(CrucibleTask) ?? '').padEnd(14), (sa.get(CrucibleAgent) ?? '').padEnd(12),
+        `nodes ${String(sa.get(CrucibleNodes) ?? 0).padStart(4)}`, `best ${best === undefined ? '—' : best.toFixed(5)}`,
+        wf.startTime.toISOString(),
+      ].join('  '));
+    }
+    console.log(rows.length ? rows.join('\n') : 'No runs yet: start one with `crucible run --task breast-cancer`.');
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function cmdShow(runId: string | undefined): Promise<number> {
+  if (!runId) throw new UsageError('usage: crucible show <run>');
+  const client = await connectClient();
+  try {
+    const handle = client.workflow.getHandle<typeof agentRun>(runId);
+    const desc = await handle.describe().catch((err) => {
+      if (err instanceof WorkflowNotFoundError) throw new UsageError(`no run "${runId}": list runs with \`crucible ls\``);
+      throw err;
+    });
+    console.log(`${runId}: ${desc.status.name}, started ${desc.startTime.toISOString()}`);
+    if (desc.status.name === 'RUNNING') {
+      const [status, nodes] = await Promise.all([handle.query(statusQuery), handle.query(nodesQuery, 0)]);
+      console.log(formatTree([{ id: 0 } as NodeRecord, ...nodes]));
+      console.log(`${status.nodes} nodes, best ${status.bestScore ?? '—'}`);
+    } else if (desc.status.name === 'COMPLETED') {
+      const summary = await handle.result();
+      const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
+      console.log(formatTree(graph.nodes));
+      console.log(formatSummary(summary, '', null));
+    }
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+async function cmdTasks(): Promise<number> {
+  const tasks = await listTasks();
+  if (tasks.length === 0) console.log('No bundled tasks are built yet: run `npm run setup`.');
+  for (const t of tasks) console.log(`${t.id.padEnd(16)} ${t.type.padEnd(24)} ${t.metric} (${t.direction})  ${t.dir}`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'demo': return cmdRun(rest, true);
+    case 'run': return cmdRun(rest, false);
+    case 'ls': return cmdLs();
+    case 'show': return cmdShow(rest[0]);
+    case 'tasks': return cmdTasks();
+    case 'server': return cmdServer(rest[0]);
+    case undefined: case '--help': case '-h': case 'help':
+      console.log(HELP);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${cmd}"\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`crucible: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(usage ? 2 : 1);
+  },
+);

@@ -1,0 +1,68 @@
+import { EXEC_CPU_TASK_QUEUE } from '../config/constants.js';
+import { parseDuration } from '../config/duration.js';
+import { resolvePreset } from '../config/presets.js';
+import { loadTask } from '../tasks/load.js';
+import type { AgentRunInput } from '../workflows/types.js';
+
+/** Bad input from the user: the CLI prints it and exits with code 2; nothing is started. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface RunOptions {
+  task: string;
+  agent: string;
+  seed: string;
+  budget: string;
+  steps?: string;
+  execTimeout: string;
+}
+
+const MAX_STEPS = 100_000;
+
+function positiveDuration(flag: string, text: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    throw new UsageError(`--${flag}: ${(err as Error).message}`);
+  }
+  if (ms <= 0) throw new UsageError(`--${flag} must be greater than zero (got "${text}")`);
+  return ms;
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || n < min || n > max) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to ${max} (got "${text}")`);
+  }
+  return n;
+}
+
+/** Validates every option before anything starts, so bad input never leaves a half-made run. */
+export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
+  const wallMs = positiveDuration('budget', o.budget);
+  const execTimeoutMs = positiveDuration('exec-timeout', o.execTimeout);
+  const seed = integer('seed', o.seed, 0, 2 ** 31 - 1);
+  const maxSteps = o.steps === undefined ? MAX_STEPS : integer('steps', o.steps, 1, MAX_STEPS);
+  let agent;
+  try {
+    agent = resolvePreset(o.agent);
+  } catch (err) {
+    throw new UsageError(`--agent: ${(err as Error).message}`);
+  }
+  let task;
+  try {
+    task = await loadTask(o.task);
+  } catch (err) {
+    throw new UsageError(`--task: ${(err as Error).message}`);
+  }
+  return { task, agent, seed, budget: { wallMs, maxSteps }, execTimeoutMs, execTaskQueue: EXEC_CPU_TASK_QUEUE };
+}
+
+/** Readable, unique, sortable: `breast-cancer-aira-greedy-s0-20261127-081502-k3f9`. */
+export function makeRunId(input: AgentRunInput, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const rand = Math.random().toString(36).slice(2, 6);
+  return `${input.task.id}-${input.agent.preset}-s${input.seed}-${stamp}-${rand}`;
+}

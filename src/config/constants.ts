@@ -1,0 +1,9 @@
+/** Names shared by the client, the workers and the dev server. */
+export const CONTROL_TASK_QUEUE = 'crucible-control';
+export const EXEC_CPU_TASK_QUEUE = 'crucible-exec-cpu';
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_TEMPORAL_PORT = 7233;
+
+export function temporalAddress(): string {
+  return process.env.TEMPORAL_ADDRESS ?? `localhost:${DEFAULT_TEMPORAL_PORT}`;
+}

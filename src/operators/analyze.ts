@@ -1,0 +1,54 @@
+import type { ExecResult } from '../sandbox/types.js';
+
+/** What the fitness function sees of one execution. */
+export interface Verdict {
+  score: number | null;
+  buggy: boolean;
+  bugReason: string | null;
+}
+
+export interface ExecutionEvidence {
+  exec: Pick<ExecResult, 'exitCode' | 'signal' | 'timedOut' | 'oomKilled' | 'cancelled' | 'stderr'>;
+  /** Contents of metrics.json, or null when the solution did not write it. */
+  metricsJson: string | null;
+  /** Result of validating submission.csv against the sample submission; null when it is missing. */
+  submission: { valid: true } | { valid: false; reason: string } | null;
+  timeoutMs: number;
+}
+
+/** Last line of a Python traceback ("ValueError: ..."), the most useful one-line bug reason. */
+function lastErrorLine(stderr: string): string | null {
+  const lines = stderr.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const err = [...lines].reverse().find((l) => /^[A-Za-z_.]*(Error|Exception|Interrupt|Exit)\b/.test(l));
+  return (err ?? lines.at(-1) ?? null)?.slice(0, 300) ?? null;
+}
+
+/**
+ * The fitness decision of DESIGN.md step 4: the score comes from the structured metrics.json; any
+ * failure (exit code, timeout, missing or invalid files) makes the node buggy, with a reason that
+ * Debug can act on. The first failure found is the reason.
+ */
+export function judgeExecution(ev: ExecutionEvidence): Verdict {
+  const bug = (reason: string): Verdict => ({ score: null, buggy: true, bugReason: reason });
+  const { exec } = ev;
+  if (exec.cancelled) return bug('execution cancelled: the run budget ran out while it was running');
+  if (exec.timedOut) return bug(`timeout: execution exceeded its limit of ${Math.round(ev.timeoutMs / 1000)} s`);
+  if (exec.oomKilled) return bug('out of memory: the solution was killed at its memory limit');
+  if (exec.exitCode !== 0) {
+    const detail = lastErrorLine(exec.stderr.text) ?? (exec.signal ? `killed by ${exec.signal}` : 'no output');
+    return bug(`exit code ${exec.exitCode ?? exec.signal}: ${detail}`);
+  }
+  if (ev.metricsJson === null) return bug('metrics.json missing: the solution must write {"metric": ..., "score": ...} to metrics.json');
+  let score: unknown;
+  try {
+    score = (JSON.parse(ev.metricsJson) as { score?: unknown }).score;
+  } catch {
+    return bug('metrics.json is not valid JSON');
+  }
+  if (typeof score !== 'number' || !Number.isFinite(score)) {
+    return bug(`metrics.json: "score" must be a finite number, got ${JSON.stringify(score)}`);
+  }
+  if (ev.submission === null) return bug('submission.csv missing: the solution must write submission.csv to its working directory');
+  if (!ev.submission.valid) return bug(`invalid submission: ${ev.submission.reason}`);
+  return { score, buggy: false, bugReason: null };
+}

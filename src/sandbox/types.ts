@@ -1,0 +1,38 @@
+/** One interface for every executor (process now, docker later). */
+
+export interface ExecSpec {
+  /** Python source of the solution. */
+  code: string;
+  /** Read-only public data the solution reads (the task's public/ folder). */
+  dataDir: string;
+  /** Fresh, empty folder: the solution's cwd, where it writes submission.csv and metrics.json. */
+  workDir: string;
+  /** Wall-clock limit; the whole process tree is killed when it passes. */
+  timeoutMs: number;
+  /** Bytes of stdout and of stderr kept each (head and tail); the middle is dropped while streaming. */
+  maxOutputBytes: number;
+  /** Extra environment for the solution (never secrets). */
+  env?: Record<string, string>;
+}
+
+export interface CappedOutput {
+  text: string;
+  /** Bytes dropped from the middle. */
+  droppedBytes: number;
+}
+
+export interface ExecResult {
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  oomKilled: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  stdout: CappedOutput;
+  stderr: CappedOutput;
+}
+
+export interface Executor {
+  readonly name: string;
+  execute(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult>;
+}

@@ -1,0 +1,51 @@
+/** Plain data of the solution graph. Everything here is JSON-serialisable: it lives in workflow state. */
+
+export type Direction = 'maximize' | 'minimize';
+
+/** Operators that create nodes. (Analyze reads an execution; it never creates a node.) */
+export type OperatorName = 'draft' | 'improve' | 'debug';
+
+/** A reference to a blob in the artifact store; history carries these, never the blob. */
+export interface ArtifactRef {
+  sha256: string;
+  bytes: number;
+  /** First characters of the blob, for humans reading history or the UI. */
+  preview: string;
+}
+
+/** One candidate solution: one plain record per node (AIDE's model). */
+export interface NodeRecord {
+  /** Step index in the graph; 0 is the empty root. */
+  id: number;
+  /** Parent ids; drafts have [0] (the root). */
+  parents: number[];
+  operator: OperatorName | 'root';
+  plan: string;
+  codeRef: ArtifactRef | null;
+  /** Validation score the solution reported; null when buggy. */
+  score: number | null;
+  buggy: boolean;
+  /** Why the node is buggy, kept for Debug. */
+  bugReason: string | null;
+  /** 0 unless this node debugs a buggy parent; then the parent's depth + 1. */
+  debugDepth: number;
+  /** Hidden test score: never shown to a policy or operator. */
+  testScore: number | null;
+  /** Execution facts, small. */
+  exec: {
+    exitCode: number | null;
+    timedOut: boolean;
+    durationMs: number;
+    stdoutRef: ArtifactRef | null;
+    stderrRef: ArtifactRef | null;
+    submissionRef: ArtifactRef | null;
+  } | null;
+  /** Workflow time (ms since epoch) when the node was added. */
+  createdAt: number;
+}
+
+/** What a policy asks for next. */
+export interface Action {
+  op: OperatorName;
+  parents: number[];
+}

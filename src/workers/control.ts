@@ -1,0 +1,25 @@
+import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createControlActivities } from '../activities/index.js';
+import { ArtifactStore } from '../artifacts/store.js';
+import { CONTROL_TASK_QUEUE, DEFAULT_NAMESPACE } from '../config/constants.js';
+import { artifactsDir, runsDir } from '../config/paths.js';
+import { OfflineBackend } from '../operators/offline/index.js';
+
+/** The control worker: agent workflows, operator calls and hidden grading. */
+export async function createControlWorker(opts: {
+  connection: NativeConnection;
+  workflowBundle: WorkflowBundleWithSourceMap;
+  taskQueue?: string;
+  namespace?: string;
+  /** State folder for artifacts and run folders; defaults to CRUCIBLE_HOME or .crucible. */
+  stateRoot?: string;
+}): Promise<Worker> {
+  const store = new ArtifactStore(artifactsDir(opts.stateRoot));
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace ?? DEFAULT_NAMESPACE,
+    taskQueue: opts.taskQueue ?? CONTROL_TASK_QUEUE,
+    workflowBundle: opts.workflowBundle,
+    activities: createControlActivities({ store, backend: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot) }),
+  });
+}

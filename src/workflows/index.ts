@@ -1,0 +1,2 @@
+// Entry point of the workflow bundle: only deterministic code is reachable from here.
+export { agentRun, statusQuery, nodesQuery } from './agentRun.js';

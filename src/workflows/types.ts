@@ -1,0 +1,72 @@
+import type { AgentConfig } from '../config/presets.js';
+import type { GradeOutput } from '../activities/types.js';
+import type { RngState } from '../search/rng.js';
+import type { SolutionGraph } from '../search/graph.js';
+import type { ArtifactRef, NodeRecord } from '../search/types.js';
+import type { TaskSpec } from '../tasks/types.js';
+
+export interface RunBudget {
+  /** Wall-clock budget of the whole run, measured in workflow time from its start. */
+  wallMs: number;
+  maxSteps: number;
+}
+
+export interface AgentRunInput {
+  task: TaskSpec;
+  agent: AgentConfig;
+  seed: number;
+  budget: RunBudget;
+  /** Upper bound for one execution; the remaining budget caps it further. */
+  execTimeoutMs: number;
+  execTaskQueue: string;
+  /** Present only when the run continues as new: the whole search state. */
+  carried?: CarriedState;
+}
+
+/** Everything a run needs to continue exactly where it was. */
+export interface CarriedState {
+  graph: SolutionGraph;
+  rng: RngState;
+  startedAt: number;
+  steps: number;
+}
+
+export type RunPhase = 'searching' | 'selecting' | 'finished';
+
+export interface RunStatus {
+  phase: RunPhase;
+  steps: number;
+  nodes: number;
+  bestNodeId: number | null;
+  bestScore: number | null;
+  startedAt: number;
+  deadline: number;
+  budget: RunBudget;
+}
+
+export type StopReason = 'wall-clock budget' | 'step budget';
+
+export interface RunSummary {
+  runId: string;
+  task: string;
+  agent: string;
+  seed: number;
+  stopReason: StopReason;
+  nodes: number;
+  buggyNodes: number;
+  steps: number;
+  elapsedMs: number;
+  /** The final selection: the best node by validation score, with its hidden grade. */
+  best: BestNode | null;
+  /** Folder with graph.json, summary.json, best_solution.py, best_submission.csv. */
+  runDir: string;
+}
+
+export interface BestNode {
+  id: number;
+  operator: NodeRecord['operator'];
+  score: number;
+  codeRef: ArtifactRef | null;
+  submissionRef: ArtifactRef | null;
+  grade: GradeOutput | null;
+}

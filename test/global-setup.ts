@@ -1,0 +1,37 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    serverStateDir: string;
+  }
+}
+
+/** One real Temporal dev server for the whole suite, on a free port with a throw-away database. */
+export default async function setup(project: TestProject) {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), 'crucible-test-server-'));
+  const opts: DevServerOptions = { stateDir, port: await freePort(), uiPort: null };
+  const server = await startServer(opts);
+  project.provide('temporalAddress', server.address);
+  project.provide('serverStateDir', stateDir);
+  return async () => {
+    await stopServer(opts);
+    await rm(stateDir, { recursive: true, force: true });
+  };
+}

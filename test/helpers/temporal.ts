@@ -1,0 +1,55 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { buildRunInput, type RunOptions } from '../../src/cli/runInput.js';
+import { builtTasksDir } from '../../src/config/paths.js';
+import { bundleWorkflows } from '../../src/workers/bundle.js';
+import type { AgentRunInput } from '../../src/workflows/types.js';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let runtimeInstalled = false;
+
+/** The suite's dev server (started by test/global-setup.ts), a client, and a bundle built once per file. */
+export async function testEnv() {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  bundle ??= bundleWorkflows();
+  return {
+    address,
+    client: new Client({ connection }),
+    nativeConnection,
+    workflowBundle: await bundle,
+    close: async () => {
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/** A fresh state folder (artifacts, runs, workspaces) for one test. */
+export function tempStateRoot(): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), 'crucible-test-'));
+}
+
+/** Unique queue names so tests sharing one server never pick up each other's tasks. */
+export function uniqueQueues(name: string) {
+  const id = `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 6)}`;
+  return { control: `control-${id}`, exec: `exec-${id}`, workflowId: `test-${id}` };
+}
+
+/** A run input on a bundled task (built by scripts/setup.sh into the developer's state folder). */
+export async function bundledRunInput(opts: Partial<RunOptions> & { execQueue: string }): Promise<AgentRunInput> {
+  const input = await buildRunInput({
+    task: path.join(builtTasksDir(), 'breast-cancer'), agent: 'aira-greedy', seed: '1', budget: '5m', steps: '8',
+    execTimeout: '2m', ...opts,
+  });
+  return { ...input, execTaskQueue: opts.execQueue };
+}

@@ -1,0 +1,100 @@
+import { Worker } from '@temporalio/worker';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArtifactStore } from '../../src/artifacts/store.js';
+import { artifactsDir } from '../../src/config/paths.js';
+import { validateSubmission } from '../../src/tasks/submission.js';
+import { createControlWorker } from '../../src/workers/control.js';
+import { createExecWorker } from '../../src/workers/exec.js';
+import { agentRun } from '../../src/workflows/index.js';
+import type { NodeRecord } from '../../src/search/types.js';
+import type { RunSummary } from '../../src/workflows/types.js';
+import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+
+describe('a whole agent run (real server, offline operators, real Python, process sandbox)', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  let summary: RunSummary;
+  let nodes: NodeRecord[];
+  let stateRoot: string;
+  let input: Awaited<ReturnType<typeof bundledRunInput>>;
+
+  beforeAll(async () => {
+    env = await testEnv();
+    stateRoot = await tempStateRoot();
+    const q = uniqueQueues('agent-run');
+    input = await bundledRunInput({ execQueue: q.exec, steps: '9', seed: '3' });
+    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
+    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
+    summary = await runBoth(control, exec, () =>
+      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] }));
+    nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
+  });
+  afterAll(async () => env?.close());
+
+  it('stops at the step budget with one node per step', () => {
+    expect(summary.stopReason).toBe('step budget');
+    expect(summary.steps).toBe(9);
+    expect(nodes).toHaveLength(10); // root + 9
+    expect(nodes.map((n) => n.id)).toEqual([...Array(10).keys()]);
+  });
+
+  it('drafts first: the first five nodes are drafts from the root', () => {
+    for (const n of nodes.slice(1, 6)) {
+      expect(n.operator).toBe('draft');
+      expect(n.parents).toEqual([0]);
+    }
+    for (const n of nodes.slice(6)) expect(n.operator).not.toBe('draft');
+  });
+
+  it('every node has code and an execution result; buggy nodes keep a reason', async () => {
+    const store = new ArtifactStore(artifactsDir(stateRoot));
+    for (const n of nodes.slice(1)) {
+      expect(n.codeRef).not.toBeNull();
+      expect((await store.getText(n.codeRef!)).length).toBeGreaterThan(100);
+      expect(n.exec).not.toBeNull();
+      expect(n.exec!.stdoutRef).not.toBeNull();
+      if (n.buggy) expect(n.bugReason).toMatch(/\w/);
+      else expect(Number.isFinite(n.score)).toBe(true);
+    }
+  });
+
+  it("selects the best validation node; its submission is valid and its hidden test score is recorded", async () => {
+    const good = nodes.filter((n) => !n.buggy && n.id > 0);
+    expect(good.length).toBeGreaterThan(0);
+    const bestScore = Math.max(...good.map((n) => n.score!)); // auc: higher is better
+    expect(summary.best).not.toBeNull();
+    expect(summary.best!.score).toBe(bestScore);
+    const store = new ArtifactStore(artifactsDir(stateRoot));
+    const csv = await store.getText(summary.best!.submissionRef!);
+    expect(validateSubmission(input.task, csv)).toMatchObject({ valid: true });
+    expect(nodes[summary.best!.id]!.testScore).toEqual(expect.any(Number));
+    expect(summary.best!.grade!.score).toBe(nodes[summary.best!.id]!.testScore);
+    expect(await readFile(path.join(summary.runDir, 'best_submission.csv'), 'utf8')).toBe(csv);
+  });
+
+  it('keeps payloads small: history holds references, not code or logs', async () => {
+    const history = await env.client.workflow.getHandle(summary.runId).fetchHistory();
+    const payloads = payloadTexts(history);
+    expect(payloads.length).toBeGreaterThan(20);
+    const store = new ArtifactStore(artifactsDir(stateRoot));
+    const code = await store.getText(summary.best!.codeRef!);
+    const stdout = await store.getText(nodes[summary.best!.id]!.exec!.stdoutRef!);
+    for (const p of payloads) {
+      expect(p).not.toContain(code.slice(300, 800));
+      if (stdout.length > 400) expect(p).not.toContain(stdout.slice(200, 400));
+    }
+  });
+});
+
+/** Every payload's data in a history, decoded as UTF-8. */
+function payloadTexts(value: unknown, out: string[] = []): string[] {
+  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
+  else if (Array.isArray(value)) value.forEach((v) => payloadTexts(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => payloadTexts(v, out));
+  return out;
+}
+
+async function runBoth<T>(a: Worker, b: Worker, fn: () => Promise<T>): Promise<T> {
+  return a.runUntil(b.runUntil(fn()));
+}

@@ -1,0 +1,44 @@
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker } from '@temporalio/worker';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot, temporalCliPath } from '../../src/config/paths.js';
+import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { createControlWorker } from '../../src/workers/control.js';
+import { createExecWorker } from '../../src/workers/exec.js';
+import { agentRun } from '../../src/workflows/index.js';
+import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+
+describe('replay', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  let history: unknown;
+
+  beforeAll(async () => {
+    env = await testEnv();
+    const stateRoot = await tempStateRoot();
+    const q = uniqueQueues('replay');
+    const input = await bundledRunInput({ execQueue: q.exec, steps: '6', seed: '7' });
+    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
+    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
+    await control.runUntil(exec.runUntil(
+      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    // Export the history the way a user would: `temporal workflow show --output json`.
+    const { stdout } = await promisify(execFile)(temporalCliPath(),
+      ['workflow', 'show', '--workflow-id', q.workflowId, '--address', env.address, '--output', 'json'], { maxBuffer: 64 << 20 });
+    await writeFile(path.join(stateRoot, 'history.json'), stdout);
+    history = JSON.parse(stdout);
+  });
+  afterAll(async () => env?.close());
+
+  it('the exported history of a finished run replays cleanly against the workflow code', async () => {
+    await expect(Worker.runReplayHistory({ workflowBundle: env.workflowBundle }, history)).resolves.toBeUndefined();
+  });
+
+  it('a deliberately changed workflow fails replay with a nondeterminism error', async () => {
+    const changed = await bundleWorkflows(path.join(projectRoot, 'test/fixtures/changed-workflow/index.ts'));
+    await expect(Worker.runReplayHistory({ workflowBundle: changed }, history)).rejects.toBeInstanceOf(DeterminismViolationError);
+  });
+});
