@@ -1,4 +1,4 @@
-import { heartbeat, cancellationSignal } from '@temporalio/activity';
+import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
@@ -20,8 +20,9 @@ async function readIfExists(file: string): Promise<string | null> {
  */
 export function makeExecute(store: ArtifactStore, executor: Executor, workspaces: string) {
   return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
-    const workDir = path.join(workspaces, input.runId, `node-${input.nodeId}`);
-    await rm(workDir, { recursive: true, force: true }); // a retried attempt starts clean
+    // One folder per attempt: a solution orphaned by a dead worker must not write into its retry's folder.
+    const workDir = path.join(workspaces, input.runId, `node-${input.nodeId}-attempt-${activityInfo().attempt}`);
+    await rm(workDir, { recursive: true, force: true });
     await mkdir(workDir, { recursive: true });
     const beat = setInterval(() => heartbeat(), HEARTBEAT_MS);
     try {
