@@ -1,0 +1,238 @@
+import { readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { builtTasksDir } from '../config/paths.js';
+import { CsvError, readCsvHeader } from './csv.js';
+import { TaskError } from './errors.js';
+import { readLeaderboard } from './leaderboard.js';
+import { metricDirection } from './metrics.js';
+import { taskYamlSchema, type TaskYaml } from './schema.js';
+import type { TaskSpec } from './types.js';
+
+export { TaskError } from './errors.js';
+
+const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Ids of the built tasks: folders under `dir` that hold a task.yaml (skips setup's half-built `*.tmp`). */
+export function listTaskIds(dir: string = builtTasksDir()): string[] {
+  if (!isDir(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && ID_PATTERN.test(e.name) && !e.name.endsWith('.tmp'))
+    .filter((e) => isFile(path.join(dir, e.name, 'task.yaml')))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** Every built task, loaded and validated; a broken one throws, naming its file. */
+export async function listTasks(dir: string = builtTasksDir()): Promise<TaskSpec[]> {
+  const specs: TaskSpec[] = [];
+  for (const id of listTaskIds(dir)) specs.push(await loadTaskDir(path.join(dir, id)));
+  return specs;
+}
+
+/**
+ * Loads a task from a folder path, or by id from the built tasks (`builtTasksDir()`). Anything with
+ * a path separator or a leading dot is a path; a bare word is an id first, then a folder in the
+ * working directory.
+ */
+export async function loadTask(pathOrId: string): Promise<TaskSpec> {
+  if (pathOrId.trim() === '') throw new TaskError('no task given: pass a task id or a task folder');
+  const looksLikePath = /[\\/]/.test(pathOrId) || pathOrId.startsWith('.') || path.isAbsolute(pathOrId);
+  if (looksLikePath) return loadTaskDir(path.resolve(pathOrId));
+  const built = path.join(builtTasksDir(), pathOrId);
+  if (ID_PATTERN.test(pathOrId) && isDir(built)) {
+    const spec = await loadTaskDir(built);
+    if (spec.id !== pathOrId) {
+      throw new TaskError(`${path.join(built, 'task.yaml')}: field \`id\` is "${spec.id}" but the folder is "${pathOrId}"`);
+    }
+    return spec;
+  }
+  if (isDir(pathOrId)) return loadTaskDir(path.resolve(pathOrId));
+  const known = listTaskIds();
+  throw new TaskError(
+    `unknown task "${pathOrId}": ` +
+      (known.length > 0
+        ? `known tasks are ${known.join(', ')} (in ${builtTasksDir()})`
+        : `no tasks are built in ${builtTasksDir()}; run scripts/setup.sh (npm run setup) to build the bundled ones`),
+  );
+}
+
+function valueAt(data: unknown, keys: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const k of keys) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return JSON.stringify(v);
+}
+
+/** One zod issue as "field `files.train`: …", in the words of the task.yaml author. */
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const field = issue.path.map(String).join('.');
+  const got = valueAt(data, issue.path);
+  // zod reports an absent enum as a bad value; the author needs to hear that it is missing.
+  if (got === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
+    return `field \`${field}\`: required`;
+  }
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const keys = issue.keys.map((k) => `\`${field ? `${field}.` : ''}${k}\``).join(', ');
+      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+    }
+    case 'invalid_type':
+      return `field \`${field}\`: expected ${issue.expected}, got ${describeValue(got)}`;
+    case 'invalid_value':
+      return `field \`${field}\`: expected one of ${issue.values.map(String).join(', ')} (got ${describeValue(got)})`;
+    case 'too_small':
+      return `field \`${field}\`: must not be empty`;
+    default:
+      return `field \`${field}\`: ${issue.message} (got ${describeValue(got)})`;
+  }
+}
+
+async function readTaskYaml(file: string): Promise<TaskYaml> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    const dir = path.dirname(file);
+    const hint = isFile(path.join(dir, 'prepare.py'))
+      ? ` (${dir} is a task source: build it with \`python ${path.join(dir, 'prepare.py')} OUTDIR\` or scripts/setup.sh, then load the built task)`
+      : '';
+    throw new TaskError(`${file}: missing task.yaml; a task folder needs task.yaml, description.md, public/ and private/${hint}`);
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new TaskError(`${file}: malformed YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
+  }
+  const data: unknown = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new TaskError(`${file}: expected a mapping of fields (id, name, type, metric, …) at the top level`);
+  }
+  const parsed = taskYamlSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new TaskError(parsed.error.issues.map((issue) => `${file}: ${describeIssue(issue, data)}`).join('\n'));
+  }
+  return parsed.data;
+}
+
+/** Resolves a task.yaml file name inside `base`, refusing names that could point outside the task. */
+function inside(base: string, rel: string, yamlFile: string, field: string): string {
+  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || rel.split(/[\\/]+/).includes('..')) {
+    throw new TaskError(
+      `${yamlFile}: field \`${field}\`: ${JSON.stringify(rel)} must be a relative path inside the task folder (no \`..\`, not absolute)`,
+    );
+  }
+  return path.join(base, rel);
+}
+
+function mustExist(file: string, yamlFile: string, field: string): void {
+  if (!isFile(file)) throw new TaskError(`${yamlFile}: field \`${field}\`: file not found: ${file}`);
+}
+
+function headerOf(file: string): string[] {
+  try {
+    return readCsvHeader(file);
+  } catch (err) {
+    if (err instanceof CsvError) throw new TaskError(err.message);
+    throw err;
+  }
+}
+
+function requireColumns(file: string, columns: readonly string[], why: string): void {
+  const header = headerOf(file);
+  const missing = columns.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    throw new TaskError(
+      `${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `\`${c}\``).join(', ')} (${why}); ` +
+        `columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}`,
+    );
+  }
+}
+
+async function loadTaskDir(dir: string): Promise<TaskSpec> {
+  if (!isDir(dir)) throw new TaskError(`task folder not found: ${dir}`);
+  const yamlFile = path.join(dir, 'task.yaml');
+  const y = await readTaskYaml(yamlFile);
+
+  const natural = metricDirection(y.metric);
+  if (y.direction !== undefined && y.direction !== natural) {
+    throw new TaskError(
+      `${yamlFile}: field \`direction\`: ${y.metric} is ${natural === 'maximize' ? 'higher' : 'lower'} is better, so direction must be ${natural} (got ${y.direction})`,
+    );
+  }
+
+  const descriptionPath = path.join(dir, 'description.md');
+  if (!isFile(descriptionPath)) throw new TaskError(`${dir}: missing description.md`);
+  const publicDir = path.join(dir, 'public');
+  if (!isDir(publicDir)) throw new TaskError(`${dir}: missing public/ folder`);
+
+  const train = inside(publicDir, y.files.train, yamlFile, 'files.train');
+  const test = inside(publicDir, y.files.test, yamlFile, 'files.test');
+  const sampleSubmission = inside(publicDir, y.files.sample_submission, yamlFile, 'files.sample_submission');
+  const answersPath = inside(dir, y.answers, yamlFile, 'answers');
+  mustExist(train, yamlFile, 'files.train');
+  mustExist(test, yamlFile, 'files.test');
+  mustExist(sampleSubmission, yamlFile, 'files.sample_submission');
+  mustExist(answersPath, yamlFile, 'answers');
+
+  let leaderboardPath: string | null = null;
+  if (y.leaderboard !== undefined) {
+    leaderboardPath = inside(dir, y.leaderboard, yamlFile, 'leaderboard');
+    mustExist(leaderboardPath, yamlFile, 'leaderboard');
+  } else if (isFile(path.join(dir, 'leaderboard.csv'))) {
+    leaderboardPath = path.join(dir, 'leaderboard.csv');
+  }
+
+  // Columns are checked here, from headers only, so that a wrong `target` or `id_column` fails at
+  // load time rather than after an agent has spent its budget.
+  requireColumns(train, [y.target], 'task.yaml target');
+  requireColumns(test, [y.id_column], 'task.yaml id_column');
+  if (headerOf(test).includes(y.target)) {
+    throw new TaskError(`${test}: holds the target column \`${y.target}\`; test labels must live only in the private answers`);
+  }
+  requireColumns(sampleSubmission, [y.id_column, y.target], 'task.yaml id_column and target');
+  requireColumns(answersPath, [y.id_column, y.target], 'task.yaml id_column and target');
+  if (leaderboardPath !== null) readLeaderboard(leaderboardPath, natural);
+
+  return {
+    id: y.id,
+    name: y.name,
+    type: y.type,
+    metric: y.metric,
+    direction: natural,
+    target: y.target,
+    idColumn: y.id_column,
+    dir,
+    descriptionPath,
+    publicDir,
+    files: { train, test, sampleSubmission },
+    answersPath,
+    leaderboardPath,
+  };
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { accuracy, auc, f1, logloss, mae, metricDirection, MetricError, rmse, score } from '../../../src/tasks/metrics.js';
+
+describe('auc', () => {
+  it('is the fraction of positive/negative pairs ordered correctly', () => {
+    // Pairs (pos, neg): (0.35,0.1) ok, (0.35,0.4) wrong, (0.8,0.1) ok, (0.8,0.4) ok → 3/4.
+    expect(auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])).toBeCloseTo(0.75, 12);
+  });
+
+  it('counts a tied pair as one half', () => {
+    // Positives {0.5, 0.9}, negatives {0.5, 0.2}: 0.5 + 1 + 1 + 1 = 3.5 of 4 pairs.
+    expect(auc([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9])).toBeCloseTo(0.875, 12);
+    // Ties across several values: positives {2, 2, 3}, negatives {1, 2, 3}.
+    // Pairs: 2 vs (1,2,3) = 1 + .5 + 0, twice → 3; 3 vs (1,2,3) = 1 + 1 + .5 = 2.5 → 5.5/9.
+    expect(auc([1, 1, 1, 0, 0, 0], [2, 2, 3, 1, 2, 3])).toBeCloseTo(5.5 / 9, 12);
+  });
+
+  it('is 0.5 for a constant, 1 for a perfect ranking, 0 for a reversed one', () => {
+    expect(auc([0, 1, 1, 0, 1], [0.5, 0.5, 0.5, 0.5, 0.5])).toBe(0.5);
+    expect(auc([0, 0, 1, 1], [1, 2, 3, 4])).toBe(1);
+    expect(auc([0, 0, 1, 1], [4, 3, 2, 1])).toBe(0);
+  });
+
+  it('depends only on the order of the scores', () => {
+    const y = [0, 1, 1, 0, 1, 0, 0, 1];
+    const s = [0.3, 0.7, 0.2, 0.1, 0.9, 0.4, 0.4, 0.4];
+    expect(auc(y, s.map((v) => v * 100 - 7))).toBeCloseTo(auc(y, s), 12);
+  });
+
+  it('throws when only one class is present or labels are not 0/1', () => {
+    expect(() => auc([1, 1], [0.2, 0.3])).toThrow(/only one class/);
+    expect(() => auc([0, 2], [0.2, 0.3])).toThrow(MetricError);
+  });
+});
+
+describe('logloss', () => {
+  it('is the mean negative log-likelihood of class 1 probabilities', () => {
+    expect(logloss([1, 0], [0.8, 0.3])).toBeCloseTo(-(Math.log(0.8) + Math.log(0.7)) / 2, 12);
+    expect(logloss([1, 0], [0.8, 0.3])).toBeCloseTo(0.2899092476264711, 12);
+  });
+
+  it('clips probabilities to [eps, 1-eps] with float64 eps, as scikit-learn does', () => {
+    expect(logloss([1], [0])).toBeCloseTo(36.04365338911715, 9);
+    expect(logloss([1, 0], [0, 0.3])).toBeCloseTo(18.200164166527944, 9);
+    expect(logloss([0], [1.5])).toBeCloseTo(36.04365338911715, 9);
+    expect(logloss([1], [1])).toBeLessThan(1e-15);
+  });
+});
+
+describe('regression metrics', () => {
+  it('rmse and mae', () => {
+    expect(rmse([1, 2, 3], [1, 2, 5])).toBeCloseTo(Math.sqrt(4 / 3), 12);
+    expect(mae([1, 2, 3], [1, 2, 5])).toBeCloseTo(2 / 3, 12);
+    expect(mae([-1, 4], [1, 1])).toBe(2.5);
+    expect(rmse([5], [5])).toBe(0);
+  });
+});
+
+describe('classification metrics', () => {
+  it('accuracy compares labels exactly', () => {
+    expect(accuracy([0, 1, 1, 0], [0, 1, 0, 0])).toBe(0.75);
+    expect(accuracy([2, 1, 0], [2, 1, 0])).toBe(1);
+  });
+
+  it('f1 of the positive class 1', () => {
+    // tp 2, fp 1, fn 1 → 2·2 / (2·2 + 1 + 1) = 4/6.
+    expect(f1([1, 1, 0, 0, 1], [1, 0, 1, 0, 1])).toBeCloseTo(4 / 6, 12);
+    expect(f1([0, 0, 1], [0, 0, 0])).toBe(0);
+    // No positives anywhere: scikit-learn's zero_division default gives 0.
+    expect(f1([0, 0], [0, 0])).toBe(0);
+  });
+
+  it('f1 needs hard 0/1 predictions', () => {
+    expect(() => f1([0, 1], [0.2, 0.9])).toThrow(/hard labels/);
+  });
+});
+
+describe('score', () => {
+  it('dispatches by name', () => {
+    expect(score('accuracy', [1, 0], [1, 1])).toBe(0.5);
+    expect(score('auc', [0, 1], [0.1, 0.9])).toBe(1);
+    expect(score('rmse', [0, 0], [3, 4])).toBeCloseTo(Math.sqrt(12.5), 12);
+    expect(score('mae', [0, 0], [3, 4])).toBe(3.5);
+    expect(score('f1', [1, 0], [1, 0])).toBe(1);
+    expect(score('logloss', [1], [0.5])).toBeCloseTo(Math.LN2, 12);
+  });
+
+  it('rejects mismatched lengths, empty input and non-finite values', () => {
+    expect(() => score('rmse', [1, 2], [1])).toThrow('2 true values but 1 predictions');
+    expect(() => score('mae', [], [])).toThrow('no rows');
+    expect(() => score('rmse', [1], [NaN])).toThrow(/prediction at row 1/);
+    expect(() => score('auc', [0, 1], [0, Infinity])).toThrow(MetricError);
+  });
+
+  it('knows each metric direction', () => {
+    expect(metricDirection('accuracy')).toBe('maximize');
+    expect(metricDirection('auc')).toBe('maximize');
+    expect(metricDirection('f1')).toBe('maximize');
+    expect(metricDirection('logloss')).toBe('minimize');
+    expect(metricDirection('rmse')).toBe('minimize');
+    expect(metricDirection('mae')).toBe('minimize');
+  });
+});
