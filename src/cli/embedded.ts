@@ -1,11 +1,12 @@
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { installRuntime } from '../workers/logging.js';
 import { bundleWorkflows } from '../workers/bundle.js';
 import { createControlWorker } from '../workers/control.js';
 import { createExecWorker } from '../workers/exec.js';
 
 /** Control and exec workers in this process (the embedded default), stopped with `stop()`. */
 export async function startEmbeddedWorkers(address: string): Promise<{ stop: () => Promise<void> }> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installRuntime();
   const connection = await NativeConnection.connect({ address });
   const workers: Worker[] = [
     await createControlWorker({ connection, workflowBundle: await bundleWorkflows() }),

@@ -12,7 +12,8 @@ export function formatNodeLine(node: NodeRecord, startedAt: number): string {
   return `[${formatDuration(node.createdAt - startedAt)}] #${String(node.id).padEnd(4)} ${node.operator.padEnd(8)} ← ${parent.padEnd(5)} ${took.padStart(6)}  ${outcome}`;
 }
 
-export function formatSummary(s: RunSummary, metric: string, uiUrl: string | null): string {
+export function formatSummary(s: RunSummary, uiUrl: string | null): string {
+  const { metric } = s;
   const lines = [
     '',
     `Run ${s.runId} finished (${s.stopReason}): ${s.nodes} nodes, ${s.buggyNodes} buggy, in ${formatDuration(s.elapsedMs)}`,

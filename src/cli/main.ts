@@ -122,7 +122,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     }
     const { startedAt } = await handle.query(statusQuery).catch(() => ({ startedAt: Date.now() }));
     const summary = await watch(client, runId, startedAt);
-    console.log(formatSummary(summary, input.task.metric, server.uiUrl));
+    console.log(formatSummary(summary, server.uiUrl));
     console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
     return 0;
   } finally {
@@ -169,7 +169,7 @@ async function cmdShow(runId: string | undefined): Promise<number> {
       const summary = await handle.result();
       const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
       console.log(formatTree(graph.nodes));
-      console.log(formatSummary(summary, '', null));
+      console.log(formatSummary(summary, null));
     }
     return 0;
   } finally {

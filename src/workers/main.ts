@@ -2,7 +2,8 @@
  * Worker process entry: `tsx src/workers/main.ts [--role control|exec|all] [--control-queue Q] [--exec-queue Q]`.
  * Production runs one control worker and one exec worker per GPU or CPU pool, each a process.
  */
-import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
+import { installRuntime } from './logging.js';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE, EXEC_CPU_TASK_QUEUE, temporalAddress } from '../config/constants.js';
 import { bundleWorkflows } from './bundle.js';
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
   if (role !== 'control' && role !== 'exec' && role !== 'all') {
     throw new Error(`--role must be control, exec or all (got "${role}")`);
   }
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installRuntime();
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   try {
     const workers = [];

@@ -88,6 +88,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
   const summary: Omit<RunSummary, 'runDir'> = {
     runId: wf.workflowInfo().workflowId,
     task: input.task.id,
+    metric: input.task.metric,
     agent: input.agent.preset,
     seed: input.seed,
     stopReason,

@@ -49,6 +49,7 @@ export type StopReason = 'wall-clock budget' | 'step budget';
 export interface RunSummary {
   runId: string;
   task: string;
+  metric: string;
   agent: string;
   seed: number;
   stopReason: StopReason;

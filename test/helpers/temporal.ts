@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,17 +7,14 @@ import { inject } from 'vitest';
 import { buildRunInput, type RunOptions } from '../../src/cli/runInput.js';
 import { builtTasksDir } from '../../src/config/paths.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { installRuntime } from '../../src/workers/logging.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-let runtimeInstalled = false;
 
 /** The suite's dev server (started by test/global-setup.ts), a client, and a bundle built once per file. */
 export async function testEnv() {
-  if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    runtimeInstalled = true;
-  }
+  installRuntime();
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
