@@ -1,0 +1,116 @@
+import type { OperatorBackend, OperatorRequest, OperatorResult, ParentContext } from '../types.js';
+import { budgetFor, type Budget } from './budget.js';
+import { recombine } from './crossover.js';
+import { DRAFT_FAULT_RATE, drawFault, IMPROVE_FAULT_RATE } from './faults.js';
+import { readGenome, type Genome } from './genome.js';
+import { mutate } from './mutate.js';
+import { crossoverPlan, debugPlan, draftPlan, improvePlan, restartPlan } from './plan.js';
+import { renderSolution } from './render.js';
+import { repair } from './repair.js';
+import { createRng, type Rng } from './rng.js';
+import { sampleGenome } from './sample.js';
+
+export interface OfflineBackendOptions {
+  /** Probability that a Draft plants a realistic bug for Debug to fix (default 0.2). */
+  draftFaultRate?: number;
+  /** Probability that an Improve or a Crossover plants one (default 0.05). Debug never does, so debug chains end. */
+  improveFaultRate?: number;
+}
+
+interface Context {
+  request: OperatorRequest;
+  budget: Budget;
+  rng: Rng;
+  /** A separate stream: whether a fault is planted never changes which pipeline a seed samples. */
+  faultRng: Rng;
+  faultRate: number;
+}
+
+function parentAt(request: OperatorRequest, i: number): ParentContext {
+  const parent = request.parents[i];
+  if (!parent) throw new Error(`${request.op} needs ${i === 0 ? 'a parent' : 'two parents'}`);
+  return parent;
+}
+
+function withFault(genome: Genome, ctx: Context): Genome {
+  return { ...genome, fault: drawFault(ctx.faultRng, ctx.faultRate) };
+}
+
+/** A fresh pipeline, for parents whose code carries no genome this generator can read. */
+function restart(ctx: Context, parents: ParentContext[]): OperatorResult {
+  const { task, op } = ctx.request;
+  const genome = withFault(sampleGenome(task.type, ctx.rng, ctx.budget), ctx);
+  return { plan: restartPlan(genome, task, op, parents), code: renderSolution(genome, task) };
+}
+
+/** One mutation of a parent; `note` explains why a crossover fell back to it. */
+function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note?: string): OperatorResult {
+  const { task } = ctx.request;
+  // The parent's planted bug is not a pipeline gene: the child starts clean and may get its own.
+  const mutation = mutate({ ...parentGenome, fault: null }, task.type, ctx.rng, ctx.budget);
+  const genome = withFault(mutation.genome, ctx);
+  return { plan: improvePlan(genome, task, parent, mutation, note), code: renderSolution(genome, task) };
+}
+
+function crossover(ctx: Context): OperatorResult {
+  const { task } = ctx.request;
+  const [a, b] = [parentAt(ctx.request, 0), parentAt(ctx.request, 1)];
+  const [ga, gb] = [readGenome(a.code, task.type), readGenome(b.code, task.type)];
+  if (ga && gb) {
+    const mix = recombine({ ...ga, fault: null }, { ...gb, fault: null }, ctx.rng);
+    const genome = withFault(mix.genome, ctx);
+    return { plan: crossoverPlan(genome, task, a, b, mix), code: renderSolution(genome, task) };
+  }
+  const note = (missing: ParentContext): string =>
+    `Node ${missing.nodeId} carries no crucible-genome line this generator can read, so this crossover mutates its other parent instead.`;
+  if (ga) return improve(ctx, a, ga, note(b));
+  if (gb) return improve(ctx, b, gb, note(a));
+  return restart(ctx, [a, b]);
+}
+
+function debug(ctx: Context): OperatorResult {
+  const { task } = ctx.request;
+  const parent = parentAt(ctx.request, 0);
+  const parentGenome = readGenome(parent.code, task.type);
+  if (!parentGenome) return restart(ctx, [parent]);
+  const fixed = repair(parentGenome, task.type, parent.bugReason, parent.output, ctx.rng, ctx.budget);
+  return { plan: debugPlan(fixed.genome, task, parent, fixed), code: renderSolution(fixed.genome, task) };
+}
+
+/** The whole generator as a pure function: the same request always gives byte-identical output. */
+export function generateOffline(request: OperatorRequest, options: OfflineBackendOptions = {}): OperatorResult {
+  const { task, seed, op } = request;
+  const ctx: Context = {
+    request,
+    budget: budgetFor(request.remainingSeconds),
+    rng: createRng(seed, op),
+    faultRng: createRng(seed, `${op}/fault`),
+    faultRate: op === 'draft' ? (options.draftFaultRate ?? DRAFT_FAULT_RATE) : op === 'debug' ? 0 : (options.improveFaultRate ?? IMPROVE_FAULT_RATE),
+  };
+  switch (op) {
+    case 'draft': {
+      const genome = withFault(sampleGenome(task.type, ctx.rng, ctx.budget), ctx);
+      return { plan: draftPlan(genome, task), code: renderSolution(genome, task) };
+    }
+    case 'improve': {
+      const parent = parentAt(request, 0);
+      const parentGenome = readGenome(parent.code, task.type);
+      return parentGenome ? improve(ctx, parent, parentGenome) : restart(ctx, [parent]);
+    }
+    case 'crossover':
+      return crossover(ctx);
+    case 'debug':
+      return debug(ctx);
+  }
+}
+
+/** The offline operator backend: a deterministic program generator, not an LLM. */
+export class OfflineBackend implements OperatorBackend {
+  readonly name = 'offline';
+
+  constructor(private readonly options: OfflineBackendOptions = {}) {}
+
+  run(request: OperatorRequest): Promise<OperatorResult> {
+    return Promise.resolve(generateOffline(request, this.options));
+  }
+}

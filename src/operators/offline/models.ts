@@ -1,0 +1,373 @@
+import type { TaskType } from '../../tasks/types.js';
+
+/** The model families the offline generator knows, with their scikit-learn search spaces. */
+
+export type ParamValue = number | string | boolean | null;
+
+export interface ParamSpec {
+  /** scikit-learn keyword argument. */
+  name: string;
+  /** Ordered from least to most capacity (or cost), so one mutation step moves to a neighbour. */
+  values: readonly ParamValue[];
+  /** Ensemble size: capped by the time budget. */
+  costly?: boolean;
+  /** A float in Python even where the value is integral (max_features=1.0 means all features, 1 means one). */
+  real?: boolean;
+  /** Why a step towards more (up) or less (down) capacity may help; quoted in Improve plans. */
+  up: string;
+  down: string;
+}
+
+export interface ModelSpec {
+  family: string;
+  label: string;
+  module: string;
+  className: string;
+  params: readonly ParamSpec[];
+  /** Keyword arguments that never vary, as Python source. */
+  fixed: readonly string[];
+  /** Takes random_state. */
+  seeded: boolean;
+  /** Scales with rows times features at most: the fallback when a run is too slow. */
+  cheap: boolean;
+  /** Relative draft sampling weight. */
+  weight: number;
+  /** Distance-based or linear: unscaled features hurt it. */
+  scaleSensitive: boolean;
+}
+
+const nEstimators: ParamSpec = {
+  name: 'n_estimators',
+  values: [50, 100, 200, 300],
+  costly: true,
+  up: 'more trees average away more variance',
+  down: 'fewer trees cut the run time with little loss',
+};
+const forestMaxDepth: ParamSpec = {
+  name: 'max_depth',
+  values: [4, 8, 12, 16, null],
+  up: 'deeper trees capture more feature interactions',
+  down: 'shallower trees overfit less',
+};
+const forestMinLeaf: ParamSpec = {
+  name: 'min_samples_leaf',
+  values: [8, 4, 2, 1],
+  up: 'smaller leaves fit finer structure',
+  down: 'larger leaves smooth noisy predictions',
+};
+const forestMaxFeatures: ParamSpec = {
+  name: 'max_features',
+  real: true,
+  values: ['sqrt', 0.5, 1.0],
+  up: 'considering more features per split makes each tree stronger',
+  down: 'fewer candidate features per split decorrelate the trees',
+};
+const learningRate: ParamSpec = {
+  name: 'learning_rate',
+  real: true,
+  values: [0.03, 0.05, 0.1, 0.2],
+  up: 'a larger learning rate fits faster with the same number of stages',
+  down: 'a smaller learning rate regularises the boosting',
+};
+const boostDepth: ParamSpec = {
+  name: 'max_depth',
+  values: [2, 3, 4, 5],
+  up: 'deeper stages model higher-order interactions',
+  down: 'shallower stages are weaker learners that overfit less',
+};
+const subsample: ParamSpec = {
+  name: 'subsample',
+  real: true,
+  values: [0.7, 0.85, 1.0],
+  up: 'using more rows per stage lowers the noise of each stage',
+  down: 'stochastic row subsampling regularises the boosting',
+};
+const histMaxIter: ParamSpec = {
+  name: 'max_iter',
+  values: [50, 100, 200, 300],
+  costly: true,
+  up: 'more boosting iterations can fit the signal further',
+  down: 'fewer iterations cut the run time and overfit less',
+};
+const histLeafNodes: ParamSpec = {
+  name: 'max_leaf_nodes',
+  values: [15, 31, 63],
+  up: 'more leaves per tree capture finer interactions',
+  down: 'fewer leaves per tree regularise the model',
+};
+const histMinLeaf: ParamSpec = {
+  name: 'min_samples_leaf',
+  values: [40, 20, 10],
+  up: 'smaller leaves fit finer structure',
+  down: 'larger leaves smooth noisy predictions',
+};
+const histL2: ParamSpec = {
+  name: 'l2_regularization',
+  real: true,
+  values: [1.0, 0.1, 0.0],
+  up: 'less L2 regularisation lets the leaves fit more closely',
+  down: 'more L2 regularisation shrinks noisy leaf values',
+};
+const inverseC: ParamSpec = {
+  name: 'C',
+  real: true,
+  values: [0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
+  up: 'a larger C weakens the regularisation',
+  down: 'a smaller C strengthens the regularisation',
+};
+const svmC: ParamSpec = { ...inverseC, values: [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0] };
+const neighbours: ParamSpec = {
+  name: 'n_neighbors',
+  values: [31, 21, 15, 11, 7, 5, 3],
+  up: 'fewer neighbours follow local structure more closely',
+  down: 'more neighbours average away noise',
+};
+const neighbourWeights: ParamSpec = {
+  name: 'weights',
+  values: ['uniform', 'distance'],
+  up: 'distance weighting lets the nearest neighbours dominate',
+  down: 'uniform weighting is more robust to noisy neighbours',
+};
+
+const forest = (family: string, label: string, className: string, weight: number): ModelSpec => ({
+  family,
+  label,
+  module: 'sklearn.ensemble',
+  className,
+  params: [nEstimators, forestMaxDepth, forestMinLeaf, forestMaxFeatures],
+  fixed: [],
+  seeded: true,
+  cheap: false,
+  weight,
+  scaleSensitive: false,
+});
+
+const CLASSIFIERS: readonly ModelSpec[] = [
+  {
+    family: 'logistic',
+    label: 'logistic regression',
+    module: 'sklearn.linear_model',
+    className: 'LogisticRegression',
+    params: [
+      inverseC,
+      {
+        name: 'class_weight',
+        values: [null, 'balanced'],
+        up: 'balanced class weights stop the majority class from dominating',
+        down: 'unweighted classes match the data as it is',
+      },
+    ],
+    fixed: ['max_iter=2000'],
+    seeded: false,
+    cheap: true,
+    weight: 1,
+    scaleSensitive: true,
+  },
+  forest('random_forest', 'random forest', 'RandomForestClassifier', 1.5),
+  forest('extra_trees', 'extra trees', 'ExtraTreesClassifier', 1),
+  {
+    family: 'gradient_boosting',
+    label: 'gradient boosting',
+    module: 'sklearn.ensemble',
+    className: 'GradientBoostingClassifier',
+    params: [nEstimators, learningRate, boostDepth, subsample],
+    fixed: [],
+    seeded: true,
+    cheap: false,
+    weight: 1,
+    scaleSensitive: false,
+  },
+  {
+    family: 'hist_gradient_boosting',
+    label: 'histogram gradient boosting',
+    module: 'sklearn.ensemble',
+    className: 'HistGradientBoostingClassifier',
+    params: [histMaxIter, learningRate, histLeafNodes, histMinLeaf, histL2],
+    fixed: [],
+    seeded: true,
+    cheap: false,
+    weight: 1.5,
+    scaleSensitive: false,
+  },
+  {
+    family: 'knn',
+    label: 'k-nearest neighbours',
+    module: 'sklearn.neighbors',
+    className: 'KNeighborsClassifier',
+    params: [neighbours, neighbourWeights],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    weight: 0.7,
+    scaleSensitive: true,
+  },
+  {
+    family: 'svm',
+    label: 'RBF support vector machine',
+    module: 'sklearn.svm',
+    className: 'SVC',
+    params: [svmC],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    weight: 0.7,
+    scaleSensitive: true,
+  },
+  {
+    family: 'naive_bayes',
+    label: 'Gaussian naive Bayes',
+    module: 'sklearn.naive_bayes',
+    className: 'GaussianNB',
+    params: [
+      {
+        name: 'var_smoothing',
+        real: true,
+        values: [1e-6, 1e-7, 1e-8, 1e-9],
+        up: 'less variance smoothing trusts the per-class variances more',
+        down: 'more variance smoothing steadies near-constant features',
+      },
+    ],
+    fixed: [],
+    seeded: false,
+    cheap: true,
+    weight: 0.4,
+    scaleSensitive: false,
+  },
+];
+
+const REGRESSORS: readonly ModelSpec[] = [
+  {
+    family: 'ridge',
+    label: 'ridge regression',
+    module: 'sklearn.linear_model',
+    className: 'Ridge',
+    params: [
+      {
+        name: 'alpha',
+        real: true,
+        values: [100.0, 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.01],
+        up: 'a smaller alpha weakens the regularisation',
+        down: 'a larger alpha strengthens the regularisation',
+      },
+    ],
+    fixed: [],
+    seeded: false,
+    cheap: true,
+    weight: 1,
+    scaleSensitive: true,
+  },
+  {
+    family: 'elastic_net',
+    label: 'elastic net',
+    module: 'sklearn.linear_model',
+    className: 'ElasticNet',
+    params: [
+      {
+        name: 'alpha',
+        real: true,
+        values: [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001],
+        up: 'a smaller alpha weakens the regularisation',
+        down: 'a larger alpha strengthens the regularisation',
+      },
+      {
+        name: 'l1_ratio',
+        real: true,
+        values: [0.9, 0.5, 0.1],
+        up: 'a more ridge-like penalty keeps correlated features together',
+        down: 'a more lasso-like penalty drops weak features',
+      },
+    ],
+    fixed: ['max_iter=5000'],
+    seeded: true,
+    cheap: true,
+    weight: 0.7,
+    scaleSensitive: true,
+  },
+  forest('random_forest', 'random forest', 'RandomForestRegressor', 1.5),
+  forest('extra_trees', 'extra trees', 'ExtraTreesRegressor', 1),
+  {
+    family: 'gradient_boosting',
+    label: 'gradient boosting',
+    module: 'sklearn.ensemble',
+    className: 'GradientBoostingRegressor',
+    params: [
+      nEstimators,
+      learningRate,
+      boostDepth,
+      subsample,
+      {
+        name: 'loss',
+        values: ['absolute_error', 'huber', 'squared_error'],
+        up: 'a squared-error loss weighs large residuals more',
+        down: 'a more robust loss discounts outliers',
+      },
+    ],
+    fixed: [],
+    seeded: true,
+    cheap: false,
+    weight: 1,
+    scaleSensitive: false,
+  },
+  {
+    family: 'hist_gradient_boosting',
+    label: 'histogram gradient boosting',
+    module: 'sklearn.ensemble',
+    className: 'HistGradientBoostingRegressor',
+    params: [histMaxIter, learningRate, histLeafNodes, histMinLeaf, histL2],
+    fixed: [],
+    seeded: true,
+    cheap: false,
+    weight: 1.5,
+    scaleSensitive: false,
+  },
+  {
+    family: 'knn',
+    label: 'k-nearest neighbours',
+    module: 'sklearn.neighbors',
+    className: 'KNeighborsRegressor',
+    params: [neighbours, neighbourWeights],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    weight: 0.7,
+    scaleSensitive: true,
+  },
+  {
+    family: 'svm',
+    label: 'RBF support vector regression',
+    module: 'sklearn.svm',
+    className: 'SVR',
+    params: [
+      svmC,
+      {
+        name: 'epsilon',
+        real: true,
+        values: [0.3, 0.1, 0.03, 0.01],
+        up: 'a narrower epsilon tube fits residuals more closely',
+        down: 'a wider epsilon tube ignores small residuals',
+      },
+    ],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    weight: 0.7,
+    scaleSensitive: true,
+  },
+];
+
+/** A hyperparameter value as Python source. */
+export function pythonLiteral(value: ParamValue, param: ParamSpec): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return param.real && Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+export function modelsFor(type: TaskType): readonly ModelSpec[] {
+  return type === 'tabular-classification' ? CLASSIFIERS : REGRESSORS;
+}
+
+export function modelSpec(type: TaskType, family: string): ModelSpec | undefined {
+  return modelsFor(type).find((m) => m.family === family);
+}
+

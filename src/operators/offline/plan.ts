@@ -1,0 +1,82 @@
+import type { OperatorName } from '../../search/types.js';
+import type { TaskSpec } from '../../tasks/types.js';
+import type { ParentContext } from '../types.js';
+import type { Recombination } from './crossover.js';
+import { validationScheme, type Genome } from './genome.js';
+import { modelSpec, pythonLiteral, type ParamValue } from './models.js';
+import type { Mutation } from './mutate.js';
+import type { Repair } from './repair.js';
+
+/** Short human-readable plans: what the pipeline is and, for Improve and Debug, what changed and why. */
+
+function describeModel(g: Genome, task: TaskSpec): string {
+  const spec = modelSpec(task.type, g.model.family);
+  if (!spec) return `Model: ${g.model.family}, predicting '${task.target}'.`;
+  const params = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`).join(', ');
+  return `Model: ${spec.label} (${spec.className}(${params})), predicting '${task.target}'.`;
+}
+
+function describePreprocessing(g: Genome, task: TaskSpec): string {
+  const numeric = [`${g.impute.replace('_', '-')}-imputed`];
+  if (g.features === 'poly2') numeric.push('expanded with degree-2 polynomial features (skipped beyond 20 numeric columns)');
+  numeric.push(g.scale === 'none' ? 'left unscaled' : `${g.scale}-scaled`);
+  const parts = [
+    `numeric columns are ${numeric.slice(0, -1).join(', ')} and ${numeric[numeric.length - 1]}`,
+    g.encode === 'onehot' ? 'categorical columns are one-hot encoded (top 20 levels)' : 'categorical columns are ordinal-coded',
+  ];
+  if (g.features === 'select50') parts.push('the better half of the features by a univariate F-test is kept');
+  if (task.type === 'tabular-regression' && g.target !== 'none') {
+    parts.push(g.target === 'log1p' ? 'the model fits log1p of the target' : 'the model fits a standardized target');
+  }
+  const text = parts.join('; ');
+  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+}
+
+function describeValidation(g: Genome, task: TaskSpec): string {
+  const s = validationScheme(g.validation);
+  const how =
+    s.scheme === 'holdout'
+      ? `on a ${Math.round(s.fraction * 100)}% holdout split`
+      : `with ${s.folds}-fold ${task.type === 'tabular-classification' ? 'stratified ' : ''}cross-validation`;
+  return `It is scored by ${task.metric} ${how}, then refit on all training rows to predict the test set.`;
+}
+
+function describePipeline(g: Genome, task: TaskSpec): string {
+  return [describeModel(g, task), describePreprocessing(g, task), describeValidation(g, task)].join(' ');
+}
+
+const scoreText = (score: number | null, task: TaskSpec): string =>
+  score === null ? 'no validation score' : `validation ${task.metric} ${Number(score.toPrecision(6))}`;
+
+const nodes = (ids: number[]): string => (ids.length === 1 ? `node ${ids[0]}` : `nodes ${ids.join(' and ')}`);
+
+export function draftPlan(g: Genome, task: TaskSpec): string {
+  return describePipeline(g, task);
+}
+
+/** `note` prefixes the plan when a crossover fell back to mutating one parent. */
+export function improvePlan(g: Genome, task: TaskSpec, parent: ParentContext, m: Mutation, note?: string): string {
+  const change = `${m.gene} goes from ${m.from} to ${m.to}, because ${m.why}.`;
+  const lead = note
+    ? `${note} One change to node ${parent.nodeId}: ${change}`
+    : `Improve node ${parent.nodeId} (${scoreText(parent.score, task)}) by one change: ${change}`;
+  return `${lead} ${describePipeline(g, task)}`;
+}
+
+export function crossoverPlan(g: Genome, task: TaskSpec, a: ParentContext, b: ParentContext, mix: Recombination): string {
+  const took = (genes: string[], p: ParentContext): string => `${genes.join(', ')} from node ${p.nodeId}`;
+  const parts = [mix.fromFirst.length ? took(mix.fromFirst, a) : '', mix.fromSecond.length ? took(mix.fromSecond, b) : ''].filter(Boolean);
+  const genes = parts.length ? `the child takes ${parts.join(' and ')}, sharing every other gene` : 'both parents have the same genes';
+  return `Crossover of node ${a.nodeId} (${scoreText(a.score, task)}) and node ${b.nodeId} (${scoreText(b.score, task)}): ${genes}. ${describePipeline(g, task)}`;
+}
+
+export function debugPlan(g: Genome, task: TaskSpec, parent: ParentContext, r: Repair): string {
+  const failed = r.failure.symptom ? `failed with: ${r.failure.symptom.replace(/\.$/, '')}` : 'failed without an error message';
+  return `Debug node ${parent.nodeId}, which ${failed}. ${r.cause} ${r.fix} ${describeModel(g, task)}`;
+}
+
+/** For parents whose code carries no genome this generator can read. */
+export function restartPlan(g: Genome, task: TaskSpec, op: OperatorName, parents: ParentContext[]): string {
+  const ids = parents.map((p) => p.nodeId);
+  return `The code of ${nodes(ids)} carries no crucible-genome line this generator can read (it was written elsewhere), so this ${op} starts from a freshly sampled pipeline. ${describePipeline(g, task)}`;
+}
