@@ -52,21 +52,41 @@ function nodeAt(graph: SolutionGraph, id: number): NodeRecord {
 }
 
 /**
- * Appends a node (mutating the graph) and returns it. Drafts must have exactly the root as parent and
- * other operators must not touch the root, so draftNodes and debug depths stay well defined.
+ * Throws a RangeError unless `parents` suit the operator for a node that would get id `id`: a draft has
+ * exactly the root; a crossover exactly two distinct non-root parents; improve and debug exactly one
+ * non-root parent. Every parent must already be in the graph. Kept apart from addNode so a driver can
+ * reject a policy's action when it is proposed, long before its node is added.
  */
-export function addNode(graph: SolutionGraph, fields: NewNode): NodeRecord {
-  const id = graph.nodes.length;
-  const parents = [...fields.parents];
+export function checkParents(
+  graph: SolutionGraph,
+  operator: OperatorName,
+  parents: readonly number[],
+  id = graph.nodes.length,
+): void {
   if (parents.length === 0) throw new RangeError(`node ${id}: a node needs at least one parent`);
   for (const p of parents) nodeAt(graph, p);
   if (new Set(parents).size !== parents.length) {
     throw new RangeError(`node ${id}: duplicate parents ${parents.join(',')}`);
   }
   const fromRoot = parents.includes(ROOT_ID);
-  if (fields.operator === 'draft' ? parents.length !== 1 || !fromRoot : fromRoot) {
+  if (operator === 'draft' ? parents.length !== 1 || !fromRoot : fromRoot) {
     throw new RangeError(`node ${id}: only a draft has the root as parent, and it has no other`);
   }
+  const arity = operator === 'crossover' ? 2 : 1;
+  if (parents.length !== arity) {
+    throw new RangeError(`node ${id}: ${operator} takes ${arity} parent(s), got ${parents.join(',')}`);
+  }
+}
+
+/**
+ * Appends a node (mutating the graph) and returns it. Parents are checked by checkParents, so drafts,
+ * crossovers and debug depths stay well defined.
+ */
+export function addNode(graph: SolutionGraph, fields: NewNode): NodeRecord {
+  const id = graph.nodes.length;
+  const parents = [...fields.parents];
+  checkParents(graph, fields.operator, parents, id);
+  // Only a debug of a buggy first parent goes deeper; a crossover's first parent never counts.
   const first = nodeAt(graph, parents[0] as number);
   const debugDepth = fields.operator === 'debug' && first.buggy ? first.debugDepth + 1 : 0;
   // An explicit literal, not a spread: every node gets one hidden class (a spread made queries ~15x

@@ -2,8 +2,11 @@
 
 export type Direction = 'maximize' | 'minimize';
 
-/** Operators that create nodes. (Analyze reads an execution; it never creates a node.) */
-export type OperatorName = 'draft' | 'improve' | 'debug';
+/**
+ * Operators that create nodes. (Analyze reads an execution; it never creates a node.) Crossover combines
+ * two parents, which makes the graph a DAG rather than a tree (as in aira-dojo's evolutionary solver).
+ */
+export type OperatorName = 'draft' | 'improve' | 'debug' | 'crossover';
 
 /** A reference to a blob in the artifact store; history carries these, never the blob. */
 export interface ArtifactRef {
@@ -17,7 +20,7 @@ export interface ArtifactRef {
 export interface NodeRecord {
   /** Step index in the graph; 0 is the empty root. */
   id: number;
-  /** Parent ids; drafts have [0] (the root). */
+  /** Parent ids: [0] (the root) for a draft, two non-root ids for a crossover, one non-root id otherwise. */
   parents: number[];
   operator: OperatorName | 'root';
   plan: string;

@@ -4,6 +4,7 @@ import {
   addNode,
   bestNode,
   buggyLeaves,
+  checkParents,
   children,
   compareScores,
   createGraph,
@@ -81,6 +82,33 @@ describe('addNode', () => {
     expect(() => add(g, 'debug', [0, 1], ok(1))).toThrow(RangeError);
     expect(g.nodes).toHaveLength(3);
   });
+
+  it('gives a crossover exactly two distinct non-root parents, and improve and debug exactly one', () => {
+    const g = createGraph('maximize');
+    add(g, 'draft', [0], ok(1)); // 1
+    add(g, 'draft', [0], ok(2)); // 2
+    add(g, 'draft', [0], ok(3)); // 3
+    expect(() => add(g, 'crossover', [1], ok(1))).toThrow(RangeError);
+    expect(() => add(g, 'crossover', [1, 2, 3], ok(1))).toThrow(RangeError);
+    expect(() => add(g, 'crossover', [0, 1], ok(1))).toThrow(RangeError);
+    expect(() => add(g, 'crossover', [2, 2], ok(1))).toThrow(RangeError);
+    expect(() => add(g, 'improve', [1, 2], ok(1))).toThrow(RangeError);
+    expect(() => add(g, 'debug', [1, 2], ok(1))).toThrow(RangeError);
+    expect(g.nodes).toHaveLength(4);
+    const x = add(g, 'crossover', [3, 1], ok(4));
+    expect([x.id, x.parents]).toEqual([4, [3, 1]]);
+    expect(() => checkParents(g, 'crossover', [4, 9])).toThrow(RangeError);
+    expect(() => checkParents(g, 'crossover', [4, 2])).not.toThrow();
+  });
+
+  it('keeps debug depth 0 for a crossover, even of buggy parents; only a debug of a buggy first parent deepens', () => {
+    const g = createGraph('maximize');
+    const a = add(g, 'draft', [0], bug);
+    const b = add(g, 'debug', [a.id], bug);
+    const x = add(g, 'crossover', [b.id, a.id], bug);
+    const fix = add(g, 'debug', [x.id], bug);
+    expect([a, b, x, fix].map((n) => n.debugDepth)).toEqual([0, 1, 0, 1]);
+  });
 });
 
 describe('structure queries', () => {
@@ -90,7 +118,7 @@ describe('structure queries', () => {
     add(g, 'draft', [0], bug); // 2
     add(g, 'debug', [2], bug); // 3 (leaf, buggy)
     add(g, 'improve', [1], ok(0.7)); // 4
-    add(g, 'improve', [1, 4], bug); // 5: two parents (crossover-like), buggy leaf
+    add(g, 'crossover', [1, 4], bug); // 5: two parents, buggy leaf
     add(g, 'draft', [0], ok(0.1)); // 6: good leaf
     return g;
   }

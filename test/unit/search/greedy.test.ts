@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bestNode, buggyLeaves, createGraph, type SolutionGraph } from '../../../src/search/graph.js';
-import { AIDE_GREEDY, AIRA_GREEDY, greedyNext, type GreedyConfig } from '../../../src/search/greedy.js';
+import { runSearch } from '../../../src/search/driver.js';
+import { AIDE_GREEDY, AIRA_GREEDY, greedyNext, greedyPolicy, type GreedyConfig } from '../../../src/search/greedy.js';
 import { Rng, createRng, deriveSeed } from '../../../src/search/rng.js';
 import type { Action, Direction } from '../../../src/search/types.js';
-import { add, bug, ok } from './helpers.js';
+import { add, bug, ok, scripted, shape } from './helpers.js';
 
 const always: GreedyConfig = { numDrafts: 5, debugProb: 1, maxDebugDepth: 3 };
 
@@ -208,5 +209,67 @@ describe('greedyNext: reproducibility', () => {
       add(g, action.op, action.parents, env.next() < 0.5 ? bug : ok(env.next()));
     }
     expect(actions).toEqual(expected);
+  });
+});
+
+describe('greedyPolicy', () => {
+  const propose = (g: SolutionGraph, inFlight: Action[], slots: number, config: GreedyConfig = AIRA_GREEDY) =>
+    greedyPolicy.propose({ state: greedyPolicy.init(config), graph: g, rng: new Rng(createRng(1)), inFlight, slots });
+
+  for (const [name, config] of [
+    ['AIDE', AIDE_GREEDY],
+    ['AIRA', AIRA_GREEDY],
+  ] as const) {
+    it(`with parallelism 1 makes exactly greedyNext's choices and draws (${name} preset, 200 nodes)`, () => {
+      const env = scripted(12);
+      const g = createGraph('maximize');
+      const rng = new Rng(createRng(33));
+      for (let step = 0; step < 200; step++) {
+        const action = greedyNext(g, rng, config);
+        const outcome = env(action, g.nodes.length, g);
+        add(g, action.op, action.parents, { score: outcome.score, buggy: outcome.buggy });
+      }
+      const run = runSearch(greedyPolicy, config, { seed: 33, direction: 'maximize', outcome: env, parallelism: 1, maxNodes: 200 });
+      expect(shape(run.graph)).toEqual(shape(g));
+      expect(run.rng).toEqual(rng.state);
+      expect(new Set(g.nodes.map((n) => n.operator))).toEqual(new Set(['root', 'draft', 'debug', 'improve']));
+    });
+  }
+
+  it('counts in-flight drafts toward numDrafts', () => {
+    const g = createGraph('maximize');
+    add(g, 'draft', [0], ok(0.5)); // 1
+    const draft: Action = { op: 'draft', parents: [0] };
+    expect(propose(g, [draft, draft, draft], 3)).toEqual([draft, { op: 'improve', parents: [1] }, { op: 'improve', parents: [1] }]);
+  });
+
+  it('never proposes a debug of a leaf that already has a debug in flight', () => {
+    const g = drafted('maximize', [0.1, 0.9, 0.3, 0.2, 0.4]);
+    add(g, 'improve', [1], bug); // 6
+    add(g, 'improve', [3], bug); // 7
+    const debugOf = (id: number): Action => ({ op: 'debug', parents: [id] });
+    // Both leaves are busy: improve the best instead.
+    expect(propose(g, [debugOf(6), debugOf(7)], 2)).toEqual([
+      { op: 'improve', parents: [2] },
+      { op: 'improve', parents: [2] },
+    ]);
+    // One busy: the other is the only debug candidate, once; then improve.
+    expect(propose(g, [debugOf(6)], 2)).toEqual([debugOf(7), { op: 'improve', parents: [2] }]);
+    // None busy: one debug each, in some order, then improve.
+    const three = propose(g, [], 3);
+    expect(three.slice(0, 2).map((a) => a.parents[0]).sort()).toEqual([6, 7]);
+    expect(three[2]).toEqual({ op: 'improve', parents: [2] });
+  });
+
+  it('fills every slot, so it never waits', () => {
+    expect(propose(createGraph('minimize'), [], 7)).toHaveLength(7);
+  });
+
+  it('rejects a bad config and copies a good one into plain state', () => {
+    expect(() => greedyPolicy.init({ ...AIRA_GREEDY, debugProb: 2 })).toThrow(RangeError);
+    expect(() => greedyPolicy.init({ ...AIRA_GREEDY, numDrafts: -1 })).toThrow(RangeError);
+    const state = greedyPolicy.init(AIRA_GREEDY);
+    expect(state).toEqual({ config: { ...AIRA_GREEDY } });
+    expect(Object.isFrozen(state.config)).toBe(false);
   });
 });
