@@ -53,16 +53,18 @@ describe('durability', () => {
       const scheduled = new Map<string, string>();
       let operatesCompleted = 0;
       let executeRetried = false;
+      const attempts: string[] = [];
       for (const e of history.events ?? []) {
         const s = e.activityTaskScheduledEventAttributes;
         if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
         const c = e.activityTaskCompletedEventAttributes;
         if (c && scheduled.get(String(c.scheduledEventId)) === 'operate') operatesCompleted += 1;
         const started = e.activityTaskStartedEventAttributes;
+        if (started) attempts.push(`${scheduled.get(String(started.scheduledEventId))}:${started.attempt}`);
         if (started && (started.attempt ?? 1) > 1 && scheduled.get(String(started.scheduledEventId)) === 'execute') executeRetried = true;
       }
       expect(operatesCompleted).toBe(steps);
-      expect(executeRetried).toBe(true);
+      expect(executeRetried, `attempts: ${attempts.join(' ')}; killed after ${killedAt} nodes`).toBe(true);
     } finally {
       second.kill('SIGTERM');
       await new Promise((r) => second.once('exit', r));
