@@ -28,6 +28,7 @@ export function makeOperate(store: ArtifactStore, backend: OperatorBackend) {
     const parents = await Promise.all(input.parents.map((p) => loadParent(store, p)));
     const { plan, code } = await backend.run({
       op: input.op, task: input.task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
+      memory: input.memory,
     });
     const codeRef = await store.put(code);
     return { plan, codeRef, backend: backend.name, latencyMs: Date.now() - started };

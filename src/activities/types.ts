@@ -1,5 +1,6 @@
 import type { ArtifactRef, NodeRecord, OperatorName } from '../search/types.js';
 import type { TaskSpec } from '../tasks/types.js';
+import type { MemoryEntry } from '../operators/memory.js';
 
 /** A parent as the workflow knows it: references only; the activity loads code and output. */
 export interface ParentRef {
@@ -21,6 +22,7 @@ export interface OperateInput {
   parents: ParentRef[];
   seed: number;
   remainingSeconds: number;
+  memory: MemoryEntry[];
 }
 
 export interface OperateOutput {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
-import { DEFAULT_PRESET, PRESETS } from '../config/presets.js';
+import { DEFAULT_PRESET, PRESET_NAMES } from '../config/agent.js';
 import { stateDir } from '../config/paths.js';
 import type { NodeRecord } from '../search/types.js';
 import { listTasks } from '../tasks/load.js';
@@ -24,14 +24,14 @@ const HELP = `crucible — AI research agents on ML tasks, as durable Temporal w
 
 Usage:
   crucible demo [--budget 3m]                 start the server and run the default agent on a bundled task
-  crucible run --task <id|path> [--agent ${DEFAULT_PRESET}] [--seed 0] [--budget 10m] [--steps N]
-               [--exec-timeout 5m] [--detach]   run one agent (workers in this process unless --detach)
+  crucible run --task <id|path> [--agent ${DEFAULT_PRESET}|file.yaml] [--seed 0] [--budget 10m] [--steps N]
+               [--parallelism N] [--exec-timeout 5m] [--detach]   run one agent (workers in this process unless --detach)
   crucible ls                                   runs with status and best score
   crucible show <run>                           a run's graph as a tree, and its summary
   crucible tasks                                bundled tasks
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
 
-Agents: ${Object.keys(PRESETS).join(', ')}
+Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file (see README)
 Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible)`;
 
 const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
@@ -95,6 +95,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
       seed: { type: 'string', default: '0' },
       budget: { type: 'string', default: demo ? '3m' : '10m' },
       steps: { type: 'string' },
+      parallelism: { type: 'string' },
       'exec-timeout': { type: 'string', default: '5m' },
       detach: { type: 'boolean', default: false },
     },
@@ -102,7 +103,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   if (!values.task) throw new UsageError('--task is required (a bundled task id or a task folder); see `crucible tasks`');
   const input: AgentRunInput = await buildRunInput({
     task: values.task, agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
-    execTimeout: values['exec-timeout'],
+    execTimeout: values['exec-timeout'], parallelism: values.parallelism,
   });
   const server = await startServer(serverOptions());
   console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
@@ -113,9 +114,9 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     const handle = await client.workflow.start(agentRun, {
       taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [input],
       typedSearchAttributes: initialSearchAttributes(input),
-      staticSummary: `${input.agent.preset} on ${input.task.id}, seed ${input.seed}, budget ${values.budget}`,
+      staticSummary: `${input.agent.name} on ${input.task.id}, seed ${input.seed}, budget ${values.budget}`,
     });
-    console.log(`Run ${runId}: ${input.agent.preset} on ${input.task.id} (${input.task.metric}, ${input.task.direction}), seed ${input.seed}, budget ${values.budget}`);
+    console.log(`Run ${runId}: ${input.agent.name} on ${input.task.id} (${input.task.metric}, ${input.task.direction}), seed ${input.seed}, budget ${values.budget}`);
     if (values.detach) {
       console.log(`Started; workers elsewhere will pick it up. Follow it with \`crucible show ${runId}\`.`);
       return 0;

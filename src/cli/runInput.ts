@@ -1,6 +1,6 @@
 import { EXEC_CPU_TASK_QUEUE } from '../config/constants.js';
 import { parseDuration } from '../config/duration.js';
-import { resolvePreset } from '../config/presets.js';
+import { resolveAgent } from '../config/agent.js';
 import { loadTask } from '../tasks/load.js';
 import type { AgentRunInput } from '../workflows/types.js';
 
@@ -16,6 +16,8 @@ export interface RunOptions {
   budget: string;
   steps?: string;
   execTimeout: string;
+  /** Overrides the agent's parallelism. */
+  parallelism?: string;
 }
 
 const MAX_STEPS = 100_000;
@@ -47,10 +49,11 @@ export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
   const maxSteps = o.steps === undefined ? MAX_STEPS : integer('steps', o.steps, 1, MAX_STEPS);
   let agent;
   try {
-    agent = resolvePreset(o.agent);
+    agent = await resolveAgent(o.agent);
   } catch (err) {
     throw new UsageError(`--agent: ${(err as Error).message}`);
   }
+  if (o.parallelism !== undefined) agent.parallelism = integer('parallelism', o.parallelism, 1, 64);
   let task;
   try {
     task = await loadTask(o.task);
@@ -64,5 +67,5 @@ export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
 export function makeRunId(input: AgentRunInput, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const rand = Math.random().toString(36).slice(2, 6);
-  return `${input.task.id}-${input.agent.preset}-s${input.seed}-${stamp}-${rand}`;
+  return `${input.task.id}-${input.agent.name}-s${input.seed}-${stamp}-${rand}`;
 }

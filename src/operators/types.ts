@@ -1,5 +1,6 @@
 import type { OperatorName } from '../search/types.js';
 import type { TaskSpec } from '../tasks/types.js';
+import type { MemoryEntry } from './memory.js';
 
 /** A parent as an operator sees it: code and outcome, never the hidden test score. */
 export interface ParentContext {
@@ -21,6 +22,8 @@ export interface OperatorRequest {
   seed: number;
   /** Seconds left in the run's budget; the solution should finish well within it. */
   remainingSeconds: number;
+  /** Scoped memory of other nodes (operators/memory.ts); never hidden test scores. */
+  memory: MemoryEntry[];
 }
 
 export interface OperatorResult {

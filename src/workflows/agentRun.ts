@@ -1,169 +1,136 @@
 import * as wf from '@temporalio/workflow';
-import type { ControlActivities, ExecActivities } from '../activities/index.js';
-import type { ParentRef } from '../activities/types.js';
-import { addNode, bestNode, createGraph } from '../search/graph.js';
-import { greedyNext } from '../search/greedy.js';
-import { Rng, createRng, deriveSeed } from '../search/rng.js';
+import {
+  begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, stopProposing,
+  type NodeFields, type SearchLoop, type Ticketed,
+} from '../search/driver.js';
+import { bestNode } from '../search/graph.js';
+import { policyFor } from '../search/policies.js';
 import type { NodeRecord } from '../search/types.js';
+import { control, execActivities, failedFields, runAction } from './action.js';
 import { CrucibleBestScore, CrucibleNodes, CrucibleStatus, initialSearchAttributes } from './searchAttributes.js';
-import type { AgentRunInput, BestNode, CarriedState, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
+import type { AgentRunInput, BestNode, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
 
 export const statusQuery = wf.defineQuery<RunStatus>('status');
 /** Node metadata from index `since` on (the live view polls it). */
 export const nodesQuery = wf.defineQuery<NodeRecord[], [number]>('nodes');
 
-const control = wf.proxyActivities<ControlActivities>({
-  startToCloseTimeout: '5 minutes',
-  retry: { maximumAttempts: 3 },
-});
-
-/** Margin above the sandbox's own timeout for workspace set-up, upload of outputs, validation. */
-const EXEC_OVERHEAD_MS = 60_000;
+const CANCELLED = 'cancelled: the run reached its wall-clock budget while this node was running';
 
 /**
- * One agent run: the search loop of DESIGN.md "One step, as data". The workflow holds only the
- * search state; every effect is an activity. Budgets are checked in workflow time.
+ * One agent run: the search loop of DESIGN.md "One step, as data", for any policy, with up to
+ * `parallelism` actions in flight. The workflow holds only the search state; every effect is an
+ * activity. Results commit in proposal order (search/policy.ts), so a seed fixes the graph whatever
+ * the timing. The wall-clock budget is a workflow timer: when it fires, running actions are
+ * cancelled and recorded as such. Long runs continue as new with the whole search state.
  */
 export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
-  const state: CarriedState = input.carried ?? {
-    graph: createGraph(input.task.direction, Date.now()),
-    rng: createRng(input.seed),
-    startedAt: Date.now(),
-    steps: 0,
-  };
-  const rng = new Rng(state.rng);
-  const deadline = state.startedAt + input.budget.wallMs;
+  const { policy, config } = policyFor(input.agent.policy);
+  const startedAt = input.carried?.startedAt ?? Date.now();
+  const continuedAsNew = input.carried?.continuedAsNew ?? 0;
+  const snapshot = input.carried?.search
+    ?? newSearch(policy, config, { seed: input.seed, direction: input.task.direction, createdAt: startedAt });
+  const loop = openLoop(policy, snapshot, { parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps });
+  const deadline = startedAt + input.budget.wallMs;
+  const exec = execActivities(input);
+  const actions = new wf.CancellationScope();
+  const launched = new Set<number>();
   let phase: RunPhase = 'searching';
+  let stopReason: StopReason | null = null;
+  let draining = false; // continue-as-new suggested: let running actions finish, start no more
+  let changed = false;
 
-  const exec = wf.proxyActivities<ExecActivities>({
-    taskQueue: input.execTaskQueue,
-    startToCloseTimeout: input.execTimeoutMs + EXEC_OVERHEAD_MS,
-    // A dead exec worker stops heartbeating; the execution is retried on another one.
-    heartbeatTimeout: '10 seconds',
-    retry: { maximumAttempts: 3 },
-  });
-
-  const status = (): RunStatus => {
-    const best = bestNode(state.graph);
+  wf.setHandler(statusQuery, () => {
+    const best = bestNode(loop.graph);
     return {
-      phase,
-      steps: state.steps,
-      nodes: state.graph.nodes.length - 1,
-      bestNodeId: best?.id ?? null,
-      bestScore: best?.score ?? null,
-      startedAt: state.startedAt,
-      deadline,
-      budget: input.budget,
+      phase, nodes: loop.graph.nodes.length - 1, inFlight: launched.size, bestNodeId: best?.id ?? null,
+      bestScore: best?.score ?? null, startedAt, deadline, budget: input.budget, continuedAsNew,
     };
+  });
+  wf.setHandler(nodesQuery, (since) => loop.graph.nodes.slice(Math.max(1, since)));
+  if (!input.carried) wf.upsertSearchAttributes(initialSearchAttributes(input));
+
+  const finish = (ticket: number, fields: NodeFields) => {
+    launched.delete(ticket);
+    loop.scheduler.complete(ticket, fields);
+    const { committed, started } = commitReady(loop);
+    if (committed.length > 0) publishProgress(loop);
+    launchAll(started);
+    changed = true;
   };
-  wf.setHandler(statusQuery, status);
-  wf.setHandler(nodesQuery, (since) => state.graph.nodes.slice(Math.max(1, since)));
+  const launch = ({ ticket, action }: Ticketed) => {
+    launched.add(ticket);
+    const graph = loop.graph;
+    actions.run(() => runAction(input, exec, graph, ticket, action, deadline)).then(
+      (fields) => finish(ticket, fields),
+      (err: unknown) => finish(ticket, wf.isCancellation(err) ? failedFields(CANCELLED) : failedFields(`activity failed: ${errorText(err)}`)),
+    );
+  };
+  // While draining, new tickets stay in the scheduler as started-but-not-launched; the next run launches them.
+  const launchAll = (started: readonly Ticketed[]) => {
+    if (!draining && stopReason === null) started.forEach(launch);
+  };
 
-  wf.upsertSearchAttributes(initialSearchAttributes(input));
-
-  let stopReason: StopReason = 'step budget';
-  while (state.steps < input.budget.maxSteps) {
-    const remainingMs = deadline - Date.now();
-    if (remainingMs <= 0) {
+  launchAll([...loop.scheduler.running(), ...begin(loop)]);
+  while (!isFinished(loop)) {
+    if (stopReason === null && Date.now() >= deadline) {
       stopReason = 'wall-clock budget';
-      break;
+      stopProposing(loop);
+      actions.cancel();
+      // Tickets started but never launched (held back while draining) end as cancelled too.
+      for (const t of [...loop.scheduler.running()]) if (!launched.has(t.ticket)) finish(t.ticket, failedFields(CANCELLED));
+      continue;
     }
-    if (wf.workflowInfo().continueAsNewSuggested) {
-      state.rng = rng.state;
+    if (stopReason === null && !draining && wf.workflowInfo().continueAsNewSuggested) draining = true;
+    if (draining && launched.size === 0) {
       await wf.condition(wf.allHandlersFinished);
-      return wf.continueAsNew<typeof agentRun>({ ...input, carried: state });
+      return wf.continueAsNew<typeof agentRun>({
+        ...input, carried: { search: snapshotOf(loop), startedAt, continuedAsNew: continuedAsNew + 1 },
+      });
     }
-    await step(input, state, rng, remainingMs, exec);
-    state.steps += 1;
-    const best = bestNode(state.graph);
-    wf.upsertSearchAttributes([
-      { key: CrucibleNodes, value: state.graph.nodes.length - 1 },
-      ...(best?.score != null ? [{ key: CrucibleBestScore, value: best.score }] : []),
-    ]);
+    changed = false;
+    await wf.condition(() => changed, stopReason === null ? Math.max(1, deadline - Date.now()) : undefined);
   }
-  if (state.steps >= input.budget.maxSteps) stopReason = 'step budget';
 
   phase = 'selecting';
-  const best = await selectBest(input, state);
+  const best = await selectBest(input, loop);
   const summary: Omit<RunSummary, 'runDir'> = {
     runId: wf.workflowInfo().workflowId,
     task: input.task.id,
     metric: input.task.metric,
-    agent: input.agent.preset,
+    agent: input.agent.name,
+    policy: input.agent.policy.kind,
     seed: input.seed,
-    stopReason,
-    nodes: state.graph.nodes.length - 1,
-    buggyNodes: state.graph.nodes.filter((n) => n.id > 0 && n.buggy).length,
-    steps: state.steps,
-    elapsedMs: Date.now() - state.startedAt,
+    stopReason: stopReason ?? 'step budget',
+    nodes: loop.graph.nodes.length - 1,
+    buggyNodes: loop.graph.nodes.filter((n) => n.id > 0 && n.buggy).length,
+    elapsedMs: Date.now() - startedAt,
+    continuedAsNew,
     best,
   };
   const { runDir } = await control.report({
-    runId: summary.runId, nodes: state.graph.nodes, summary, bestNodeId: best?.id ?? null,
+    runId: summary.runId, nodes: loop.graph.nodes, summary, bestNodeId: best?.id ?? null,
   });
   phase = 'finished';
   wf.upsertSearchAttributes([{ key: CrucibleStatus, value: 'completed' }]);
   return { ...summary, runDir };
 }
 
-/** Operate, execute, grade, add the node. */
-async function step(
-  input: AgentRunInput,
-  state: CarriedState,
-  rng: Rng,
-  remainingMs: number,
-  exec: ExecActivities,
-): Promise<void> {
-  const { graph } = state;
-  const action = greedyNext(graph, rng, input.agent.policy);
-  const nodeId = graph.nodes.length;
-  const runId = wf.workflowInfo().workflowId;
-  const parents: ParentRef[] = action.parents
-    .filter((id) => id > 0)
-    .map((id) => {
-      const p = graph.nodes[id]!;
-      return {
-        nodeId: p.id, plan: p.plan, codeRef: p.codeRef, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
-        stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null,
-      };
-    });
-
-  const proposal = await control.operate({
-    runId, nodeId, op: action.op, task: input.task, parents,
-    seed: deriveSeed(input.seed, nodeId),
-    remainingSeconds: Math.floor(remainingMs / 1000),
-  });
-  const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, deadlineLeft(state, input)));
-  const result = await exec.execute({ runId, nodeId, task: input.task, codeRef: proposal.codeRef, timeoutMs });
-  // Hidden test score: recorded on the node, never passed to the policy or an operator.
-  const grade = result.submissionRef && !result.buggy
-    ? await control.grade({ task: input.task, submissionRef: result.submissionRef })
-    : null;
-
-  addNode(graph, {
-    parents: action.parents,
-    operator: action.op,
-    plan: proposal.plan,
-    codeRef: proposal.codeRef,
-    score: result.score,
-    buggy: result.buggy,
-    bugReason: result.bugReason,
-    testScore: grade?.score ?? null,
-    exec: {
-      exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs,
-      stdoutRef: result.stdoutRef, stderrRef: result.stderrRef, submissionRef: result.submissionRef,
-    },
-    createdAt: Date.now(),
-  });
+function errorText(err: unknown): string {
+  const cause = (err as { cause?: { message?: string } }).cause?.message;
+  return (cause ?? (err instanceof Error ? err.message : String(err))).slice(0, 300);
 }
 
-function deadlineLeft(state: CarriedState, input: AgentRunInput): number {
-  return state.startedAt + input.budget.wallMs - Date.now();
+function publishProgress(loop: SearchLoop<unknown, unknown>): void {
+  const best = bestNode(loop.graph);
+  wf.upsertSearchAttributes([
+    { key: CrucibleNodes, value: loop.graph.nodes.length - 1 },
+    ...(best?.score != null ? [{ key: CrucibleBestScore, value: best.score }] : []),
+  ]);
 }
 
 /** Final selection: the best node by validation score; its full hidden grade for the summary. */
-async function selectBest(input: AgentRunInput, state: CarriedState): Promise<BestNode | null> {
-  const best = bestNode(state.graph);
+async function selectBest(input: AgentRunInput, loop: SearchLoop<unknown, unknown>): Promise<BestNode | null> {
+  const best = bestNode(loop.graph);
   if (!best || best.score === null) return null;
   const submissionRef = best.exec?.submissionRef ?? null;
   const grade = submissionRef ? await control.grade({ task: input.task, submissionRef }) : null;

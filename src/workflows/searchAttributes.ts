@@ -3,12 +3,13 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /** Custom search attributes for the Temporal UI and `temporal workflow list --query`. */
 export const CrucibleTask = defineSearchAttributeKey('CrucibleTask', SearchAttributeType.KEYWORD);
 export const CrucibleAgent = defineSearchAttributeKey('CrucibleAgent', SearchAttributeType.KEYWORD);
+export const CruciblePolicy = defineSearchAttributeKey('CruciblePolicy', SearchAttributeType.KEYWORD);
 export const CrucibleStatus = defineSearchAttributeKey('CrucibleStatus', SearchAttributeType.KEYWORD);
 export const CrucibleSeed = defineSearchAttributeKey('CrucibleSeed', SearchAttributeType.INT);
 export const CrucibleNodes = defineSearchAttributeKey('CrucibleNodes', SearchAttributeType.INT);
 export const CrucibleBestScore = defineSearchAttributeKey('CrucibleBestScore', SearchAttributeType.DOUBLE);
 
-export const ALL_SEARCH_ATTRIBUTES = [CrucibleTask, CrucibleAgent, CrucibleStatus, CrucibleSeed, CrucibleNodes, CrucibleBestScore];
+export const ALL_SEARCH_ATTRIBUTES = [CrucibleTask, CrucibleAgent, CruciblePolicy, CrucibleStatus, CrucibleSeed, CrucibleNodes, CrucibleBestScore];
 
 /** `KEY=Type` flags for `temporal server start-dev --search-attribute`. */
 export function searchAttributeFlags(): string[] {
@@ -17,10 +18,11 @@ export function searchAttributeFlags(): string[] {
 }
 
 /** The attributes known when a run starts; set by the client at start and by the workflow itself. */
-export function initialSearchAttributes(input: { task: { id: string }; agent: { preset: string }; seed: number }) {
+export function initialSearchAttributes(input: { task: { id: string }; agent: { name: string; policy: { kind: string } }; seed: number }) {
   return [
     { key: CrucibleTask, value: input.task.id },
-    { key: CrucibleAgent, value: input.agent.preset },
+    { key: CrucibleAgent, value: input.agent.name },
+    { key: CruciblePolicy, value: input.agent.policy.kind },
     { key: CrucibleSeed, value: input.seed },
     { key: CrucibleStatus, value: 'running' },
   ];

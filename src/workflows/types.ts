@@ -1,13 +1,13 @@
-import type { AgentConfig } from '../config/presets.js';
 import type { GradeOutput } from '../activities/types.js';
-import type { RngState } from '../search/rng.js';
-import type { SolutionGraph } from '../search/graph.js';
+import type { AgentConfig } from '../config/agent.js';
+import type { SearchSnapshot } from '../search/driver.js';
 import type { ArtifactRef, NodeRecord } from '../search/types.js';
 import type { TaskSpec } from '../tasks/types.js';
 
 export interface RunBudget {
   /** Wall-clock budget of the whole run, measured in workflow time from its start. */
   wallMs: number;
+  /** Most nodes the run creates. */
   maxSteps: number;
 }
 
@@ -25,43 +25,28 @@ export interface AgentRunInput {
 
 /** Everything a run needs to continue exactly where it was. */
 export interface CarriedState {
-  graph: SolutionGraph;
-  rng: RngState;
+  /** Graph, RNG, policy state (MCTS visits, evolutionary population…), scheduler tickets. */
+  search: SearchSnapshot<unknown>;
   startedAt: number;
-  steps: number;
+  /** How many times this run has continued as new. */
+  continuedAsNew: number;
 }
 
 export type RunPhase = 'searching' | 'selecting' | 'finished';
 
 export interface RunStatus {
   phase: RunPhase;
-  steps: number;
   nodes: number;
+  inFlight: number;
   bestNodeId: number | null;
   bestScore: number | null;
   startedAt: number;
   deadline: number;
   budget: RunBudget;
+  continuedAsNew: number;
 }
 
 export type StopReason = 'wall-clock budget' | 'step budget';
-
-export interface RunSummary {
-  runId: string;
-  task: string;
-  metric: string;
-  agent: string;
-  seed: number;
-  stopReason: StopReason;
-  nodes: number;
-  buggyNodes: number;
-  steps: number;
-  elapsedMs: number;
-  /** The final selection: the best node by validation score, with its hidden grade. */
-  best: BestNode | null;
-  /** Folder with graph.json, summary.json, best_solution.py, best_submission.csv. */
-  runDir: string;
-}
 
 export interface BestNode {
   id: number;
@@ -70,4 +55,22 @@ export interface BestNode {
   codeRef: ArtifactRef | null;
   submissionRef: ArtifactRef | null;
   grade: GradeOutput | null;
+}
+
+export interface RunSummary {
+  runId: string;
+  task: string;
+  metric: string;
+  agent: string;
+  policy: string;
+  seed: number;
+  stopReason: StopReason;
+  nodes: number;
+  buggyNodes: number;
+  elapsedMs: number;
+  continuedAsNew: number;
+  /** The final selection: the best node by validation score, with its hidden grade. */
+  best: BestNode | null;
+  /** Folder with graph.json, summary.json, best_solution.py, best_submission.csv. */
+  runDir: string;
 }

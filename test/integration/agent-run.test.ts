@@ -34,7 +34,7 @@ describe('a whole agent run (real server, offline operators, real Python, proces
 
   it('stops at the step budget with one node per step', () => {
     expect(summary.stopReason).toBe('step budget');
-    expect(summary.steps).toBe(9);
+    expect(summary.nodes).toBe(9);
     expect(nodes).toHaveLength(10); // root + 9
     expect(nodes.map((n) => n.id)).toEqual([...Array(10).keys()]);
   });

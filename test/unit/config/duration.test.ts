@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, parseDuration } from '../../../src/config/duration.js';
-import { resolvePreset } from '../../../src/config/presets.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -14,21 +13,5 @@ describe('parseDuration', () => {
   it('formats as mm:ss or h:mm:ss', () => {
     expect(formatDuration(65_000)).toBe('01:05');
     expect(formatDuration(3_725_000)).toBe('1:02:05');
-  });
-});
-
-describe('presets', () => {
-  it('carry the paper defaults', () => {
-    expect(resolvePreset('aira-greedy').policy).toEqual({ kind: 'greedy', numDrafts: 5, debugProb: 1, maxDebugDepth: 20 });
-    expect(resolvePreset('aide-greedy').policy).toEqual({ kind: 'greedy', numDrafts: 5, debugProb: 0.5, maxDebugDepth: 3 });
-  });
-
-  it('name the choices when the preset is unknown', () => {
-    expect(() => resolvePreset('nope')).toThrow(/unknown agent preset "nope": choose one of aide-greedy, aira-greedy/);
-  });
-
-  it('hand out copies, so a run cannot change a preset', () => {
-    resolvePreset('aira-greedy').policy.debugProb = 0;
-    expect(resolvePreset('aira-greedy').policy.debugProb).toBe(1);
   });
 });

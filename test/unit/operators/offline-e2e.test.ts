@@ -68,7 +68,7 @@ function genomeOf(code: string, task: TaskSpec): Genome {
 /** Deterministic seed scan: the first draft whose planted fault is `kind` (null: no fault). */
 function draftWith(task: TaskSpec, kind: FaultKind | null, exclude: string[] = []): OperatorResult & { seed: number } {
   for (let seed = 1; seed < 500; seed++) {
-    const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250 });
+    const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] });
     const g = genomeOf(d.code, task);
     if (g.fault === kind && !exclude.includes(g.model.family)) return { ...d, seed };
   }
@@ -122,7 +122,7 @@ describe('offline solutions, run for real', () => {
         nodeId: i + 10, plan: d.plan, code: d.code, score: null, buggy: true,
         bugReason: bugReason(r.exec, r.problems), output: `${r.exec.stdout.text}\n${r.exec.stderr.text}`,
       };
-      return generateOffline({ op: 'debug', task, parents: [parent], seed: d.seed, remainingSeconds: 250 });
+      return generateOffline({ op: 'debug', task, parents: [parent], seed: d.seed, remainingSeconds: 250, memory: [] });
     });
     const fixed = await pool(debugs.map((d) => () => run(task, d.code)));
     fixed.forEach((r, i) => {
@@ -135,7 +135,7 @@ describe('offline solutions, run for real', () => {
   it('runs an improved child of a clean draft', async () => {
     const parentDraft = draftWith(regression, null);
     const parent: ParentContext = { nodeId: 1, plan: parentDraft.plan, code: parentDraft.code, score: 2.5, buggy: false, bugReason: null, output: '' };
-    const child = generateOffline({ op: 'improve', task: regression, parents: [parent], seed: 77, remainingSeconds: 250 }, { improveFaultRate: 0 });
+    const child = generateOffline({ op: 'improve', task: regression, parents: [parent], seed: 77, remainingSeconds: 250, memory: [] }, { improveFaultRate: 0 });
     const r = await run(regression, child.code);
     expect(r.exec.exitCode, r.exec.stderr.text).toBe(0);
     expect(r.problems).toEqual([]);

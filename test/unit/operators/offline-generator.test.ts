@@ -16,7 +16,7 @@ const regression = makeSyntheticTask(root, 'reg', { type: 'tabular-regression', 
 const TASKS: TaskSpec[] = [classification, regression];
 
 const draft = (task: TaskSpec, seed: number, faultRate?: number, remainingSeconds = 3600) =>
-  generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds }, { draftFaultRate: faultRate });
+  generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds, memory: [] }, { draftFaultRate: faultRate });
 
 function parentOf(code: string, extra: Partial<ParentContext> = {}): ParentContext {
   return { nodeId: 3, plan: 'parent plan', code, score: 0.9, buggy: false, bugReason: null, output: '', ...extra };
@@ -46,7 +46,7 @@ describe('offline generator: determinism and diversity', () => {
       const other = parentOf(draft(task, 12).code, { nodeId: 4 });
       for (const op of ['draft', 'improve', 'debug', 'crossover'] as const) {
         const parents = op === 'draft' ? [] : op === 'crossover' ? [parent, other] : [parent];
-        const request: OperatorRequest = { op, task, parents, seed: 42, remainingSeconds: 1800 };
+        const request: OperatorRequest = { op, task, parents, seed: 42, remainingSeconds: 1800, memory: [] };
         const a = generateOffline(request);
         const b = generateOffline(structuredClone(request));
         expect(b).toEqual(a);
@@ -69,7 +69,7 @@ describe('offline generator: determinism and diversity', () => {
     let improves = 0;
     for (let seed = 0; seed < 300; seed++) {
       if (genomeOf(draft(task, seed).code, task).fault) drafts++;
-      const child = generateOffline({ op: 'improve', task, parents: [parent], seed, remainingSeconds: 3600 });
+      const child = generateOffline({ op: 'improve', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] });
       if (genomeOf(child.code, task).fault) improves++;
     }
     expect(drafts / 300).toBeGreaterThan(0.12);
@@ -121,8 +121,8 @@ describe('offline generator: plans', () => {
         const parent = parentOf(d.code, { bugReason: 'exit code 1: KeyError: x', buggy: true });
         const plans = [
           d.plan,
-          generateOffline({ op: 'improve', task, parents: [parent], seed, remainingSeconds: 3600 }).plan,
-          generateOffline({ op: 'debug', task, parents: [parent], seed, remainingSeconds: 3600 }).plan,
+          generateOffline({ op: 'improve', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] }).plan,
+          generateOffline({ op: 'debug', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] }).plan,
         ];
         for (const plan of plans) {
           expect(sentences(plan), plan).toBeGreaterThanOrEqual(3);
@@ -138,7 +138,7 @@ describe('offline generator: improve', () => {
     for (const task of TASKS) {
       for (let seed = 0; seed < 60; seed++) {
         const parentCode = draft(task, seed, 0).code;
-        const child = generateOffline({ op: 'improve', task, parents: [parentOf(parentCode)], seed: seed + 1000, remainingSeconds: 3600 });
+        const child = generateOffline({ op: 'improve', task, parents: [parentOf(parentCode)], seed: seed + 1000, remainingSeconds: 3600, memory: [] });
         const diff = geneDiff(genomeOf(parentCode, task), genomeOf(child.code, task));
         expect(diff).toHaveLength(1);
         expect(child.plan).toContain(`${diff[0]} goes from`);
@@ -151,7 +151,7 @@ describe('offline generator: improve', () => {
     const seen = new Set<string>();
     for (let seed = 0; seed < 200; seed++) {
       const parentCode = draft(regression, seed % 20, 0).code;
-      const child = generateOffline({ op: 'improve', task: regression, parents: [parentOf(parentCode)], seed, remainingSeconds: 3600 });
+      const child = generateOffline({ op: 'improve', task: regression, parents: [parentOf(parentCode)], seed, remainingSeconds: 3600, memory: [] });
       const [gene] = geneDiff(genomeOf(parentCode, regression), genomeOf(child.code, regression));
       seen.add((gene as string).startsWith('model.') ? 'param' : (gene as string));
     }
@@ -159,13 +159,13 @@ describe('offline generator: improve', () => {
   });
 
   it('falls back to a fresh pipeline when the parent code has no genome, and says so', () => {
-    const child = generateOffline({ op: 'improve', task: regression, parents: [parentOf('print("hand-written")\n')], seed: 1, remainingSeconds: 3600 });
+    const child = generateOffline({ op: 'improve', task: regression, parents: [parentOf('print("hand-written")\n')], seed: 1, remainingSeconds: 3600, memory: [] });
     expect(child.plan).toContain('carries no crucible-genome line');
     expect(readGenome(child.code, 'tabular-regression')).not.toBeNull();
   });
 
   it('needs a parent', () => {
-    expect(() => generateOffline({ op: 'improve', task: regression, parents: [], seed: 1, remainingSeconds: 3600 })).toThrow(/needs a parent/);
+    expect(() => generateOffline({ op: 'improve', task: regression, parents: [], seed: 1, remainingSeconds: 3600, memory: [] })).toThrow(/needs a parent/);
   });
 });
 
@@ -175,7 +175,7 @@ describe('offline generator: crossover', () => {
       for (let seed = 0; seed < 40; seed++) {
         const a = parentOf(draft(task, seed, 0).code, { nodeId: 5 });
         const b = parentOf(draft(task, seed + 100, 0).code, { nodeId: 6 });
-        const child = generateOffline({ op: 'crossover', task, parents: [a, b], seed, remainingSeconds: 3600 });
+        const child = generateOffline({ op: 'crossover', task, parents: [a, b], seed, remainingSeconds: 3600, memory: [] });
         const [ga, gb, gc] = [genomeOf(a.code, task), genomeOf(b.code, task), genomeOf(child.code, task)];
         const fromA = geneDiff(gb, gc);
         const fromB = geneDiff(ga, gc);
@@ -199,7 +199,7 @@ describe('offline generator: crossover', () => {
     });
     const a = parentOf(renderSolution(forest(50, 4), regression), { nodeId: 1 });
     const b = parentOf(renderSolution(forest(300, null), regression), { nodeId: 2 });
-    const child = generateOffline({ op: 'crossover', task: regression, parents: [a, b], seed: 3, remainingSeconds: 3600 }, { improveFaultRate: 0 });
+    const child = generateOffline({ op: 'crossover', task: regression, parents: [a, b], seed: 3, remainingSeconds: 3600, memory: [] }, { improveFaultRate: 0 });
     const params = genomeOf(child.code, regression).model.params;
     expect([params.n_estimators, params.max_depth].sort()).toEqual([300, 4].sort());
   });
@@ -207,10 +207,10 @@ describe('offline generator: crossover', () => {
   it('mutates the readable parent when the other has no genome, and needs two parents', () => {
     const a = parentOf(draft(classification, 8, 0).code, { nodeId: 5 });
     const b = parentOf('print("hand-written")\n', { nodeId: 6 });
-    const child = generateOffline({ op: 'crossover', task: classification, parents: [b, a], seed: 1, remainingSeconds: 3600 }, { improveFaultRate: 0 });
+    const child = generateOffline({ op: 'crossover', task: classification, parents: [b, a], seed: 1, remainingSeconds: 3600, memory: [] }, { improveFaultRate: 0 });
     expect(geneDiff(genomeOf(a.code, classification), genomeOf(child.code, classification))).toHaveLength(1);
     expect(child.plan).toContain('Node 6 carries no crucible-genome line');
-    expect(() => generateOffline({ op: 'crossover', task: classification, parents: [a], seed: 1, remainingSeconds: 3600 })).toThrow(/two parents/);
+    expect(() => generateOffline({ op: 'crossover', task: classification, parents: [a], seed: 1, remainingSeconds: 3600, memory: [] })).toThrow(/two parents/);
   });
 });
 
@@ -219,7 +219,7 @@ describe('offline generator: debug', () => {
     for (const task of TASKS) {
       const { code, seed } = faultyDraft(task, kind);
       const parent = parentOf(code, { buggy: true, score: null, bugReason: 'exit code 1: something failed', output: 'Traceback ...\nSomeError: details' });
-      const child = generateOffline({ op: 'debug', task, parents: [parent], seed, remainingSeconds: 3600 });
+      const child = generateOffline({ op: 'debug', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] });
       const before = genomeOf(code, task);
       const after = genomeOf(child.code, task);
       expect(before.fault).toBe(kind);
@@ -237,7 +237,7 @@ describe('offline generator: debug', () => {
     };
     const code = renderSolution(parent, regression);
     const ctx = parentOf(code, { buggy: true, score: null, bugReason: 'timeout: execution exceeded its limit of 600 s' });
-    const child = generateOffline({ op: 'debug', task: regression, parents: [ctx], seed: 9, remainingSeconds: 3600 });
+    const child = generateOffline({ op: 'debug', task: regression, parents: [ctx], seed: 9, remainingSeconds: 3600, memory: [] });
     const g = genomeOf(child.code, regression);
     expect(g.model.family).toBe('random_forest');
     expect(g.model.params.n_estimators).toBe(100);
@@ -252,7 +252,7 @@ describe('offline generator: debug', () => {
       model: { family: 'svm', params: { C: 1.0 } }, validation: 'holdout-20', fault: null,
     };
     const ctx = parentOf(renderSolution(parent, classification), { buggy: true, bugReason: 'timeout: execution exceeded its limit of 60 s' });
-    const child = generateOffline({ op: 'debug', task: classification, parents: [ctx], seed: 2, remainingSeconds: 3600 });
+    const child = generateOffline({ op: 'debug', task: classification, parents: [ctx], seed: 2, remainingSeconds: 3600, memory: [] });
     expect(genomeOf(child.code, classification).model.family).toBe('logistic');
   });
 
@@ -262,7 +262,7 @@ describe('offline generator: debug', () => {
       model: { family: 'ridge', params: { alpha: 1.0 } }, validation: 'kfold-3', fault: null,
     };
     const ctx = parentOf(renderSolution(parent, regression), { buggy: true, bugReason: 'exit code 1: ValueError: Input contains infinity' });
-    const child = generateOffline({ op: 'debug', task: regression, parents: [ctx], seed: 2, remainingSeconds: 3600 });
+    const child = generateOffline({ op: 'debug', task: regression, parents: [ctx], seed: 2, remainingSeconds: 3600, memory: [] });
     const g = genomeOf(child.code, regression);
     expect([g.impute, g.scale, g.encode, g.features, g.target]).toEqual(['median', 'standard', 'onehot', 'none', 'none']);
     expect(child.plan).toContain('ValueError: Input contains infinity');
@@ -271,7 +271,7 @@ describe('offline generator: debug', () => {
   it('never plants a fault, even without a parent genome', () => {
     for (let seed = 0; seed < 50; seed++) {
       const ctx = parentOf('import this\n', { buggy: true, bugReason: 'exit code 1: NameError' });
-      const child = generateOffline({ op: 'debug', task: classification, parents: [ctx], seed, remainingSeconds: 3600 });
+      const child = generateOffline({ op: 'debug', task: classification, parents: [ctx], seed, remainingSeconds: 3600, memory: [] });
       expect(genomeOf(child.code, classification).fault).toBeNull();
       expect(child.plan).toContain('starts from a freshly sampled pipeline');
     }

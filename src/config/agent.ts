@@ -1,0 +1,163 @@
+/**
+ * An agent is (search policy, operator set, fitness): each axis is configured independently, so any
+ * policy runs with any operator set. Presets reproduce the paper's agents with the released configs'
+ * defaults (DESIGN.md "Search policies"); a YAML or JSON file can define any other combination.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import YAML from 'yaml';
+import { z } from 'zod';
+import type { OperatorName } from '../search/types.js';
+
+const int = (min: number) => z.number().int().min(min);
+const probability = z.number().min(0).max(1);
+
+export const greedySchema = z.strictObject({
+  kind: z.literal('greedy'),
+  numDrafts: int(1).default(5),
+  debugProb: probability.default(1),
+  maxDebugDepth: int(0).default(20),
+});
+
+export const mctsSchema = z.strictObject({
+  kind: z.literal('mcts'),
+  uctC: z.number().min(0).default(0.25),
+  numChildren: int(1).default(5),
+  maxDebugDepth: int(0).default(20),
+});
+
+export const evolutionarySchema = z.strictObject({
+  kind: z.literal('evolutionary'),
+  numDrafts: int(1).default(5),
+  individualsPerGeneration: int(1).default(5),
+  crossoverProb: probability.default(0.5),
+  crossoverFromGeneration: int(0).default(2),
+  temperature: z.number().positive().default(1),
+  maxPopulation: int(2).default(500),
+  maxDebugDepth: int(0).default(10),
+});
+
+export const policySchema = z.discriminatedUnion('kind', [greedySchema, mctsSchema, evolutionarySchema]);
+
+/** What an operator is shown of the rest of the graph (bounded by maxEntries and maxChars). */
+export const memoryScopeSchema = z.enum(['none', 'global', 'ancestors', 'siblings']);
+export type MemoryScope = z.infer<typeof memoryScopeSchema>;
+
+const OPERATORS = ['draft', 'improve', 'debug', 'crossover'] as const satisfies readonly OperatorName[];
+
+export const operatorSetSchema = z.strictObject({
+  backend: z.literal('offline').default('offline'),
+  /** Prompt family for LLM backends: AIDE's compact set or AIRA's richer one. */
+  style: z.enum(['aide', 'aira']).default('aira'),
+  allowed: z.array(z.enum(OPERATORS)).min(1).default(() => [...OPERATORS]),
+  memory: z.strictObject({
+    draft: memoryScopeSchema.default('global'),
+    improve: memoryScopeSchema.default('global'),
+    debug: memoryScopeSchema.default('ancestors'),
+    crossover: memoryScopeSchema.default('none'),
+  }).default(() => ({ draft: 'global' as const, improve: 'global' as const, debug: 'ancestors' as const, crossover: 'none' as const })),
+  maxMemoryEntries: int(0).default(10),
+  maxMemoryChars: int(0).default(4000),
+});
+
+export const agentSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+  policy: policySchema,
+  operators: operatorSetSchema.default(() => operatorSetSchema.parse({})),
+  /** Operator+execution chains in flight at once within one run. */
+  parallelism: int(1).max(64).default(1),
+});
+
+export type AgentConfig = z.infer<typeof agentSchema>;
+export type PolicyConfig = z.infer<typeof policySchema>;
+
+/** Operators a policy may propose under its config; they must all be in the operator set. */
+export function operatorsUsed(policy: PolicyConfig): OperatorName[] {
+  const ops: OperatorName[] = ['draft', 'improve'];
+  if (policy.maxDebugDepth > 0 && (policy.kind !== 'greedy' || policy.debugProb > 0)) ops.push('debug');
+  if (policy.kind === 'evolutionary' && policy.crossoverProb > 0) ops.push('crossover');
+  return ops;
+}
+
+const PRESET_INPUTS: Record<string, unknown> = {
+  'aide-greedy': { name: 'aide-greedy', policy: { kind: 'greedy', debugProb: 0.5, maxDebugDepth: 3 }, operators: { style: 'aide' } },
+  'aira-greedy': { name: 'aira-greedy', policy: { kind: 'greedy' } },
+  'aira-mcts': { name: 'aira-mcts', policy: { kind: 'mcts' } },
+  'aira-evo': { name: 'aira-evo', policy: { kind: 'evolutionary' } },
+};
+
+export const PRESET_NAMES = Object.keys(PRESET_INPUTS);
+export const DEFAULT_PRESET = 'aira-greedy';
+
+export class AgentConfigError extends Error {
+  override name = 'AgentConfigError';
+}
+
+/** "file: field `policy.uctC`: expected number, received string" for each problem. */
+function describeIssues(source: string, error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${source}: ${i.path.length ? `field \`${i.path.join('.')}\`` : 'top level'}: ${i.message}`)
+    .join('\n');
+}
+
+function validate(source: string, input: unknown): AgentConfig {
+  const parsed = agentSchema.safeParse(input);
+  if (!parsed.success) throw new AgentConfigError(describeIssues(source, parsed.error));
+  const missing = operatorsUsed(parsed.data.policy).filter((op) => !parsed.data.operators.allowed.includes(op));
+  if (missing.length > 0) {
+    throw new AgentConfigError(
+      `${source}: field \`operators.allowed\`: the ${parsed.data.policy.kind} policy as configured uses ${missing.join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} or change the policy`,
+    );
+  }
+  return parsed.data;
+}
+
+export function resolvePreset(name: string): AgentConfig {
+  const input = PRESET_INPUTS[name];
+  if (input === undefined) {
+    throw new AgentConfigError(`unknown agent preset "${name}": choose one of ${PRESET_NAMES.join(', ')}, or give a YAML/JSON agent file`);
+  }
+  return validate(`preset ${name}`, structuredClone(input));
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge of plain objects (arrays and scalars from `over` replace). */
+function merge(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(base[k], v);
+  return out;
+}
+
+/**
+ * An agent file (YAML or JSON). `extends: <preset>` starts from a preset and overrides its fields;
+ * a policy of another kind replaces the preset's policy whole.
+ */
+export async function loadAgentFile(file: string): Promise<AgentConfig> {
+  const source = path.basename(file);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new AgentConfigError(`agent file ${file} cannot be read`);
+  });
+  let doc: unknown;
+  try {
+    doc = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+  } catch (err) {
+    throw new AgentConfigError(`${source}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!isObject(doc)) throw new AgentConfigError(`${source}: expected a mapping of agent fields`);
+  const { extends: base, ...rest } = doc;
+  if (base === undefined) return validate(source, { name: path.basename(file).replace(/\.(ya?ml|json)$/, ''), ...rest });
+  if (typeof base !== 'string' || PRESET_INPUTS[base] === undefined) {
+    throw new AgentConfigError(`${source}: field \`extends\`: expected one of ${PRESET_NAMES.join(', ')}`);
+  }
+  const preset = structuredClone(PRESET_INPUTS[base]) as Record<string, unknown>;
+  const samePolicy = isObject(rest.policy) && isObject(preset.policy) && (rest.policy.kind ?? preset.policy.kind) === preset.policy.kind;
+  const start = samePolicy || rest.policy === undefined ? preset : { ...preset, policy: undefined };
+  return validate(source, merge(start, rest));
+}
+
+/** A preset name, or a path to a .yaml/.yml/.json agent file. */
+export async function resolveAgent(nameOrFile: string): Promise<AgentConfig> {
+  return /\.(ya?ml|json)$/.test(nameOrFile) ? loadAgentFile(nameOrFile) : resolvePreset(nameOrFile);
+}

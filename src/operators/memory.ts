@@ -1,0 +1,59 @@
+/**
+ * Scoped memory: what an operator is shown of the rest of the graph. Pure, over node metadata, and
+ * bounded in entries and characters so prompts and history stay small however long the run.
+ *   none       nothing
+ *   global     the good nodes, best first (AIDE's journal summary)
+ *   ancestors  the first parent's chain back to and including the first good ancestor (Debug's history)
+ *   siblings   the first parent's other children, newest first (what was already tried from here)
+ */
+import type { MemoryScope } from '../config/agent.js';
+import { compareScores, isGood, type SolutionGraph } from '../search/graph.js';
+import type { Action, NodeRecord } from '../search/types.js';
+
+export interface MemoryEntry {
+  nodeId: number;
+  operator: NodeRecord['operator'];
+  plan: string;
+  score: number | null;
+  buggy: boolean;
+  bugReason: string | null;
+}
+
+export interface MemoryLimits {
+  maxEntries: number;
+  maxChars: number;
+}
+
+function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope): NodeRecord[] {
+  const first = action.parents[0];
+  switch (scope) {
+    case 'none':
+      return [];
+    case 'global':
+      return graph.nodes.filter(isGood).sort((a, b) => compareScores(a.score, b.score, graph.direction) || a.id - b.id);
+    case 'ancestors': {
+      const chain: NodeRecord[] = [];
+      for (let node = first ? graph.nodes[first] : undefined; node && node.id !== 0; node = graph.nodes[node.parents[0] ?? 0]) {
+        chain.push(node);
+        if (isGood(node) && chain.length > 1) break;
+      }
+      return chain;
+    }
+    case 'siblings':
+      return first === undefined ? [] : graph.nodes.filter((n) => n.parents[0] === first && n.id !== 0).reverse();
+  }
+}
+
+/** Memory entries for an action, most relevant first, within the limits (plans are cut, not dropped, first). */
+export function buildMemory(graph: SolutionGraph, action: Action, scope: MemoryScope, limits: MemoryLimits): MemoryEntry[] {
+  const out: MemoryEntry[] = [];
+  let chars = 0;
+  for (const n of candidates(graph, action, scope).slice(0, limits.maxEntries)) {
+    const room = limits.maxChars - chars;
+    if (room <= 0) break;
+    const plan = n.plan.length > room ? `${n.plan.slice(0, Math.max(0, room - 1))}…` : n.plan;
+    chars += plan.length;
+    out.push({ nodeId: n.id, operator: n.operator, plan, score: n.score, buggy: n.buggy, bugReason: n.bugReason });
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+/** One action of the search, as activities: operate → execute → grade, turned into a node's fields. */
+import * as wf from '@temporalio/workflow';
+import type { ControlActivities, ExecActivities } from '../activities/index.js';
+import type { ParentRef } from '../activities/types.js';
+import { buildMemory } from '../operators/memory.js';
+import type { NodeFields } from '../search/driver.js';
+import type { SolutionGraph } from '../search/graph.js';
+import { deriveSeed } from '../search/rng.js';
+import type { Action, ArtifactRef } from '../search/types.js';
+import type { AgentRunInput } from './types.js';
+
+export const control = wf.proxyActivities<ControlActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 3 },
+});
+
+/** Margin above the sandbox's own timeout for workspace set-up, upload of outputs, validation. */
+const EXEC_OVERHEAD_MS = 60_000;
+
+export function execActivities(input: AgentRunInput): ExecActivities {
+  return wf.proxyActivities<ExecActivities>({
+    taskQueue: input.execTaskQueue,
+    startToCloseTimeout: input.execTimeoutMs + EXEC_OVERHEAD_MS,
+    // A dead exec worker stops heartbeating; the execution is retried on another one.
+    heartbeatTimeout: '10 seconds',
+    retry: { maximumAttempts: 3 },
+  });
+}
+
+function parentRef(graph: SolutionGraph, id: number): ParentRef {
+  const p = graph.nodes[id]!;
+  return {
+    nodeId: p.id, plan: p.plan, codeRef: p.codeRef, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
+    stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null,
+  };
+}
+
+/** A node for an action that produced no execution (cancelled at the budget, or its activities failed). */
+export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | null = null): NodeFields {
+  return { plan, codeRef, score: null, buggy: true, bugReason: reason, testScore: null, exec: null, createdAt: Date.now() };
+}
+
+/**
+ * Runs one action. The context (parents, memory) is read from the committed graph when the action
+ * starts, which the determinism rule makes identical in every replay and in the in-process driver.
+ */
+export async function runAction(
+  input: AgentRunInput,
+  exec: ExecActivities,
+  graph: SolutionGraph,
+  ticket: number,
+  action: Action,
+  deadline: number,
+): Promise<NodeFields> {
+  const ops = input.agent.operators;
+  const remainingMs = () => deadline - Date.now();
+  const proposal = await control.operate({
+    runId: wf.workflowInfo().workflowId,
+    nodeId: ticket,
+    op: action.op,
+    task: input.task,
+    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id)),
+    seed: deriveSeed(input.seed, ticket),
+    remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
+    memory: buildMemory(graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
+  });
+  const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
+  const result = await exec.execute({
+    runId: wf.workflowInfo().workflowId, nodeId: ticket, task: input.task, codeRef: proposal.codeRef, timeoutMs,
+  });
+  // Hidden test score: recorded on the node, never passed to the policy or an operator.
+  const grade = result.submissionRef && !result.buggy
+    ? await control.grade({ task: input.task, submissionRef: result.submissionRef })
+    : null;
+  return {
+    plan: proposal.plan,
+    codeRef: proposal.codeRef,
+    score: result.score,
+    buggy: result.buggy,
+    bugReason: result.bugReason,
+    testScore: grade?.score ?? null,
+    exec: {
+      exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs,
+      stdoutRef: result.stdoutRef, stderrRef: result.stderrRef, submissionRef: result.submissionRef,
+    },
+    createdAt: Date.now(),
+  };
+}
