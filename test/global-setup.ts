@@ -16,6 +16,9 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** History length at which the test server suggests continue-as-new (the default is 4,096). */
+export const CONTINUE_AS_NEW_EVENTS = 400;
+
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
@@ -26,7 +29,11 @@ declare module 'vitest' {
 /** One real Temporal dev server for the whole suite, on a free port with a throw-away database. */
 export default async function setup(project: TestProject) {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'crucible-test-server-'));
-  const opts: DevServerOptions = { stateDir, port: await freePort(), uiPort: null };
+  const opts: DevServerOptions = {
+    stateDir, port: await freePort(), uiPort: null,
+    // Low, so the long-run equivalence tests cross continue-as-new several times.
+    extraArgs: ['--dynamic-config-value', `limit.historyCount.suggestContinueAsNew=${CONTINUE_AS_NEW_EVENTS}`],
+  };
   const server = await startServer(opts);
   project.provide('temporalAddress', server.address);
   project.provide('serverStateDir', stateDir);

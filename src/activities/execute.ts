@@ -1,13 +1,13 @@
-import { activityInfo, cancellationSignal, heartbeat } from '@temporalio/activity';
+import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../operators/analyze.js';
 import type { Executor } from '../sandbox/types.js';
 import { validateSubmission } from '../tasks/submission.js';
+import { whileHeartbeating } from './heartbeat.js';
 import type { ExecuteInput, ExecuteOutput } from './types.js';
 
-const HEARTBEAT_MS = 2000;
 const MAX_OUTPUT_BYTES = 1 << 20;
 
 async function readIfExists(file: string): Promise<string | null> {
@@ -24,13 +24,12 @@ export function makeExecute(store: ArtifactStore, executor: Executor, workspaces
     const workDir = path.join(workspaces, input.runId, `node-${input.nodeId}-attempt-${activityInfo().attempt}`);
     await rm(workDir, { recursive: true, force: true });
     await mkdir(workDir, { recursive: true });
-    const beat = setInterval(() => heartbeat(), HEARTBEAT_MS);
     try {
       const code = await store.getText(input.codeRef);
-      const result = await executor.execute(
+      const result = await whileHeartbeating(() => executor.execute(
         { code, dataDir: input.task.publicDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES },
         cancellationSignal(),
-      );
+      ));
       const [metricsJson, submissionCsv] = await Promise.all([
         readIfExists(path.join(workDir, 'metrics.json')),
         readIfExists(path.join(workDir, 'submission.csv')),
@@ -47,7 +46,6 @@ export function makeExecute(store: ArtifactStore, executor: Executor, workspaces
         durationMs: result.durationMs, stdoutRef, stderrRef, submissionRef, ...verdict, executor: executor.name,
       };
     } finally {
-      clearInterval(beat);
       await rm(workDir, { recursive: true, force: true });
     }
   };

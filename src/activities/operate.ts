@@ -2,6 +2,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend, ParentContext } from '../operators/types.js';
 import { headTail } from '../operators/trim.js';
 import type { ArtifactRef } from '../search/types.js';
+import { whileHeartbeating } from './heartbeat.js';
 import type { OperateInput, OperateOutput, ParentRef } from './types.js';
 
 const PARENT_OUTPUT_CHARS = 5000;
@@ -26,10 +27,10 @@ export function makeOperate(store: ArtifactStore, backend: OperatorBackend) {
   return async function operate(input: OperateInput): Promise<OperateOutput> {
     const started = Date.now();
     const parents = await Promise.all(input.parents.map((p) => loadParent(store, p)));
-    const { plan, code } = await backend.run({
+    const { plan, code } = await whileHeartbeating(() => backend.run({
       op: input.op, task: input.task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
       memory: input.memory,
-    });
+    }));
     const codeRef = await store.put(code);
     return { plan, codeRef, backend: backend.name, latencyMs: Date.now() - started };
   };

@@ -10,7 +10,9 @@ import type { Action, ArtifactRef } from '../search/types.js';
 import type { AgentRunInput } from './types.js';
 
 export const control = wf.proxyActivities<ControlActivities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '10 minutes',
+  // A dead control worker is noticed within this, not after the start-to-close timeout.
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 3 },
 });
 

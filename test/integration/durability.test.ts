@@ -35,7 +35,7 @@ describe('durability', () => {
       await sleep(200);
     }
     expect(killedAt, `worker never reached a mid-run execution:\n${first.output()}`).toBeGreaterThanOrEqual(2);
-    await new Promise((r) => first.once('exit', r));
+    await first.exited;
     expect(first.signalCode).toBe('SIGKILL');
 
     const second = spawnWorker(workerOpts);
@@ -67,7 +67,7 @@ describe('durability', () => {
       expect(executeRetried, `attempts: ${attempts.join(' ')}; killed after ${killedAt} nodes`).toBe(true);
     } finally {
       second.kill('SIGTERM');
-      await new Promise((r) => second.once('exit', r));
+      await second.exited;
     }
   });
 });

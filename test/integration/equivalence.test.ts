@@ -1,0 +1,106 @@
+/**
+ * The workflow and the in-process driver are the same search: for each policy, a long run through
+ * Temporal (300+ nodes, several continue-as-new, parallel branches finishing out of order, scripted
+ * activities) produces node for node the graph that search/driver.ts produces in process from the
+ * same seed and outcomes — also when the worker is SIGKILLed mid-run and restarted.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtTasksDir } from '../../src/config/paths.js';
+import { runSearch } from '../../src/search/driver.js';
+import type { SolutionGraph } from '../../src/search/graph.js';
+import { policyFor } from '../../src/search/policies.js';
+import type { NodeRecord } from '../../src/search/types.js';
+import { agentRun, nodesQuery } from '../../src/workflows/index.js';
+import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
+import { scriptedOutcome } from '../helpers/scripted.js';
+import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
+import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { spawnScript } from '../helpers/workerProcess.js';
+
+const NODES = 320;
+const SEED = 11;
+const PARALLELISM = 3;
+
+/** What must match: structure and outcomes (not timestamps or artifact references). */
+const shape = (nodes: readonly NodeRecord[]) => nodes.map((n) => [n.id, n.operator, n.parents.join('+'), n.buggy, n.score].join(' '));
+
+function inProcess(input: AgentRunInput): SolutionGraph {
+  const { policy, config } = policyFor(input.agent.policy);
+  return runSearch(policy, config, {
+    seed: input.seed, direction: input.task.direction, parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps,
+    outcome: (action, nodeId) => scriptedOutcome(input.seed, nodeId, action.op),
+  }).graph;
+}
+
+async function runInput(agent: string, task: string, execQueue: string): Promise<AgentRunInput> {
+  const input = await bundledRunInput({
+    agent, task: path.join(builtTasksDir(), task), steps: String(NODES), seed: String(SEED), budget: '30m', execQueue,
+  });
+  input.agent.parallelism = PARALLELISM;
+  return input;
+}
+
+const graphOf = async (summary: RunSummary) =>
+  (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
+
+describe('workflow ≡ in-process driver', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  beforeAll(async () => { env = await testEnv(); });
+  afterAll(async () => env?.close());
+
+  it.each([
+    ['aira-greedy', 'breast-cancer'],
+    ['aira-mcts', 'breast-cancer'],
+    ['aira-evo', 'diabetes'],
+  ])(`%s on %s: ${NODES} nodes across continue-as-new equal the in-process run`, async (agent, task) => {
+    const stateRoot = await tempStateRoot();
+    const q = uniqueQueues(`equiv-${agent}`);
+    const input = await runInput(agent, task, q.exec);
+    const workers = await createScriptedWorkers({
+      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
+      seed: SEED, stateRoot, maxDelayMs: 15,
+    });
+    const run = env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
+    const summary = await workers[0]!.runUntil(workers[1]!.runUntil(run));
+
+    expect(summary.nodes).toBe(NODES);
+    expect(summary.continuedAsNew).toBeGreaterThanOrEqual(3);
+    const expected = shape(inProcess(input).nodes);
+    expect(expected).toHaveLength(NODES + 1);
+    expect(shape(await graphOf(summary))).toEqual(expected);
+  });
+
+  it('after a SIGKILL of the worker mid-run and a restart, the graph still equals the in-process run', async () => {
+    const stateRoot = await tempStateRoot();
+    const q = uniqueQueues('equiv-kill');
+    const input = await runInput('aira-mcts', 'breast-cancer', q.exec);
+    const workerEnv = {
+      SCRIPTED_WORKER: JSON.stringify({
+        address: env.address, controlQueue: q.control, execQueue: q.exec, seed: SEED, stateRoot, maxDelayMs: 15,
+      }),
+    };
+    const first = spawnScript('test/helpers/scriptedWorkerMain.ts', [], workerEnv);
+    const handle = await env.client.workflow.start(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
+    let seen = 0;
+    for (let i = 0; i < 600 && seen < 100; i++) {
+      seen += (await handle.query(nodesQuery, seen + 1).catch(() => [])).length;
+      await sleep(100);
+    }
+    expect(seen, first.output()).toBeGreaterThanOrEqual(100);
+    first.kill('SIGKILL');
+    await first.exited;
+
+    const second = spawnScript('test/helpers/scriptedWorkerMain.ts', [], workerEnv);
+    try {
+      const summary = await handle.result();
+      expect(summary.nodes).toBe(NODES);
+      expect(shape(await graphOf(summary))).toEqual(shape(inProcess(input).nodes));
+    } finally {
+      second.kill('SIGTERM');
+      await second.exited;
+    }
+  });
+});
