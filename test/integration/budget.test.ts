@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeRecord } from '../../src/search/types.js';
+import { agentRun } from '../../src/workflows/index.js';
+import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
+import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+
+describe('wall-clock budget', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  beforeAll(async () => { env = await testEnv(); });
+  afterAll(async () => env?.close());
+
+  it('stops the run on time while executions are still running: they are cancelled and recorded as such', async () => {
+    const q = uniqueQueues('budget');
+    let cancelledExecutions = 0;
+    const input = await bundledRunInput({ execQueue: q.exec, budget: '4s', steps: '50', execTimeout: '10m' });
+    input.agent.parallelism = 2;
+    const workers = await createScriptedWorkers({
+      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
+      seed: 1, stateRoot: await tempStateRoot(), hang: { onCancel: () => { cancelledExecutions += 1; } },
+    });
+    const started = Date.now();
+    const summary = await workers[0]!.runUntil(workers[1]!.runUntil(
+      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    const wall = Date.now() - started;
+
+    expect(summary.stopReason).toBe('wall-clock budget');
+    // Every execution hangs, so the two actions in flight at the deadline are the only nodes.
+    expect(summary.nodes).toBe(2);
+    expect(summary.best).toBeNull();
+    const { nodes } = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
+    for (const n of nodes.slice(1)) expect(n).toMatchObject({ buggy: true, bugReason: expect.stringMatching(/^cancelled: the run reached its wall-clock budget/) });
+    const history = await env.client.workflow.getHandle(q.workflowId).fetchHistory();
+    const cancelRequests = (history.events ?? []).filter((e) => e.activityTaskCancelRequestedEventAttributes).length;
+    expect(cancelRequests).toBe(2);
+    expect(summary.elapsedMs).toBeGreaterThanOrEqual(4000);
+    expect(wall).toBeLessThan(4000 + 10_000); // not the 10-minute execution timeout
+    // The activities themselves learned of the cancellation (they heartbeat), so the sandbox would be killed.
+    for (let i = 0; i < 50 && cancelledExecutions < 2; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(cancelledExecutions).toBe(2);
+  });
+});
