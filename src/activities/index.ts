@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend } from '../operators/types.js';
 import type { Executor } from '../sandbox/types.js';
+import { makeArchive } from './archive.js';
 import { makeExecute } from './execute.js';
 import { makeGrade } from './grade.js';
 import { makeOperate } from './operate.js';
@@ -9,9 +10,10 @@ import { makeReport } from './report.js';
 /** Activities of the control worker: operator calls, hidden grading, the run's report folder. */
 export function createControlActivities(deps: { store: ArtifactStore; backend: OperatorBackend; runsRoot: string }) {
   return {
-    operate: makeOperate(deps.store, deps.backend),
+    operate: makeOperate(deps.store, deps.backend, deps.runsRoot),
     grade: makeGrade(deps.store),
     report: makeReport(deps.store, deps.runsRoot),
+    ...makeArchive(deps.runsRoot),
   };
 }
 

@@ -5,6 +5,8 @@ import type { MemoryEntry } from '../operators/memory.js';
 /** A parent as the workflow knows it: references only; the activity loads code and output. */
 export interface ParentRef {
   nodeId: number;
+  /** The carried graph holds only a compact record; the activity reads the full one from the run's archive. */
+  archived: boolean;
   plan: string;
   codeRef: ArtifactRef | null;
   score: number | null;
@@ -73,8 +75,9 @@ export interface GradeOutput {
 
 export interface ReportInput {
   runId: string;
-  /** Node metadata of the whole graph (root included). */
+  /** Node metadata of the whole graph (root included); ids below archivedUpTo are compact. */
   nodes: NodeRecord[];
+  archivedUpTo: number;
   summary: object;
   bestNodeId: number | null;
 }

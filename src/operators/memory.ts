@@ -12,6 +12,8 @@ import type { Action, NodeRecord } from '../search/types.js';
 
 export interface MemoryEntry {
   nodeId: number;
+  /** Plan and reason were archived at continue-as-new; the operate activity fills them in. */
+  archived?: boolean;
   operator: NodeRecord['operator'];
   plan: string;
   score: number | null;
@@ -45,10 +47,16 @@ function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope): N
 }
 
 /** Memory entries for an action, most relevant first, within the limits (plans are cut, not dropped, first). */
-export function buildMemory(graph: SolutionGraph, action: Action, scope: MemoryScope, limits: MemoryLimits): MemoryEntry[] {
+export function buildMemory(
+  graph: SolutionGraph, action: Action, scope: MemoryScope, limits: MemoryLimits, archivedUpTo = 0,
+): MemoryEntry[] {
   const out: MemoryEntry[] = [];
   let chars = 0;
   for (const n of candidates(graph, action, scope).slice(0, limits.maxEntries)) {
+    if (n.id < archivedUpTo) {
+      out.push({ nodeId: n.id, archived: true, operator: n.operator, plan: '', score: n.score, buggy: n.buggy, bugReason: n.bugReason });
+      continue;
+    }
     const room = limits.maxChars - chars;
     if (room <= 0) break;
     const plan = n.plan.length > room ? `${n.plan.slice(0, Math.max(0, room - 1))}…` : n.plan;

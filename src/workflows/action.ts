@@ -29,10 +29,10 @@ export function execActivities(input: AgentRunInput): ExecActivities {
   });
 }
 
-function parentRef(graph: SolutionGraph, id: number): ParentRef {
+function parentRef(graph: SolutionGraph, id: number, archivedUpTo: number): ParentRef {
   const p = graph.nodes[id]!;
   return {
-    nodeId: p.id, plan: p.plan, codeRef: p.codeRef, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
+    nodeId: p.id, archived: p.id < archivedUpTo, plan: p.plan, codeRef: p.codeRef, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
     stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null,
   };
 }
@@ -53,6 +53,7 @@ export async function runAction(
   ticket: number,
   action: Action,
   deadline: number,
+  archivedUpTo: number,
 ): Promise<NodeFields> {
   const ops = input.agent.operators;
   const remainingMs = () => deadline - Date.now();
@@ -61,10 +62,12 @@ export async function runAction(
     nodeId: ticket,
     op: action.op,
     task: input.task,
-    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id)),
+    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id, archivedUpTo)),
     seed: deriveSeed(input.seed, ticket),
     remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
-    memory: buildMemory(graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
+    memory: buildMemory(
+      graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }, archivedUpTo,
+    ),
   });
   const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
   const result = await exec.execute({

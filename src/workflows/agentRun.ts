@@ -7,6 +7,7 @@ import { bestNode } from '../search/graph.js';
 import { policyFor } from '../search/policies.js';
 import type { NodeRecord } from '../search/types.js';
 import { control, execActivities, failedFields, runAction } from './action.js';
+import { ARCHIVE_CHUNK, compactNode } from './carry.js';
 import { CrucibleBestScore, CrucibleNodes, CrucibleStatus, initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput, BestNode, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
 
@@ -27,6 +28,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
   const { policy, config } = policyFor(input.agent.policy);
   const startedAt = input.carried?.startedAt ?? Date.now();
   const continuedAsNew = input.carried?.continuedAsNew ?? 0;
+  const archivedUpTo = input.carried?.archivedUpTo ?? 0;
   const snapshot = input.carried?.search
     ?? newSearch(policy, config, { seed: input.seed, direction: input.task.direction, createdAt: startedAt });
   const loop = openLoop(policy, snapshot, { parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps });
@@ -60,7 +62,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
   const launch = ({ ticket, action }: Ticketed) => {
     launched.add(ticket);
     const graph = loop.graph;
-    actions.run(() => runAction(input, exec, graph, ticket, action, deadline)).then(
+    actions.run(() => runAction(input, exec, graph, ticket, action, deadline, archivedUpTo)).then(
       (fields) => finish(ticket, fields),
       (err: unknown) => finish(ticket, wf.isCancellation(err) ? failedFields(CANCELLED) : failedFields(`activity failed: ${errorText(err)}`)),
     );
@@ -83,8 +85,10 @@ export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
     if (stopReason === null && !draining && wf.workflowInfo().continueAsNewSuggested) draining = true;
     if (draining && launched.size === 0) {
       await wf.condition(wf.allHandlersFinished);
+      const archived = await archiveCommitted(loop, archivedUpTo);
       return wf.continueAsNew<typeof agentRun>({
-        ...input, carried: { search: snapshotOf(loop), startedAt, continuedAsNew: continuedAsNew + 1 },
+        ...input,
+        carried: { search: snapshotOf(loop), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1 },
       });
     }
     changed = false;
@@ -92,7 +96,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
   }
 
   phase = 'selecting';
-  const best = await selectBest(input, loop);
+  const best = await selectBest(input, loop, archivedUpTo);
   const summary: Omit<RunSummary, 'runDir'> = {
     runId: wf.workflowInfo().workflowId,
     task: input.task.id,
@@ -108,7 +112,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
     best,
   };
   const { runDir } = await control.report({
-    runId: summary.runId, nodes: loop.graph.nodes, summary, bestNodeId: best?.id ?? null,
+    runId: summary.runId, nodes: loop.graph.nodes, archivedUpTo, summary, bestNodeId: best?.id ?? null,
   });
   phase = 'finished';
   wf.upsertSearchAttributes([{ key: CrucibleStatus, value: 'completed' }]);
@@ -128,10 +132,25 @@ function publishProgress(loop: SearchLoop<unknown, unknown>): void {
   ]);
 }
 
+/** Archives the full records of committed nodes and compacts them in the graph; returns the new boundary. */
+async function archiveCommitted(loop: SearchLoop<unknown, unknown>, from: number): Promise<number> {
+  const runId = wf.workflowInfo().workflowId;
+  const upTo = loop.graph.nodes.length;
+  for (let start = from; start < upTo; start += ARCHIVE_CHUNK) {
+    await control.archiveNodes({ runId, nodes: loop.graph.nodes.slice(start, Math.min(upTo, start + ARCHIVE_CHUNK)) });
+  }
+  for (let id = from; id < upTo; id++) loop.graph.nodes[id] = compactNode(loop.graph.nodes[id]!);
+  return upTo;
+}
+
 /** Final selection: the best node by validation score; its full hidden grade for the summary. */
-async function selectBest(input: AgentRunInput, loop: SearchLoop<unknown, unknown>): Promise<BestNode | null> {
-  const best = bestNode(loop.graph);
-  if (!best || best.score === null) return null;
+async function selectBest(input: AgentRunInput, loop: SearchLoop<unknown, unknown>, archivedUpTo: number): Promise<BestNode | null> {
+  const compact = bestNode(loop.graph);
+  if (!compact || compact.score === null) return null;
+  const best = compact.id < archivedUpTo
+    ? (await control.loadNodes({ runId: wf.workflowInfo().workflowId, ids: [compact.id] }))[0]!
+    : compact;
+  if (best.score === null) return null;
   const submissionRef = best.exec?.submissionRef ?? null;
   const grade = submissionRef ? await control.grade({ task: input.task, submissionRef }) : null;
   return { id: best.id, operator: best.operator, score: best.score, codeRef: best.codeRef, submissionRef, grade };

@@ -28,6 +28,8 @@ export interface CarriedState {
   /** Graph, RNG, policy state (MCTS visits, evolutionary population…), scheduler tickets. */
   search: SearchSnapshot<unknown>;
   startedAt: number;
+  /** Nodes with smaller ids are compact in the carried graph and archived in full (workflows/carry.ts). */
+  archivedUpTo: number;
   /** How many times this run has continued as new. */
   continuedAsNew: number;
 }

@@ -1,10 +1,11 @@
 /**
  * Test doubles for the equivalence tests: scripted operate/execute/grade activities whose outcome
  * depends only on (seed, node id, operator), so the same outcomes can drive the in-process search
- * driver. They do no real work; the report activity is the real one.
+ * driver. They do no real work; the report and archive activities are the real ones.
  */
 import { heartbeat, sleep as cancellableSleep } from '@temporalio/activity';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { makeArchive } from '../../src/activities/archive.js';
 import { makeReport } from '../../src/activities/report.js';
 import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput } from '../../src/activities/types.js';
 import { ArtifactStore } from '../../src/artifacts/store.js';
@@ -53,6 +54,7 @@ export function scriptedActivities(o: ScriptedOptions) {
         };
       },
       report: makeReport(store, runsDir(o.stateRoot)),
+      ...makeArchive(runsDir(o.stateRoot)),
     },
     exec: {
       async execute(input: ExecuteInput): Promise<ExecuteOutput> {

@@ -71,6 +71,15 @@ describe('workflow ≡ in-process driver', () => {
     const expected = shape(inProcess(input).nodes);
     expect(expected).toHaveLength(NODES + 1);
     expect(shape(await graphOf(summary))).toEqual(expected);
+
+    // The state carried into the last run is bounded: archived nodes are compact records.
+    const lastRun = await env.client.workflow.getHandle(q.workflowId).fetchHistory();
+    const payload = lastRun.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
+    const carried = (JSON.parse(Buffer.from(payload).toString('utf8')) as AgentRunInput).carried!;
+    expect(carried.archivedUpTo).toBeGreaterThan(100);
+    const archived = carried.search.graph.nodes.slice(0, carried.archivedUpTo);
+    for (const n of archived) expect(n).toMatchObject({ plan: '', codeRef: null, exec: null });
+    expect(JSON.stringify(archived).length / archived.length).toBeLessThan(200);
   });
 
   it('after a SIGKILL of the worker mid-run and a restart, the graph still equals the in-process run', async () => {
