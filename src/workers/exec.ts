@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createExecActivities } from '../activities/index.js';
-import { ArtifactStore } from '../artifacts/store.js';
+import { FileArtifactStore } from '../artifacts/store.js';
 import { DEFAULT_NAMESPACE, EXEC_CPU_TASK_QUEUE } from '../config/constants.js';
 import { artifactsDir, workspacesDir } from '../config/paths.js';
 import { ProcessExecutor } from '../sandbox/process.js';
@@ -14,7 +14,7 @@ export async function createExecWorker(opts: {
   stateRoot?: string;
   maxConcurrent?: number;
 }): Promise<Worker> {
-  const store = new ArtifactStore(artifactsDir(opts.stateRoot));
+  const store = new FileArtifactStore(artifactsDir(opts.stateRoot));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { makeArchive } from '../../src/activities/archive.js';
 import { makeReport } from '../../src/activities/report.js';
 import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput } from '../../src/activities/types.js';
-import { ArtifactStore } from '../../src/artifacts/store.js';
+import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { artifactsDir, runsDir } from '../../src/config/paths.js';
 import type { NodeOutcome } from '../../src/search/driver.js';
 import { deriveSeed } from '../../src/search/rng.js';
@@ -38,7 +38,7 @@ export interface ScriptedOptions {
 
 export function scriptedActivities(o: ScriptedOptions) {
   const delay = () => sleep(Math.floor(Math.random() * (o.maxDelayMs ?? 0)));
-  const store = new ArtifactStore(artifactsDir(o.stateRoot));
+  const store = new FileArtifactStore(artifactsDir(o.stateRoot));
   return {
     control: {
       async operate(input: OperateInput): Promise<OperateOutput> {

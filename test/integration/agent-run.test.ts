@@ -2,7 +2,7 @@ import { Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ArtifactStore } from '../../src/artifacts/store.js';
+import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { artifactsDir } from '../../src/config/paths.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
 import { createControlWorker } from '../../src/workers/control.js';
@@ -48,7 +48,7 @@ describe('a whole agent run (real server, offline operators, real Python, proces
   });
 
   it('every node has code and an execution result; buggy nodes keep a reason', async () => {
-    const store = new ArtifactStore(artifactsDir(stateRoot));
+    const store = new FileArtifactStore(artifactsDir(stateRoot));
     for (const n of nodes.slice(1)) {
       expect(n.codeRef).not.toBeNull();
       expect((await store.getText(n.codeRef!)).length).toBeGreaterThan(100);
@@ -65,7 +65,7 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     const bestScore = Math.max(...good.map((n) => n.score!)); // auc: higher is better
     expect(summary.best).not.toBeNull();
     expect(summary.best!.score).toBe(bestScore);
-    const store = new ArtifactStore(artifactsDir(stateRoot));
+    const store = new FileArtifactStore(artifactsDir(stateRoot));
     const csv = await store.getText(summary.best!.submissionRef!);
     expect(validateSubmission(input.task, csv)).toMatchObject({ valid: true });
     expect(nodes[summary.best!.id]!.testScore).toEqual(expect.any(Number));
@@ -77,7 +77,7 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     const history = await env.client.workflow.getHandle(summary.runId).fetchHistory();
     const payloads = payloadTexts(history);
     expect(payloads.length).toBeGreaterThan(20);
-    const store = new ArtifactStore(artifactsDir(stateRoot));
+    const store = new FileArtifactStore(artifactsDir(stateRoot));
     const code = await store.getText(summary.best!.codeRef!);
     const stdout = await store.getText(nodes[summary.best!.id]!.exec!.stdoutRef!);
     for (const p of payloads) {

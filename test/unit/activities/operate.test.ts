@@ -5,8 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeArchive } from '../../../src/activities/archive.js';
 import { makeOperate } from '../../../src/activities/operate.js';
-import type { OperateInput } from '../../../src/activities/types.js';
-import { ArtifactStore } from '../../../src/artifacts/store.js';
+import type { OperateInput, OperateOutput } from '../../../src/activities/types.js';
+import { FileArtifactStore } from '../../../src/artifacts/store.js';
 import type { OperatorBackend, OperatorRequest } from '../../../src/operators/types.js';
 import type { NodeRecord } from '../../../src/search/types.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
@@ -25,7 +25,7 @@ const task = { id: 't', direction: 'maximize' } as TaskSpec;
 
 async function setup() {
   const root = await mkdtemp(path.join(os.tmpdir(), 'operate-'));
-  const store = new ArtifactStore(path.join(root, 'artifacts'));
+  const store = new FileArtifactStore(path.join(root, 'artifacts'));
   const runs = path.join(root, 'runs');
   const backend = new RecordingBackend();
   return { store, runs, backend, operate: makeOperate(store, backend, runs) };
@@ -40,7 +40,7 @@ describe('operate activity', () => {
     const { store, backend, operate } = await setup();
     const codeRef = await store.put('print("parent")\n');
     const stdoutRef = await store.put('training…\nscore 0.9\n');
-    const out = await new MockActivityEnvironment().run(operate, input({
+    const out: OperateOutput = await new MockActivityEnvironment().run(operate, input({
       parents: [{ nodeId: 3, archived: false, plan: 'p', codeRef, score: 0.9, buggy: false, bugReason: null, stdoutRef, stderrRef: null }],
     }));
     expect(backend.requests[0]!.parents[0]).toMatchObject({ nodeId: 3, code: 'print("parent")\n', output: 'training…\nscore 0.9\n' });

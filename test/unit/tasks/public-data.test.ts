@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArtifactStore } from '../../../src/artifacts/store.js';
+import { FileArtifactStore } from '../../../src/artifacts/store.js';
 import { materializePublicData, publishPublicData } from '../../../src/tasks/publicData.js';
 
 const tmp = () => mkdtemp(path.join(os.tmpdir(), 'public-data-'));
@@ -13,7 +13,7 @@ describe('task public data through the artifact store', () => {
     await mkdir(path.join(src, 'images'));
     await writeFile(path.join(src, 'train.csv'), 'id,x,target\n1,2,0\n');
     await writeFile(path.join(src, 'images', 'a.png'), Buffer.from([0, 1, 2, 255]));
-    const store = new ArtifactStore(path.join(await tmp(), 'artifacts'));
+    const store = new FileArtifactStore(path.join(await tmp(), 'artifacts'));
     const ref = await publishPublicData(store, src);
     expect(await publishPublicData(store, src)).toEqual(ref); // same data, same manifest
 
@@ -23,11 +23,11 @@ describe('task public data through the artifact store', () => {
     expect([...(await readFile(path.join(dir, 'images', 'a.png')))]).toEqual([0, 1, 2, 255]);
     // Second use hits the cache even if the store lost the blobs.
     await writeFile(path.join(dir, 'marker'), 'cached');
-    expect(await materializePublicData(new ArtifactStore(path.join(await tmp(), 'empty')), ref, cache)).toBe(dir);
+    expect(await materializePublicData(new FileArtifactStore(path.join(await tmp(), 'empty')), ref, cache)).toBe(dir);
   });
 
   it('refuses a manifest that escapes the cache folder', async () => {
-    const store = new ArtifactStore(path.join(await tmp(), 'artifacts'));
+    const store = new FileArtifactStore(path.join(await tmp(), 'artifacts'));
     const blob = await store.put('x');
     const evil = await store.put(JSON.stringify({ version: 1, files: [{ path: '../escape.txt', sha256: blob.sha256, bytes: 1 }] }));
     await expect(materializePublicData(store, evil, await tmp())).rejects.toThrow(/unsafe path/);

@@ -1,0 +1,142 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ArtifactRef } from '../search/types.js';
+import { ArtifactError, checkHash, describeContent, sha256Of, type ArtifactStore } from './store.js';
+
+export interface S3ArtifactStoreOptions {
+  bucket: string;
+  /** Key prefix without leading or trailing slashes; '' stores blobs at the top of the bucket. */
+  prefix?: string;
+  /** An S3-compatible endpoint (MinIO, moto, Ceph, R2, ...); unset means AWS S3 itself. */
+  endpoint?: string;
+  /** Defaults to us-east-1. */
+  region?: string;
+  /**
+   * Path-style addressing (`<endpoint>/<bucket>/<key>`), which MinIO and moto need.
+   * Defaults to true when `endpoint` is set, false for AWS S3.
+   */
+  forcePathStyle?: boolean;
+  /**
+   * Explicit credentials, for tests. Leave unset in workers: the SDK then reads
+   * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and its other standard sources) from the process itself.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/**
+ * Content-addressed blob store in an S3 bucket: `<prefix>/<ab>/<sha256>`.
+ *
+ * A PutObject is atomic (readers see all of the object or none of it), so no temp key is needed; `put`
+ * skips the upload when HeadObject shows an object of the right size already there. `get` hashes what it
+ * downloaded, so a corrupted or foreign object is reported instead of used. Error messages carry the
+ * operation, key, S3 error name and HTTP status, never credentials or the raw SDK error.
+ */
+export class S3ArtifactStore implements ArtifactStore {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly location: string;
+  /** The SDK client (exposed for tests and for closing it with `destroy()`). */
+  readonly client: S3Client;
+  readonly #secrets: string[];
+
+  constructor(opts: S3ArtifactStoreOptions) {
+    if (!opts.bucket) throw new ArtifactError('S3ArtifactStore needs a bucket');
+    this.bucket = opts.bucket;
+    this.prefix = (opts.prefix ?? '').replace(/^\/+|\/+$/g, '');
+    this.location = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
+    this.#secrets = [opts.credentials?.secretAccessKey, opts.credentials?.sessionToken].filter((s): s is string => !!s);
+    this.client = new S3Client({
+      region: opts.region ?? 'us-east-1',
+      ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+      forcePathStyle: opts.forcePathStyle ?? !!opts.endpoint,
+      ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      // Our own sha256 check covers integrity; the SDK's default extra CRC checksums are not understood
+      // by every S3-compatible server, so send and check them only where an operation requires them.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 },
+    });
+  }
+
+  keyOf(sha256: string): string {
+    checkHash(sha256);
+    return `${this.prefix ? `${this.prefix}/` : ''}${sha256.slice(0, 2)}/${sha256}`;
+  }
+
+  async put(content: string | Buffer): Promise<ArtifactRef> {
+    const { buf, ref } = describeContent(content);
+    const key = this.keyOf(ref.sha256);
+    if (!(await this.#existsWithSize(key, buf.length))) {
+      try {
+        await this.client.send(new PutObjectCommand({
+          Bucket: this.bucket, Key: key, Body: buf, ContentLength: buf.length, ContentType: 'application/octet-stream',
+        }));
+      } catch (err) {
+        throw this.#failure('upload', key, err);
+      }
+    }
+    return ref;
+  }
+
+  async get(ref: Pick<ArtifactRef, 'sha256'>): Promise<Buffer> {
+    const key = this.keyOf(ref.sha256);
+    let buf: Buffer;
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!out.Body) throw new ArtifactError(`S3 download of ${this.#url(key)} returned no body`);
+      buf = Buffer.from(await out.Body.transformToByteArray());
+    } catch (err) {
+      if (err instanceof ArtifactError) throw err;
+      if (errorName(err) === 'NoSuchKey' || (httpStatus(err) === 404 && errorName(err) !== 'NoSuchBucket')) {
+        throw new ArtifactError(`artifact ${ref.sha256} is missing from ${this.location} (key ${key})`);
+      }
+      throw this.#failure('download', key, err);
+    }
+    const actual = sha256Of(buf);
+    if (actual !== ref.sha256) {
+      throw new ArtifactError(`artifact ${ref.sha256} is corrupted (object ${this.#url(key)} hashes to ${actual})`);
+    }
+    return buf;
+  }
+
+  async getText(ref: Pick<ArtifactRef, 'sha256'>): Promise<string> {
+    return (await this.get(ref)).toString('utf8');
+  }
+
+  /** True when the object exists with exactly `bytes` bytes; false when it is absent or has another size. */
+  async #existsWithSize(key: string, bytes: number): Promise<boolean> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return head.ContentLength === bytes;
+    } catch (err) {
+      // 404: absent. 403: without s3:ListBucket, S3 answers 403 for a missing key; the upload decides.
+      const status = httpStatus(err);
+      if ((status === 404 && errorName(err) !== 'NoSuchBucket') || status === 403) return false;
+      throw this.#failure('existence check', key, err);
+    }
+  }
+
+  #url(key: string): string {
+    return `s3://${this.bucket}/${key}`;
+  }
+
+  /** An ArtifactError that says what failed, without the SDK error object (no cause: it may carry request details). */
+  #failure(op: string, key: string, err: unknown): ArtifactError {
+    const name = errorName(err) ?? 'Error';
+    const status = httpStatus(err);
+    let detail = err instanceof Error ? err.message : String(err);
+    for (const secret of [...this.#secrets, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN]) {
+      if (secret) detail = detail.split(secret).join('[redacted]');
+    }
+    if (detail.length > 300) detail = `${detail.slice(0, 300)}...`;
+    return new ArtifactError(`S3 ${op} of ${this.#url(key)} failed: ${name}${status ? ` (HTTP ${status})` : ''}: ${detail}`);
+  }
+}
+
+function errorName(err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined;
+}
+
+function httpStatus(err: unknown): number | undefined {
+  const meta = (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
+  return typeof meta?.httpStatusCode === 'number' ? meta.httpStatusCode : undefined;
+}
