@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../operators/analyze.js';
 import type { Executor } from '../sandbox/types.js';
+import { materializePublicData } from '../tasks/publicData.js';
 import { validateSubmission } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { ExecuteInput, ExecuteOutput } from './types.js';
@@ -18,8 +19,11 @@ async function readIfExists(file: string): Promise<string | null> {
  * Runs one solution in a fresh workspace under the executor's quotas, heartbeating so that a dead
  * worker is noticed; stores outputs as artifacts and returns references and flags only.
  */
-export function makeExecute(store: ArtifactStore, executor: Executor, workspaces: string) {
+export function makeExecute({ store, executor, workspaces, dataCache }: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
+}) {
   return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
+    const dataDir = await materializePublicData(store, input.dataRef, dataCache);
     // One folder per attempt: a solution orphaned by a dead worker must not write into its retry's folder.
     const workDir = path.join(workspaces, input.runId, `node-${input.nodeId}-attempt-${activityInfo().attempt}`);
     await rm(workDir, { recursive: true, force: true });
@@ -27,7 +31,7 @@ export function makeExecute(store: ArtifactStore, executor: Executor, workspaces
     try {
       const code = await store.getText(input.codeRef);
       const result = await whileHeartbeating(() => executor.execute(
-        { code, dataDir: input.task.publicDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES },
+        { code, dataDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES },
         cancellationSignal(),
       ));
       const [metricsJson, submissionCsv] = await Promise.all([

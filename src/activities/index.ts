@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend } from '../operators/types.js';
 import type { Executor } from '../sandbox/types.js';
+import { publishPublicData } from '../tasks/publicData.js';
 import { makeArchive } from './archive.js';
 import { makeExecute } from './execute.js';
 import { makeGrade } from './grade.js';
@@ -14,12 +15,14 @@ export function createControlActivities(deps: { store: ArtifactStore; backend: O
     grade: makeGrade(deps.store),
     report: makeReport(deps.store, deps.runsRoot),
     ...makeArchive(deps.runsRoot),
+    /** Publishes the task's public data to the store so exec workers anywhere can fetch it. */
+    publishTaskData: async (input: { publicDir: string }) => publishPublicData(deps.store, input.publicDir),
   };
 }
 
 /** Activities of an exec worker: sandboxed execution. */
-export function createExecActivities(deps: { store: ArtifactStore; executor: Executor; workspaces: string }) {
-  return { execute: makeExecute(deps.store, deps.executor, deps.workspaces) };
+export function createExecActivities(deps: { store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string }) {
+  return { execute: makeExecute(deps) };
 }
 
 export type ControlActivities = ReturnType<typeof createControlActivities>;

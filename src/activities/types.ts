@@ -38,6 +38,8 @@ export interface ExecuteInput {
   runId: string;
   nodeId: number;
   task: TaskSpec;
+  /** The task's public data, published to the artifact store (tasks/publicData.ts). */
+  dataRef: ArtifactRef;
   codeRef: ArtifactRef;
   timeoutMs: number;
 }

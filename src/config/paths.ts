@@ -24,6 +24,11 @@ export function runsDir(root = stateDir()): string {
   return path.join(root, 'runs');
 }
 
+/** Exec workers' local copies of task public data, by manifest hash. */
+export function taskDataCacheDir(root = stateDir()): string {
+  return path.join(root, 'cache', 'task-data');
+}
+
 export function workspacesDir(root = stateDir()): string {
   return path.join(root, 'workspaces');
 }

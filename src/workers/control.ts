@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
-import { FileArtifactStore } from '../artifacts/store.js';
+import { openArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE, DEFAULT_NAMESPACE } from '../config/constants.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
 import { OfflineBackend } from '../operators/offline/index.js';
@@ -14,7 +14,8 @@ export async function createControlWorker(opts: {
   /** State folder for artifacts and run folders; defaults to CRUCIBLE_HOME or .crucible. */
   stateRoot?: string;
 }): Promise<Worker> {
-  const store = new FileArtifactStore(artifactsDir(opts.stateRoot));
+  // The blob store comes from this worker's environment (CRUCIBLE_ARTIFACTS), never from a workflow.
+  const store = openArtifactStore(process.env, artifactsDir(opts.stateRoot));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,

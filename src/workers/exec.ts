@@ -1,8 +1,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createExecActivities } from '../activities/index.js';
-import { FileArtifactStore } from '../artifacts/store.js';
+import { openArtifactStore } from '../artifacts/index.js';
 import { DEFAULT_NAMESPACE, EXEC_CPU_TASK_QUEUE } from '../config/constants.js';
-import { artifactsDir, workspacesDir } from '../config/paths.js';
+import { artifactsDir, taskDataCacheDir, workspacesDir } from '../config/paths.js';
 import { ProcessExecutor } from '../sandbox/process.js';
 
 /** An exec worker: runs solutions in the sandbox; concurrency is the number of parallel sandboxes. */
@@ -14,12 +14,14 @@ export async function createExecWorker(opts: {
   stateRoot?: string;
   maxConcurrent?: number;
 }): Promise<Worker> {
-  const store = new FileArtifactStore(artifactsDir(opts.stateRoot));
+  // The blob store comes from this worker's environment (CRUCIBLE_ARTIFACTS), never from a workflow.
+  const store = openArtifactStore(process.env, artifactsDir(opts.stateRoot));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: opts.taskQueue ?? EXEC_CPU_TASK_QUEUE,
-    activities: createExecActivities({ store, executor: new ProcessExecutor(), workspaces: workspacesDir(opts.stateRoot) }),
+    activities: createExecActivities({ store, executor: new ProcessExecutor(), workspaces: workspacesDir(opts.stateRoot),
+      dataCache: taskDataCacheDir(opts.stateRoot) }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrent ?? 1,
   });
 }

@@ -71,7 +71,7 @@ export async function runAction(
   });
   const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
   const result = await exec.execute({
-    runId: wf.workflowInfo().workflowId, nodeId: ticket, task: input.task, codeRef: proposal.codeRef, timeoutMs,
+    runId: wf.workflowInfo().workflowId, nodeId: ticket, task: input.task, dataRef: input.taskDataRef!, codeRef: proposal.codeRef, timeoutMs,
   });
   // Hidden test score: recorded on the node, never passed to the policy or an operator.
   const grade = result.submissionRef && !result.buggy

@@ -24,7 +24,10 @@ const CANCELLED = 'cancelled: the run reached its wall-clock budget while this n
  * the timing. The wall-clock budget is a workflow timer: when it fires, running actions are
  * cancelled and recorded as such. Long runs continue as new with the whole search state.
  */
-export async function agentRun(input: AgentRunInput): Promise<RunSummary> {
+export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
+  const input: AgentRunInput = runInput.taskDataRef
+    ? runInput
+    : { ...runInput, taskDataRef: await control.publishTaskData({ publicDir: runInput.task.publicDir }) };
   const { policy, config } = policyFor(input.agent.policy);
   const startedAt = input.carried?.startedAt ?? Date.now();
   const continuedAsNew = input.carried?.continuedAsNew ?? 0;

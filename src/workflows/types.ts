@@ -19,6 +19,8 @@ export interface AgentRunInput {
   /** Upper bound for one execution; the remaining budget caps it further. */
   execTimeoutMs: number;
   execTaskQueue: string;
+  /** The task's public data in the artifact store; published by the run itself when absent. */
+  taskDataRef?: ArtifactRef;
   /** Present only when the run continues as new: the whole search state. */
   carried?: CarriedState;
 }

@@ -7,6 +7,7 @@ import { heartbeat, sleep as cancellableSleep } from '@temporalio/activity';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeArchive } from '../../src/activities/archive.js';
 import { makeReport } from '../../src/activities/report.js';
+import { publishPublicData } from '../../src/tasks/publicData.js';
 import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput } from '../../src/activities/types.js';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { artifactsDir, runsDir } from '../../src/config/paths.js';
@@ -55,6 +56,7 @@ export function scriptedActivities(o: ScriptedOptions) {
       },
       report: makeReport(store, runsDir(o.stateRoot)),
       ...makeArchive(runsDir(o.stateRoot)),
+      publishTaskData: async (input: { publicDir: string }) => publishPublicData(store, input.publicDir),
     },
     exec: {
       async execute(input: ExecuteInput): Promise<ExecuteOutput> {
