@@ -1,20 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
+import { freePort } from './helpers/net.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** History length at which the test server suggests continue-as-new (the default is 4,096). */
 export const CONTINUE_AS_NEW_EVENTS = 400;

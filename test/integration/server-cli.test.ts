@@ -1,21 +1,13 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, temporalCliPath } from '../../src/config/paths.js';
 import { tempStateRoot } from '../helpers/temporal.js';
+import { freePort } from '../helpers/net.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('`crucible server start|stop|status`', () => {
   it('starts a background dev server with its database, pid and log in the state folder, reuses it, and stops it', async () => {
