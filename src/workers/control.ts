@@ -1,6 +1,6 @@
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
-import { openArtifactStore } from '../artifacts/index.js';
+import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE, DEFAULT_NAMESPACE } from '../config/constants.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
 import { OfflineBackend } from '../operators/offline/index.js';
@@ -13,9 +13,10 @@ export async function createControlWorker(opts: {
   namespace?: string;
   /** State folder for artifacts and run folders; defaults to CRUCIBLE_HOME or .crucible. */
   stateRoot?: string;
+  /** Defaults to the store this worker's environment names (CRUCIBLE_ARTIFACTS), never one from a workflow. */
+  store?: ArtifactStore;
 }): Promise<Worker> {
-  // The blob store comes from this worker's environment (CRUCIBLE_ARTIFACTS), never from a workflow.
-  const store = openArtifactStore(process.env, artifactsDir(opts.stateRoot));
+  const store = opts.store ?? openArtifactStore(process.env, artifactsDir(opts.stateRoot));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,
