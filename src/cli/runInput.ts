@@ -1,4 +1,4 @@
-import { EXEC_CPU_TASK_QUEUE } from '../config/constants.js';
+import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE } from '../config/constants.js';
 import { parseDuration } from '../config/duration.js';
 import { resolveAgent } from '../config/agent.js';
 import { loadTask } from '../tasks/load.js';
@@ -60,7 +60,9 @@ export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
   } catch (err) {
     throw new UsageError(`--task: ${(err as Error).message}`);
   }
-  return { task, agent, seed, budget: { wallMs, maxSteps }, execTimeoutMs, execTaskQueue: EXEC_CPU_TASK_QUEUE };
+  // Executions are routed by the task's needs: GPU tasks to GPU exec workers.
+  const execTaskQueue = task.gpu ? EXEC_GPU_TASK_QUEUE : EXEC_CPU_TASK_QUEUE;
+  return { task, agent, seed, budget: { wallMs, maxSteps }, execTimeoutMs, execTaskQueue };
 }
 
 /** Readable, unique, sortable: `breast-cancer-aira-greedy-s0-20261127-081502-k3f9`. */

@@ -1,6 +1,7 @@
 /** Names shared by the client, the workers and the dev server. */
 export const CONTROL_TASK_QUEUE = 'crucible-control';
 export const EXEC_CPU_TASK_QUEUE = 'crucible-exec-cpu';
+export const EXEC_GPU_TASK_QUEUE = 'crucible-exec-gpu';
 export const DEFAULT_NAMESPACE = 'default';
 export const DEFAULT_TEMPORAL_PORT = 7233;
 

@@ -234,5 +234,6 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
     files: { train, test, sampleSubmission },
     answersPath,
     leaderboardPath,
+    gpu: y.resources.gpu,
   };
 }

@@ -31,6 +31,8 @@ export const taskYamlSchema = z.strictObject({
   answers: relativeFile.default('private/answers.csv'),
   /** Relative to the task folder; when absent, leaderboard.csv is used if it exists. */
   leaderboard: relativeFile.optional(),
+  /** What a solution needs to run; `gpu: true` routes its executions to GPU exec workers. */
+  resources: z.strictObject({ gpu: z.boolean().default(false) }).default({ gpu: false }),
 });
 
 export type TaskYaml = z.infer<typeof taskYamlSchema>;

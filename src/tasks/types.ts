@@ -22,4 +22,6 @@ export interface TaskSpec {
   files: { train: string; test: string; sampleSubmission: string };
   answersPath: string;
   leaderboardPath: string | null;
+  /** Executions need a GPU: they go to the GPU exec queue. */
+  gpu: boolean;
 }

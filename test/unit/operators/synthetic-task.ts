@@ -68,6 +68,7 @@ export function makeSyntheticTask(root: string, id: string, options: SyntheticTa
       sampleSubmission: path.join(publicDir, 'sample_submission.csv'),
     },
     answersPath: path.join(dir, 'private', 'answers.csv'),
+    gpu: false,
     leaderboardPath: null,
   };
 }

@@ -55,6 +55,7 @@ describe('loadTask from a folder', () => {
       },
       answersPath: path.join(dir, 'private/answers.csv'),
       leaderboardPath: null,
+      gpu: false,
     });
   });
 
