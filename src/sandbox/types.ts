@@ -13,6 +13,11 @@ export interface ExecSpec {
   maxOutputBytes: number;
   /** Extra environment for the solution (never secrets). */
   env?: Record<string, string>;
+  /**
+   * Metadata naming who runs this execution (e.g. `crucible.run`, `crucible.node`, `crucible.worker`).
+   * The docker executor puts them on the container as labels, so leftovers can be traced and swept.
+   */
+  labels?: Record<string, string>;
 }
 
 export interface CappedOutput {
