@@ -58,3 +58,13 @@ for prep in tasks/*/prepare.py; do
     rm -rf "$out" && mv "$out.tmp" "$out"
   fi
 done
+
+# 4. Docker engine and sandbox image: the default sandbox wherever an engine can run. Without one
+#    (no root to install it, say) solutions run in the process sandbox, with a warning.
+if [ "${CRUCIBLE_NO_DOCKER:-0}" != 1 ]; then
+  if bash scripts/docker-engine.sh; then
+    bash scripts/sandbox-image.sh || say "warning: the sandbox image could not be built; solutions will run in the process sandbox"
+  else
+    say "warning: no Docker engine; solutions will run in the process sandbox (weak isolation)"
+  fi
+fi

@@ -3,6 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../operators/analyze.js';
+import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { Executor } from '../sandbox/types.js';
 import { materializePublicData } from '../tasks/publicData.js';
 import { validateSubmission } from '../tasks/submission.js';
@@ -31,7 +32,10 @@ export function makeExecute({ store, executor, workspaces, dataCache }: {
     try {
       const code = await store.getText(input.codeRef);
       const result = await whileHeartbeating(() => executor.execute(
-        { code, dataDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES },
+        {
+          code, dataDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES,
+          labels: { [RUN_LABEL]: input.runId, [NODE_LABEL]: String(input.nodeId) },
+        },
         cancellationSignal(),
       ));
       const [metricsJson, submissionCsv] = await Promise.all([

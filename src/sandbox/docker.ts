@@ -11,9 +11,8 @@ import type { ExecResult, ExecSpec, Executor } from './types.js';
 export const DEFAULT_SANDBOX_IMAGE = 'crucible-sandbox:latest';
 
 /** Label every sandbox container carries; sweepContainers and the tests find containers by it. */
-export const RUN_LABEL = 'crucible.run';
-export const NODE_LABEL = 'crucible.node';
-export const WORKER_LABEL = 'crucible.worker';
+export { NODE_LABEL, RUN_LABEL, WORKER_LABEL } from './labels.js';
+import { RUN_LABEL } from './labels.js';
 
 /** The unprivileged user solutions run as (Debian's `nobody`). */
 const SANDBOX_UID = 65534;
@@ -40,6 +39,13 @@ export interface DockerExecutorOptions {
   labels?: Record<string, string>;
   /** How long to wait for the last output once the container exited; default 2000 ms. */
   drainMs?: number;
+  /** GPU device ids (as nvidia-smi numbers them) this executor's containers get; none by default. */
+  gpus?: string[];
+}
+
+/** Exactly the given GPUs, through the NVIDIA container runtime's device request. */
+export function gpuDeviceRequests(gpus: readonly string[]): Docker.DeviceRequest[] {
+  return gpus.length === 0 ? [] : [{ Driver: 'nvidia', DeviceIDs: [...gpus], Capabilities: [['gpu']] }];
 }
 
 const GiB = 1024 ** 3;
@@ -113,6 +119,7 @@ export class DockerExecutor implements Executor {
   private readonly init: boolean;
   private readonly labels: Record<string, string>;
   private readonly drainMs: number;
+  private readonly gpus: string[];
 
   constructor(options: DockerExecutorOptions = {}) {
     this.docker = options.docker ?? new Docker();
@@ -125,6 +132,7 @@ export class DockerExecutor implements Executor {
     this.init = options.init ?? true;
     this.labels = options.labels ?? {};
     this.drainMs = options.drainMs ?? 2000;
+    this.gpus = options.gpus ?? [];
   }
 
   /** The solution's whole environment; nothing is inherited from the worker (API keys, tokens). */
@@ -196,6 +204,7 @@ export class DockerExecutor implements Executor {
           CapDrop: ['ALL'],
           SecurityOpt: ['no-new-privileges'],
           Init: this.init,
+          DeviceRequests: gpuDeviceRequests(this.gpus),
           // Output is read through attach and capped here; the engine need not keep a copy on disk.
           LogConfig: { Type: 'none', Config: {} },
           // Removal is ours: AutoRemove would race with the inspect that reads OOMKilled.

@@ -1,11 +1,14 @@
 /**
- * Worker process entry: `tsx src/workers/main.ts [--role control|exec|all] [--control-queue Q] [--exec-queue Q]`.
- * Production runs one control worker and one exec worker per GPU or CPU pool, each a process.
+ * Worker process entry:
+ *   tsx src/workers/main.ts [--role control|exec|all] [--control-queue Q] [--exec-queue Q]
+ *                           [--executor auto|docker|process] [--gpus 0[,1]] [--concurrency N]
+ * Production runs one control worker and one exec worker per GPU (`--gpus N`, which polls the GPU
+ * queue) or per CPU pool, each a process, on any number of machines.
  */
 import { NativeConnection } from '@temporalio/worker';
 import { installRuntime } from './logging.js';
 import { parseArgs } from 'node:util';
-import { CONTROL_TASK_QUEUE, EXEC_CPU_TASK_QUEUE, temporalAddress } from '../config/constants.js';
+import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
 import { bundleWorkflows } from './bundle.js';
 import { createControlWorker } from './control.js';
 import { createExecWorker } from './exec.js';
@@ -15,9 +18,19 @@ async function main(): Promise<void> {
     options: {
       role: { type: 'string', default: 'all' },
       'control-queue': { type: 'string', default: CONTROL_TASK_QUEUE },
-      'exec-queue': { type: 'string', default: EXEC_CPU_TASK_QUEUE },
+      'exec-queue': { type: 'string' },
+      executor: { type: 'string', default: 'auto' },
+      gpus: { type: 'string' },
+      concurrency: { type: 'string', default: '1' },
     },
   });
+  const kind = values.executor;
+  if (kind !== 'auto' && kind !== 'docker' && kind !== 'process') {
+    throw new Error(`--executor must be auto, docker or process (got "${kind}")`);
+  }
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a positive integer (got "${values.concurrency}")`);
+  const gpus = values.gpus?.split(',').map((g) => g.trim()).filter(Boolean);
   const role = values.role;
   if (role !== 'control' && role !== 'exec' && role !== 'all') {
     throw new Error(`--role must be control, exec or all (got "${role}")`);
@@ -27,7 +40,11 @@ async function main(): Promise<void> {
   try {
     const workers = [];
     if (role !== 'exec') workers.push(await createControlWorker({ connection, workflowBundle: await bundleWorkflows(), taskQueue: values['control-queue'] }));
-    if (role !== 'control') workers.push(await createExecWorker({ connection, taskQueue: values['exec-queue'] }));
+    if (role !== 'control') {
+      workers.push(await createExecWorker({
+        connection, taskQueue: values['exec-queue'], maxConcurrent: concurrency, executor: { kind, gpus },
+      }));
+    }
     console.log(`crucible worker (${role}) polling ${temporalAddress()}`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {

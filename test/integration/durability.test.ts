@@ -1,5 +1,7 @@
+import Docker from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RUN_LABEL } from '../../src/sandbox/labels.js';
 import { agentRun, nodesQuery } from '../../src/workflows/index.js';
 import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 import { spawnWorker } from '../helpers/workerProcess.js';
@@ -8,7 +10,7 @@ describe('durability', () => {
   let env: Awaited<ReturnType<typeof testEnv>> | undefined;
   afterAll(async () => env?.close());
 
-  it('a run survives SIGKILL of its worker mid-run: it completes with no node lost or duplicated', async () => {
+  it('a run survives SIGKILL of its worker mid-execution: it completes on a new worker, no node lost or duplicated, no container left', async () => {
     env = await testEnv();
     const stateRoot = await tempStateRoot();
     const q = uniqueQueues('durability');
@@ -16,6 +18,7 @@ describe('durability', () => {
     const input = await bundledRunInput({ execQueue: q.exec, steps: String(steps), seed: '5' });
     const workerOpts = { address: env.address, stateRoot, controlQueue: q.control, execQueue: q.exec };
 
+    const docker = new Docker();
     const first = spawnWorker(workerOpts);
     const handle = await env.client.workflow.start(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
 
@@ -24,9 +27,9 @@ describe('durability', () => {
     let killedAt = -1;
     while (Date.now() < deadline) {
       const nodes = await handle.query(nodesQuery, 1).catch(() => []);
-      const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      // state 2 = PENDING_ACTIVITY_STATE_STARTED: a worker is running the sandbox right now.
-      const executing = pending.some((a) => a.activityType?.name === 'execute' && Number(a.state) === 2);
+      // A sandbox container of this run is running right now: the worker dies mid-execution.
+      const containers = await docker.listContainers({ filters: { label: [`${RUN_LABEL}=${q.workflowId}`], status: ['running'] } });
+      const executing = containers.length > 0;
       if (nodes.length >= 2 && executing) {
         killedAt = nodes.length;
         first.kill('SIGKILL');
@@ -64,6 +67,10 @@ describe('durability', () => {
         if (started && (started.attempt ?? 1) > 1 && scheduled.get(String(started.scheduledEventId)) === 'execute') executeRetried = true;
       }
       expect(operatesCompleted).toBe(steps);
+      // The killed worker's sandbox container was swept when the new worker started: none is left.
+      const left = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${q.workflowId}`] } });
+      expect(left).toEqual([]);
+      expect(second.output()).toMatch(/Removed [1-9]\d* sandbox container\(s\) left by a worker that is gone/);
       expect(executeRetried, `attempts: ${attempts.join(' ')}; killed after ${killedAt} nodes`).toBe(true);
     } finally {
       second.kill('SIGTERM');
