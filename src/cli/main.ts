@@ -14,6 +14,7 @@ import { agentRun, nodesQuery, statusQuery } from '../workflows/index.js';
 import { CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleTask, initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput, RunSummary } from '../workflows/types.js';
 import { defaultServerOptions, serverStatus, startServer, stopServer } from './devServer.js';
+import { registerSearchAttributes } from './attributes.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatNodeLine, formatSummary, formatTree } from './format.js';
 import { UsageError, buildRunInput, makeRunId } from './runInput.js';
@@ -30,6 +31,7 @@ Usage:
   crucible show <run>                           a run's graph as a tree, and its summary
   crucible tasks                                bundled tasks
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
+  crucible attributes                           register Crucible's search attributes on a cluster (TEMPORAL_ADDRESS)
 
 Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file (see README)
 Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible)`;
@@ -178,6 +180,17 @@ async function cmdShow(runId: string | undefined): Promise<number> {
   }
 }
 
+async function cmdAttributes(): Promise<number> {
+  const client = await connectClient();
+  try {
+    const added = await registerSearchAttributes(client.connection as Connection);
+    console.log(added.length ? `Registered ${added.join(', ')} on ${temporalAddress()}` : `All search attributes already exist on ${temporalAddress()}`);
+    return 0;
+  } finally {
+    await client.connection.close();
+  }
+}
+
 async function cmdTasks(): Promise<number> {
   const tasks = await listTasks();
   if (tasks.length === 0) console.log('No bundled tasks are built yet: run `npm run setup`.');
@@ -194,6 +207,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'show': return cmdShow(rest[0]);
     case 'tasks': return cmdTasks();
     case 'server': return cmdServer(rest[0]);
+    case 'attributes': return cmdAttributes();
     case undefined: case '--help': case '-h': case 'help':
       console.log(HELP);
       return 0;
