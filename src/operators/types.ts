@@ -24,11 +24,42 @@ export interface OperatorRequest {
   remainingSeconds: number;
   /** Scoped memory of other nodes (operators/memory.ts); never hidden test scores. */
   memory: MemoryEntry[];
+  /** Operator steps left in the run's budget, when it has one (LLM prompts show it). */
+  remainingSteps?: number;
+}
+
+/** One model call's accounting. */
+export interface LlmCallUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  /** True when the server sent no `usage` and the counts are estimated (4 characters a token). */
+  estimated: boolean;
+  latencyMs: number;
+  /** US dollars from the price table; null when the model has no price there. */
+  costUsd: number | null;
+}
+
+/** What an operator spent: every call (re-asks included) and the totals. */
+export interface OperatorUsage {
+  calls: LlmCallUsage[];
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  /** Null when any call's model is unpriced. */
+  costUsd: number | null;
+  /**
+   * Set when no usable code came back after the re-asks (empty, no code block, invalid Python): the
+   * result's code then only raises SystemExit with this reason, so executing it gives a buggy node.
+   */
+  replyError?: string;
 }
 
 export interface OperatorResult {
   plan: string;
   code: string;
+  /** LLM backends: tokens, latency and cost of the calls that made this result. */
+  usage?: OperatorUsage;
 }
 
 /** A backend (offline generator, or an LLM later) implements this one function. */

@@ -1,4 +1,5 @@
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time.js';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { registerSearchAttributes } from '../../src/cli/attributes.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes.js';
@@ -10,7 +11,7 @@ describe('search attributes on a production-style cluster', () => {
   it('registers every Crucible attribute in a namespace that lacks them, once', async () => {
     connection = await Connection.connect({ address: inject('temporalAddress') });
     const namespace = `attrs-${Date.now()}`;
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
     const names = ALL_SEARCH_ATTRIBUTES.map((k) => k.name).sort();
     let added: string[] = [];
     for (let i = 0; i < 50; i++) {

@@ -1,0 +1,56 @@
+/**
+ * Configuration of the LLM operator backend: one OpenAI-compatible endpoint (OpenAI, Azure's
+ * OpenAI-compatible route, vLLM, Ollama, llama.cpp server), a model per operator, and limits. The API
+ * key is not configuration: the worker reads it from its own environment (apiKeyFromEnv) and hands
+ * it to the backend's constructor, so it never travels in workflow inputs or history.
+ */
+import { z } from 'zod';
+
+const model = z.string().min(1);
+
+export const llmConfigSchema = z.strictObject({
+  /** Base URL of the OpenAI-compatible API, e.g. https://api.openai.com/v1 or http://localhost:11434/v1. */
+  baseURL: z.url(),
+  /** Prompt family: AIDE's compact set or AIRA's richer one. */
+  style: z.enum(['aide', 'aira']).default('aira'),
+  /** Model per operator; `default` for any operator not named. */
+  models: z.strictObject({
+    default: model,
+    draft: model.optional(),
+    improve: model.optional(),
+    debug: model.optional(),
+    crossover: model.optional(),
+    analyze: model.optional(),
+  }),
+  /** Sampling temperature; null leaves it out of the request (some reasoning models accept none). */
+  temperature: z.number().min(0).max(2).nullable().default(1),
+  /** Analyze's temperature (the paper's greedy agent reviews at 0.5). */
+  analyzeTemperature: z.number().min(0).max(2).nullable().default(0.5),
+  /** Upper bound on completion tokens per call; null leaves it to the server. */
+  maxCompletionTokens: z.number().int().positive().nullable().default(null),
+  /** A request that has not answered in this time fails with a retryable error. */
+  requestTimeoutMs: z.number().int().positive().default(600_000),
+  /** Requests in flight at once to this endpoint, across all backends of this process. */
+  maxConcurrent: z.number().int().min(1).max(256).default(4),
+  /** Re-asks after a reply without usable code (the paper: 3). */
+  maxReasks: z.number().int().min(0).max(10).default(3),
+  /** What the solution may use, as the prompts state it; null derives it from the task (GPU or not). */
+  hardware: z.string().min(1).nullable().default(null),
+});
+
+export type LlmConfig = z.infer<typeof llmConfigSchema>;
+export type LlmConfigInput = z.input<typeof llmConfigSchema>;
+export type LlmOperator = 'draft' | 'improve' | 'debug' | 'crossover' | 'analyze';
+
+export function parseLlmConfig(input: LlmConfigInput): LlmConfig {
+  return llmConfigSchema.parse(input);
+}
+
+export function modelFor(config: LlmConfig, op: LlmOperator): string {
+  return config.models[op] ?? config.models.default;
+}
+
+/** The key the worker passes to the backend: CRUCIBLE_LLM_API_KEY, else OPENAI_API_KEY, else null. */
+export function apiKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
+  return env.CRUCIBLE_LLM_API_KEY || env.OPENAI_API_KEY || null;
+}
