@@ -59,7 +59,18 @@ for prep in tasks/*/prepare.py; do
   fi
 done
 
-# 4. Docker engine and sandbox image: the default sandbox wherever an engine can run. Without one
+# 4. bubblewrap: namespaces for the process sandbox (no network, read-only system) where Docker is
+#    missing. Installed only when absent and running as root with apt; otherwise nothing happens.
+if ! command -v bwrap >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  say "installing bubblewrap (process sandbox isolation)"
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1 \
+      || say "warning: could not install bubblewrap; the process sandbox will run solutions unisolated"
+  fi
+fi
+
+# 5. Docker engine and sandbox image: the default sandbox wherever an engine can run. Without one
 #    (no root to install it, say) solutions run in the process sandbox, with a warning.
 if [ "${CRUCIBLE_NO_DOCKER:-0}" != 1 ]; then
   if bash scripts/docker-engine.sh; then

@@ -47,24 +47,25 @@ async function imageExists(image: string): Promise<boolean> {
 
 /**
  * Docker when an engine answers and the sandbox image exists (the default), else the process sandbox
- * with its loud warning.
+ * (bubblewrap and cgroups where available; it says which isolation it has, loudly when weak).
  * Asking for docker explicitly makes a missing engine an error instead of a silent downgrade.
  */
 export async function chooseExecutor(choice: ExecutorChoice, log: (msg: string) => void = console.warn): Promise<Executor> {
-  if (choice.kind === 'process') return new ProcessExecutor();
+  const processExecutor = () => new ProcessExecutor({ cpus: choice.cpus, memoryBytes: choice.memoryBytes });
+  if (choice.kind === 'process') return processExecutor();
   if (!(await dockerAvailable())) {
     if (choice.kind === 'docker') {
       throw new Error('--executor docker: no Docker engine answers; start one with scripts/docker-engine.sh');
     }
     if (choice.gpus?.length) throw new Error('GPU exec workers need the Docker executor; no Docker engine answers');
-    log('No Docker engine answers: solutions run in the process sandbox (weak isolation).');
-    return new ProcessExecutor();
+    log('No Docker engine answers: solutions run in the process sandbox (bubblewrap where available).');
+    return processExecutor();
   }
   const image = choice.image ?? DEFAULT_SANDBOX_IMAGE;
   if (!(await imageExists(image))) {
     if (choice.kind === 'docker' || choice.gpus?.length) throw new Error(`sandbox image ${image} not found: build it with scripts/sandbox-image.sh`);
-    log(`Sandbox image ${image} not found (build it with scripts/sandbox-image.sh): solutions run in the process sandbox (weak isolation).`);
-    return new ProcessExecutor();
+    log(`Sandbox image ${image} not found (build it with scripts/sandbox-image.sh): solutions run in the process sandbox (bubblewrap where available).`);
+    return processExecutor();
   }
   const executor = new DockerExecutor({
     image, cpus: choice.cpus, memoryBytes: choice.memoryBytes, gpus: choice.gpus,

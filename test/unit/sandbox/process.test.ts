@@ -14,7 +14,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 // Every executor in this file shares one logger, so the once-per-process warning is observable.
 const warnings: string[] = [];
 const logger = { warn: (message: string) => warnings.push(message) };
-const executor = new ProcessExecutor({ python, logger });
+const executor = new ProcessExecutor({ python, logger, isolation: 'none' });
 
 let n = 0;
 function spec(code: string, extra: Partial<ExecSpec> = {}): ExecSpec {
@@ -57,7 +57,7 @@ child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
 print(f"child {child.pid}", flush=True)
 `;
 
-describe('ProcessExecutor', () => {
+describe("ProcessExecutor, isolation 'none'", () => {
   it('runs solution.py in the work dir and reports exit code, output and duration', async () => {
     const s = spec('import os, sys\nprint("hello from", os.getcwd())\nprint("oops", file=sys.stderr)\nopen("out.txt", "w").write("x")\nraise SystemExit(3)\n');
     const r = await executor.execute(s);
@@ -145,7 +145,7 @@ sys.stderr.write("small\\n")
   });
 
   it('turns an allocation past the optional memory cap into MemoryError, reported as oomKilled', async () => {
-    const capped = new ProcessExecutor({ python, logger, memoryLimitBytes: 512 * 1024 * 1024 });
+    const capped = new ProcessExecutor({ python, logger, isolation: 'none', memoryLimitBytes: 512 * 1024 * 1024 });
     const r = await capped.execute(spec('big = bytearray(2 * 1024 ** 3)\n'));
     expect(r).toMatchObject({ exitCode: 1, oomKilled: true });
     expect(r.stderr.text).toContain('MemoryError');
@@ -153,13 +153,13 @@ sys.stderr.write("small\\n")
   });
 
   it('rejects when the interpreter cannot start: an infrastructure fault, not a buggy solution', async () => {
-    const broken = new ProcessExecutor({ python: path.join(root, 'no-such-python'), logger });
+    const broken = new ProcessExecutor({ python: path.join(root, 'no-such-python'), logger, isolation: 'none' });
     await expect(broken.execute(spec('pass\n'))).rejects.toThrow(/ENOENT/);
   });
 
   it('warns once per process that isolation is weak', async () => {
     await executor.execute(spec('pass\n'));
-    await new ProcessExecutor({ python, logger }).execute(spec('pass\n'));
+    await new ProcessExecutor({ python, logger, isolation: 'none' }).execute(spec('pass\n'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/isolation/);
   });
