@@ -26,6 +26,8 @@ export function execActivities(input: AgentRunInput): ExecActivities {
     // A dead exec worker stops heartbeating; the execution is retried on another one.
     heartbeatTimeout: '10 seconds',
     retry: { maximumAttempts: 3 },
+    // At the budget, wait until the sandbox has really been stopped before the run moves on.
+    cancellationType: wf.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 }
 

@@ -111,5 +111,5 @@ describe('workflow ≡ in-process driver', () => {
       second.kill('SIGTERM');
       await second.exited;
     }
-  });
+  }, 300_000); // two worker start-ups and up to a heartbeat timeout of waiting, on a loaded 2-core machine
 });
