@@ -23,7 +23,7 @@
  * generation 0 and loses its islands). aira-dojo raises after failed tries when crossover finds fewer
  * than 2 members; here that case is an Improve.
  *
- * Islands and migration are not implemented: aira-dojo's released config uses one island and
+ * Islands and migration are left out on purpose: aira-dojo's released config uses one island and
  * migration is inactive with one, so there is no numIslands or migration option rather than a dead one.
  */
 import { ROOT_ID, isGood, type SolutionGraph } from './graph.js';
