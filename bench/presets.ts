@@ -14,13 +14,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildRunInput, UsageError } from '../src/cli/runInput.js';
-import { startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
+import { freePort, startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
 import { PRESET_NAMES } from '../src/config/agent.js';
 import { builtTasksDir } from '../src/config/paths.js';
 import type { Direction, NodeRecord } from '../src/search/types.js';
@@ -244,17 +243,6 @@ export function markdownTable(rows: readonly Row[], metricOf: (task: string) => 
 }
 
 // ---------------------------------------------------------------- running
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 function taskPath(task: string): string {
   if (task.includes('/') || task.includes(path.sep)) return path.resolve(task);

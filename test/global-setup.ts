@@ -2,8 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
-import { freePort } from './helpers/net.js';
+import { freePort, startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
 
 
 /** History length at which the test server suggests continue-as-new (the default is 4,096). */

@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { temporalCliPath } from '../config/paths.js';
@@ -51,6 +52,18 @@ async function readPid(file: string): Promise<number | null> {
   const text = await readFile(file, 'utf8').catch(() => null);
   const pid = Number(text?.trim());
   return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1 (for throw-away servers: tests, benchmarks). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
 }
 
 /** True when a Temporal frontend answers on the address. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { stateDir } from '../../src/config/paths.js';
-import { freePort } from './net.js';
+import { freePort } from '../../src/cli/devServer.js';
 
 const MOTO_SERVER = path.join(stateDir(), 'venv', 'bin', 'moto_server');
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { projectRoot, temporalCliPath } from '../../src/config/paths.js';
 import { tempStateRoot } from '../helpers/temporal.js';
-import { freePort } from '../helpers/net.js';
+import { freePort } from '../../src/cli/devServer.js';
 
 
 describe('`crucible server start|stop|status`', () => {
