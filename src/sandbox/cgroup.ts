@@ -201,20 +201,7 @@ class CgroupV1 implements Cgroups {
       await remove().catch(() => undefined);
       throw err;
     }
-    track(procsFiles);
-    let destroyed: Promise<void> | null = null;
-    return {
-      procsFiles,
-      oomKills: async () => {
-        const text = await readFile(path.join(memory, 'memory.oom_control'), 'utf8');
-        return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
-      },
-      killAll: () => killUntilEmpty(procsFiles),
-      destroy: () => {
-        destroyed ??= remove().finally(() => live.delete(procsFiles));
-        return destroyed;
-      },
-    };
+    return execCgroup(procsFiles, path.join(memory, 'memory.oom_control'), () => killUntilEmpty(procsFiles), remove);
   }
 }
 
@@ -251,21 +238,26 @@ class CgroupV2 implements Cgroups {
       await remove().catch(() => undefined);
       throw err;
     }
-    track(procsFiles);
-    let destroyed: Promise<void> | null = null;
-    return {
-      procsFiles,
-      oomKills: async () => {
-        const text = await readFile(path.join(dir, 'memory.events'), 'utf8');
-        return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0);
-      },
-      killAll,
-      destroy: () => {
-        destroyed ??= remove().finally(() => live.delete(procsFiles));
-        return destroyed;
-      },
-    };
+    return execCgroup(procsFiles, path.join(dir, 'memory.events'), killAll, remove);
   }
+}
+
+/**
+ * The handle both cgroup versions return: tracked until destroyed (once), OOM kills read from the
+ * version's counter file (`oom_kill N` in both memory.oom_control and memory.events).
+ */
+function execCgroup(procsFiles: string[], oomFile: string, killAll: () => Promise<void>, remove: () => Promise<void>): ExecCgroup {
+  track(procsFiles);
+  let destroyed: Promise<void> | null = null;
+  return {
+    procsFiles,
+    oomKills: async () => Number(/^oom_kill (\d+)$/m.exec(await readFile(oomFile, 'utf8'))?.[1] ?? 0),
+    killAll,
+    destroy: () => {
+      destroyed ??= remove().finally(() => live.delete(procsFiles));
+      return destroyed;
+    },
+  };
 }
 
 /** Creates and removes a throw-away child to prove the parent is writable and has the limit files. */
