@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeRecord } from '../search/types.js';
+import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 
 /** Where a run keeps the full records of nodes archived at continue-as-new (workflows/carry.ts). */
 export function nodeFile(runsRoot: string, runId: string, nodeId: number): string {
@@ -20,12 +21,7 @@ export function makeArchive(runsRoot: string) {
     /** Writes each node's full record atomically; rewriting the same node is harmless (retries). */
     async archiveNodes(input: { runId: string; nodes: NodeRecord[] }): Promise<void> {
       if (input.nodes.length === 0) return;
-      await mkdir(path.dirname(nodeFile(runsRoot, input.runId, 0)), { recursive: true });
-      await Promise.all(input.nodes.map(async (n) => {
-        const file = nodeFile(runsRoot, input.runId, n.id);
-        await writeFile(`${file}.tmp`, JSON.stringify(n));
-        await rename(`${file}.tmp`, file);
-      }));
+      await Promise.all(input.nodes.map((n) => writeFileAtomic(nodeFile(runsRoot, input.runId, n.id), JSON.stringify(n))));
     },
     async loadNodes(input: { runId: string; ids: number[] }): Promise<NodeRecord[]> {
       return Promise.all(input.ids.map((id) => readArchivedNode(runsRoot, input.runId, id)));

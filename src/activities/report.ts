@@ -1,13 +1,8 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
+import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { readArchivedNode } from './archive.js';
 import type { ReportInput, ReportOutput } from './types.js';
-
-async function writeAtomic(file: string, content: string | Buffer): Promise<void> {
-  await writeFile(`${file}.tmp`, content);
-  await rename(`${file}.tmp`, file);
-}
 
 /**
  * Writes the run's human-facing folder: graph.json, summary.json, and the best node's code and
@@ -16,17 +11,16 @@ async function writeAtomic(file: string, content: string | Buffer): Promise<void
 export function makeReport(store: ArtifactStore, runsRoot: string) {
   return async function report(input: ReportInput): Promise<ReportOutput> {
     const runDir = path.join(runsRoot, input.runId);
-    await mkdir(runDir, { recursive: true });
     const nodes = await Promise.all(input.nodes.map((n) =>
       n.id < input.archivedUpTo ? readArchivedNode(runsRoot, input.runId, n.id) : n));
     const graphJson = JSON.stringify({ runId: input.runId, nodes }, null, 1);
     const graphRef = await store.put(graphJson);
-    await writeAtomic(path.join(runDir, 'graph.json'), graphJson);
-    await writeAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, runDir }, null, 2));
+    await writeFileAtomic(path.join(runDir, 'graph.json'), graphJson);
+    await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, runDir }, null, 2));
     const best = input.bestNodeId === null ? undefined : nodes[input.bestNodeId];
-    if (best?.codeRef) await writeAtomic(path.join(runDir, 'best_solution.py'), await store.get(best.codeRef));
+    if (best?.codeRef) await writeFileAtomic(path.join(runDir, 'best_solution.py'), await store.get(best.codeRef));
     if (best?.exec?.submissionRef) {
-      await writeAtomic(path.join(runDir, 'best_submission.csv'), await store.get(best.exec.submissionRef));
+      await writeFileAtomic(path.join(runDir, 'best_submission.csv'), await store.get(best.exec.submissionRef));
     }
     return { runDir, graphRef };
   };

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactRef } from '../search/types.js';
+import { writeFileAtomic } from './writeFileAtomic.js';
 
 const PREVIEW_CHARS = 200;
 
@@ -63,10 +64,7 @@ export class FileArtifactStore implements ArtifactStore {
     const file = this.pathOf(ref.sha256);
     const exists = await stat(file).then((s) => s.size === buf.length, () => false);
     if (!exists) {
-      await mkdir(path.dirname(file), { recursive: true });
-      const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-      await writeFile(tmp, buf);
-      await rename(tmp, file);
+      await writeFileAtomic(file, buf);
     }
     return ref;
   }
