@@ -1,5 +1,5 @@
-import { activityInfo, cancellationSignal } from '@temporalio/activity';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { cancellationSignal } from '@temporalio/activity';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../operators/analyze.js';
@@ -9,6 +9,7 @@ import { materializePublicData } from '../tasks/publicData.js';
 import { validateSubmission } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { ExecuteInput, ExecuteOutput } from './types.js';
+import { inFreshWorkspace } from './workspace.js';
 
 const MAX_OUTPUT_BYTES = 1 << 20;
 
@@ -25,11 +26,7 @@ export function makeExecute({ store, executor, workspaces, dataCache }: {
 }) {
   return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
     const dataDir = await materializePublicData(store, input.dataRef, dataCache);
-    // One folder per attempt: a solution orphaned by a dead worker must not write into its retry's folder.
-    const workDir = path.join(workspaces, input.runId, `node-${input.nodeId}-attempt-${activityInfo().attempt}`);
-    await rm(workDir, { recursive: true, force: true });
-    await mkdir(workDir, { recursive: true });
-    try {
+    return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}`, async (workDir) => {
       const code = await store.getText(input.codeRef);
       const result = await whileHeartbeating(() => executor.execute(
         {
@@ -53,8 +50,6 @@ export function makeExecute({ store, executor, workspaces, dataCache }: {
         exitCode: result.exitCode, timedOut: result.timedOut, oomKilled: result.oomKilled, cancelled: result.cancelled,
         durationMs: result.durationMs, stdoutRef, stderrRef, submissionRef, ...verdict, executor: executor.name,
       };
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
-    }
+    });
   };
 }
