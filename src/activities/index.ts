@@ -3,15 +3,18 @@ import type { OperatorBackend } from '../operators/types.js';
 import type { Executor } from '../sandbox/types.js';
 import { publishPublicData } from '../tasks/publicData.js';
 import { makeArchive } from './archive.js';
+import { makeDescribeData } from './describeData.js';
 import { makeExecute } from './execute.js';
 import { makeGrade } from './grade.js';
-import { makeOperate } from './operate.js';
+import type { LlmDeps } from './llm.js';
+import { makeAnalyze, makeOperate } from './operate.js';
 import { makeReport } from './report.js';
 
-/** Activities of the control worker: operator calls, hidden grading, the run's report folder. */
-export function createControlActivities(deps: { store: ArtifactStore; backend: OperatorBackend; runsRoot: string }) {
+/** Activities of the control worker: operator calls (and their API key), hidden grading, the run's report folder. */
+export function createControlActivities(deps: { store: ArtifactStore; offline: OperatorBackend; llm: LlmDeps; runsRoot: string }) {
   return {
-    operate: makeOperate(deps.store, deps.backend, deps.runsRoot),
+    operate: makeOperate(deps),
+    analyze: makeAnalyze(deps),
     grade: makeGrade(deps.store),
     report: makeReport(deps.store, deps.runsRoot),
     ...makeArchive(deps.runsRoot),
@@ -20,9 +23,9 @@ export function createControlActivities(deps: { store: ArtifactStore; backend: O
   };
 }
 
-/** Activities of an exec worker: sandboxed execution. */
+/** Activities of an exec worker: sandboxed execution (of solutions, and of the data overview script). */
 export function createExecActivities(deps: { store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string }) {
-  return { execute: makeExecute(deps) };
+  return { execute: makeExecute(deps), describeData: makeDescribeData(deps) };
 }
 
 export type ControlActivities = ReturnType<typeof createControlActivities>;

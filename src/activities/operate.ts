@@ -1,11 +1,12 @@
 import type { ArtifactStore } from '../artifacts/store.js';
-import type { OperatorBackend, ParentContext } from '../operators/types.js';
+import type { OperatorBackend, OperatorRequest, ParentContext } from '../operators/types.js';
 import { headTail } from '../operators/trim.js';
 import type { ArtifactRef } from '../search/types.js';
 import type { MemoryEntry } from '../operators/memory.js';
 import { readArchivedNode } from './archive.js';
 import { whileHeartbeating } from './heartbeat.js';
-import type { OperateInput, OperateOutput, ParentRef } from './types.js';
+import { withLlmBackend, type LlmDeps } from './llm.js';
+import type { AnalyzeActivityInput, AnalyzeActivityOutput, OperateInput, OperateOutput, ParentRef } from './types.js';
 
 const PARENT_OUTPUT_CHARS = 5000;
 
@@ -31,30 +32,68 @@ async function fillMemory(runsRoot: string, runId: string, memory: MemoryEntry[]
   }));
 }
 
+/** stdout then stderr, as an operator or Analyze sees an execution's output. */
+async function executionOutput(store: ArtifactStore, stdoutRef: ArtifactRef | null, stderrRef: ArtifactRef | null): Promise<string> {
+  const [stdout, stderr] = await Promise.all([readOptional(store, stdoutRef), readOptional(store, stderrRef)]);
+  return [stdout, stderr].filter(Boolean).join('\n--- stderr ---\n');
+}
+
 async function loadParent(store: ArtifactStore, p: ParentRef): Promise<ParentContext> {
-  const [code, stdout, stderr] = await Promise.all([
-    readOptional(store, p.codeRef), readOptional(store, p.stdoutRef), readOptional(store, p.stderrRef),
-  ]);
-  const output = [stdout, stderr].filter(Boolean).join('\n--- stderr ---\n');
+  const [code, output] = await Promise.all([readOptional(store, p.codeRef), executionOutput(store, p.stdoutRef, p.stderrRef)]);
   return {
     nodeId: p.nodeId, plan: p.plan, code, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
     output: headTail(output, PARENT_OUTPUT_CHARS),
   };
 }
 
-/** Operator call: parents' code and output from the store in, plan and a code reference out. */
-export function makeOperate(store: ArtifactStore, backend: OperatorBackend, runsRoot: string) {
+export interface OperateDeps {
+  store: ArtifactStore;
+  runsRoot: string;
+  /** The offline program generator (operators.backend = offline). */
+  offline: OperatorBackend;
+  /** What LLM backends need from this worker (its API key). */
+  llm: LlmDeps;
+}
+
+/**
+ * Operator call: parents' code and output from the store in, plan and a code reference out. The run's
+ * operator settings pick the backend; LLM calls are recorded and their spend returned for the node.
+ */
+export function makeOperate(deps: OperateDeps) {
+  const { store, runsRoot } = deps;
   return async function operate(input: OperateInput): Promise<OperateOutput> {
     const started = Date.now();
-    const parents = await Promise.all(
-      input.parents.map(async (p) => loadParent(store, await unarchive(runsRoot, input.runId, p))),
-    );
-    const memory = await fillMemory(runsRoot, input.runId, input.memory);
-    const { plan, code } = await whileHeartbeating(() => backend.run({
+    const [parents, memory, dataOverview] = await Promise.all([
+      Promise.all(input.parents.map(async (p) => loadParent(store, await unarchive(runsRoot, input.runId, p)))),
+      fillMemory(runsRoot, input.runId, input.memory),
+      input.dataOverviewRef ? store.getText(input.dataOverviewRef) : undefined,
+    ]);
+    const request: OperatorRequest = {
       op: input.op, task: input.task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
-      memory,
-    }));
-    const codeRef = await store.put(code);
-    return { plan, codeRef, backend: backend.name, latencyMs: Date.now() - started };
+      memory, ...(input.remainingSteps === null ? {} : { remainingSteps: input.remainingSteps }),
+      ...(dataOverview === undefined ? {} : { dataOverview }),
+    };
+    if (input.operators.backend === 'offline') {
+      const { plan, code } = await whileHeartbeating(() => deps.offline.run(request));
+      return { plan, codeRef: await store.put(code), backend: deps.offline.name, latencyMs: Date.now() - started, llm: null };
+    }
+    const { result, llm } = await withLlmBackend(
+      deps, { runId: input.runId, nodeId: input.nodeId, activity: 'operate' }, input.operators, (backend) => backend.run(request),
+    );
+    return { plan: result.plan, codeRef: await store.put(result.code), backend: input.operators.backend, latencyMs: Date.now() - started, llm };
+  };
+}
+
+/** Analyze: an LLM reads the output of an execution that wrote no metrics.json and reviews it. */
+export function makeAnalyze(deps: OperateDeps) {
+  return async function analyze(input: AnalyzeActivityInput): Promise<AnalyzeActivityOutput> {
+    const [code, output] = await Promise.all([
+      deps.store.getText(input.codeRef), executionOutput(deps.store, input.stdoutRef, input.stderrRef),
+    ]);
+    const { result, llm } = await withLlmBackend(
+      deps, { runId: input.runId, nodeId: input.nodeId, activity: 'analyze' }, input.operators,
+      (backend) => backend.analyze({ task: input.task, code, output }),
+    );
+    return { isBug: result.isBug, summary: result.summary, metric: result.metric, llm };
   };
 }

@@ -1,4 +1,5 @@
-import type { ArtifactRef, NodeRecord, OperatorName } from '../search/types.js';
+import type { OperatorSetConfig } from '../config/agent.js';
+import type { ArtifactRef, NodeLlm, NodeRecord, OperatorName } from '../search/types.js';
 import type { TaskSpec } from '../tasks/types.js';
 import type { MemoryEntry } from '../operators/memory.js';
 
@@ -24,7 +25,13 @@ export interface OperateInput {
   parents: ParentRef[];
   seed: number;
   remainingSeconds: number;
+  /** Operator steps left in the run's step budget (shown to LLM operators); null when it has none. */
+  remainingSteps: number | null;
   memory: MemoryEntry[];
+  /** Which backend makes the node (offline, llm with its endpoint, or replay of a recorded run). Never a key. */
+  operators: OperatorSetConfig;
+  /** The task's data overview made in the sandbox (describeData); LLM prompts show it. */
+  dataOverviewRef: ArtifactRef | null;
 }
 
 export interface OperateOutput {
@@ -32,6 +39,38 @@ export interface OperateOutput {
   codeRef: ArtifactRef;
   backend: string;
   latencyMs: number;
+  /** LLM backends: the node's spend and its recorded calls; null for the offline backend. */
+  llm: NodeLlm | null;
+}
+
+/** Failure types of LLM activities (activities/llmFailure.ts), as the workflow sees them. */
+export const LLM_RETRYABLE = 'LlmRetryable';
+/** The endpoint, key or model is wrong (401/403/404), or a replay has no recording: the run stops. */
+export const LLM_CONFIG_ERROR = 'LlmConfigError';
+/** The endpoint refused this one request (400/422): only this node fails. */
+export const LLM_REQUEST_REJECTED = 'LlmRequestRejected';
+
+/** An LLM reading of an execution that wrote no metrics.json (DESIGN.md step 4). */
+export interface AnalyzeActivityInput {
+  runId: string;
+  nodeId: number;
+  operators: OperatorSetConfig;
+  task: TaskSpec;
+  codeRef: ArtifactRef;
+  stdoutRef: ArtifactRef;
+  stderrRef: ArtifactRef;
+}
+
+export interface AnalyzeActivityOutput {
+  isBug: boolean;
+  summary: string;
+  metric: number | null;
+  llm: NodeLlm;
+}
+
+export interface DescribeDataInput {
+  runId: string;
+  dataRef: ArtifactRef;
 }
 
 export interface ExecuteInput {
@@ -56,6 +95,8 @@ export interface ExecuteOutput {
   score: number | null;
   buggy: boolean;
   bugReason: string | null;
+  /** Only metrics.json is missing: an LLM Analyze call may read the score from the output. */
+  needsReview: boolean;
   executor: string;
 }
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../config/duration.js';
-import type { NodeRecord } from '../search/types.js';
+import type { NodeRecord, Spend } from '../search/types.js';
 import type { RunSummary } from '../workflows/types.js';
 
 const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));
@@ -9,7 +9,15 @@ export function formatNodeLine(node: NodeRecord, startedAt: number): string {
   const parent = node.parents.map((p) => (p === 0 ? 'root' : `#${p}`)).join('+');
   const outcome = node.buggy ? `buggy: ${node.bugReason ?? 'unknown'}` : `score ${fmtScore(node.score)}`;
   const took = node.exec ? `${(node.exec.durationMs / 1000).toFixed(1)}s` : '';
-  return `[${formatDuration(node.createdAt - startedAt)}] #${String(node.id).padEnd(4)} ${node.operator.padEnd(8)} ← ${parent.padEnd(5)} ${took.padStart(6)}  ${outcome}`;
+  const tokens = node.llm ? `  [${node.llm.promptTokens + node.llm.completionTokens} tokens]` : '';
+  return `[${formatDuration(node.createdAt - startedAt)}] #${String(node.id).padEnd(4)} ${node.operator.padEnd(8)} ← ${parent.padEnd(5)} ${took.padStart(6)}  ${outcome}${tokens}`;
+}
+
+/** "12 calls, 48,210 tokens (40,100 prompt + 8,110 completion), $0.1824" (cost notes unpriced calls). */
+export function formatSpend(s: Spend): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const unpriced = s.unpricedCalls > 0 ? ` (+${s.unpricedCalls} unpriced)` : '';
+  return `${n(s.calls)} calls, ${n(s.promptTokens + s.completionTokens)} tokens (${n(s.promptTokens)} prompt + ${n(s.completionTokens)} completion), $${s.costUsd.toFixed(4)}${unpriced}`;
 }
 
 export function formatSummary(s: RunSummary, uiUrl: string | null): string {
@@ -31,6 +39,7 @@ export function formatSummary(s: RunSummary, uiUrl: string | null): string {
   } else {
     lines.push('No working solution was found within the budget.');
   }
+  if (s.spend.calls > 0) lines.push(`LLM spend: ${formatSpend(s.spend)}`);
   lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json)`);
   if (uiUrl) lines.push(`Temporal UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(s.runId)}`);
   return lines.join('\n');

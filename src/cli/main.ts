@@ -1,7 +1,8 @@
 /**
  * The `crucible` command. Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started).
  */
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,8 @@ Usage:
   crucible demo [--budget 3m]                 start the server and run the default agent on a bundled task
   crucible run --task <id|path> [--agent ${DEFAULT_PRESET}|file.yaml] [--seed 0] [--budget 10m] [--steps N]
                [--parallelism N] [--exec-timeout 5m] [--detach]   run one agent (workers in this process unless --detach)
+               [--llm-url URL --llm-model NAME] [--max-tokens N] [--max-cost USD]   LLM operators at an OpenAI-compatible endpoint
+  crucible run --replay <run> [--detach]      re-drive a recorded LLM run from its recorded completions (no endpoint)
   crucible ls                                   runs with status and best score
   crucible show <run>                           a run's graph as a tree, and its summary
   crucible tasks                                bundled tasks
@@ -34,7 +37,9 @@ Usage:
   crucible attributes                           register Crucible's search attributes on a cluster (TEMPORAL_ADDRESS)
 
 Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file (see README)
-Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible)`;
+Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible),
+  CRUCIBLE_LLM_BASE_URL and CRUCIBLE_LLM_MODEL (defaults of --llm-url and --llm-model),
+  CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY (read by the control worker only)`;
 
 const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
 
@@ -100,38 +105,89 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
       parallelism: { type: 'string' },
       'exec-timeout': { type: 'string', default: '5m' },
       detach: { type: 'boolean', default: false },
+      'llm-url': { type: 'string', default: process.env.CRUCIBLE_LLM_BASE_URL || undefined },
+      'llm-model': { type: 'string', default: process.env.CRUCIBLE_LLM_MODEL || undefined },
+      'max-tokens': { type: 'string' },
+      'max-cost': { type: 'string' },
+      replay: { type: 'string' },
     },
   });
-  if (!values.task) throw new UsageError('--task is required (a bundled task id or a task folder); see `crucible tasks`');
-  const input: AgentRunInput = await buildRunInput({
-    task: values.task, agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
-    execTimeout: values['exec-timeout'], parallelism: values.parallelism,
+  if (!values.task && !values.replay) throw new UsageError('--task is required (a bundled task id or a task folder); see `crucible tasks`');
+  const input: AgentRunInput | null = values.replay ? null : await buildRunInput({
+    task: values.task!, agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
+    execTimeout: values['exec-timeout'], parallelism: values.parallelism, llmUrl: values['llm-url'], llmModel: values['llm-model'],
+    maxTokens: values['max-tokens'], maxCost: values['max-cost'],
   });
   const server = await startServer(serverOptions());
   console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
   const client = await connectClient();
+  // A server started by an older version may lack newer attributes; registering is idempotent.
+  await registerSearchAttributes(client.connection as Connection);
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
   try {
-    const runId = makeRunId(input);
-    const handle = await client.workflow.start(agentRun, {
-      taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [input],
-      typedSearchAttributes: initialSearchAttributes(input),
-      staticSummary: `${input.agent.name} on ${input.task.id}, seed ${input.seed}, budget ${values.budget}`,
-    });
-    console.log(`Run ${runId}: ${input.agent.name} on ${input.task.id} (${input.task.metric}, ${input.task.direction}), seed ${input.seed}, budget ${values.budget}`);
-    if (values.detach) {
-      console.log(`Started; workers elsewhere will pick it up. Follow it with \`crucible show ${runId}\`.`);
-      return 0;
-    }
-    const { startedAt } = await handle.query(statusQuery).catch(() => ({ startedAt: Date.now() }));
-    const summary = await watch(client, runId, startedAt);
-    console.log(formatSummary(summary, server.uiUrl));
-    console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
-    return 0;
+    if (values.replay) return await cmdReplay(client, values.replay, values.detach, server.uiUrl);
+    const run = input!;
+    const backend = run.agent.operators.backend === 'llm' ? `, LLM ${run.agent.operators.llm?.models.default} at ${run.agent.operators.llm?.baseURL}` : '';
+    return await launch(client, run, makeRunId(run), values.detach, server.uiUrl,
+      `${run.agent.name} on ${run.task.id} (${run.task.metric}, ${run.task.direction}), seed ${run.seed}, budget ${values.budget}${backend}`);
   } finally {
     await workers?.stop();
     await client.connection.close();
   }
+}
+
+/** Starts a run; prints it and, unless detached, follows it to the end. */
+async function launch(client: Client, input: AgentRunInput, runId: string, detach: boolean, uiUrl: string | null, what: string): Promise<number> {
+  await client.workflow.start(agentRun, {
+    taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [input],
+    typedSearchAttributes: initialSearchAttributes(input),
+    staticSummary: what,
+  });
+  console.log(`Run ${runId}: ${what}`);
+  if (detach) {
+    console.log(`Started; workers elsewhere will pick it up. Follow it with \`crucible show ${runId}\`.`);
+    return 0;
+  }
+  return follow(client, runId, uiUrl);
+}
+
+async function follow(client: Client, runId: string, uiUrl: string | null): Promise<number> {
+  const handle = client.workflow.getHandle<typeof agentRun>(runId);
+  const { startedAt } = await handle.query(statusQuery).catch(() => ({ startedAt: Date.now() }));
+  let summary: RunSummary;
+  try {
+    summary = await watch(client, runId, startedAt);
+  } catch (err) {
+    // The failure's own message (e.g. the LLM endpoint refused the key), not "Workflow execution failed".
+    if (err instanceof WorkflowFailedError) throw new Error(`run ${runId} failed: ${err.cause?.message ?? err.message}`);
+    throw err;
+  }
+  console.log(formatSummary(summary, uiUrl));
+  console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
+  return 0;
+}
+
+/**
+ * `run --replay <run>`: the recorded run's own input (task, agent, seed, budgets), with the replay backend
+ * feeding back its recorded completions instead of calling the endpoint.
+ */
+async function cmdReplay(client: Client, sourceRunId: string, detach: boolean, uiUrl: string | null): Promise<number> {
+  const history = await client.workflow.getHandle(sourceRunId).fetchHistory().catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) throw new UsageError(`--replay: no run "${sourceRunId}": list runs with \`crucible ls\``);
+    throw err;
+  });
+  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (!payload) throw new UsageError(`--replay: run "${sourceRunId}" has no input in its history`);
+  const source = defaultPayloadConverter.fromPayload<AgentRunInput>(payload);
+  if (source.agent.operators.backend === 'offline') {
+    throw new UsageError(`--replay: run "${sourceRunId}" used the offline operators; only LLM runs have recorded completions`);
+  }
+  const input: AgentRunInput = {
+    task: source.task, seed: source.seed, budget: source.budget, execTimeoutMs: source.execTimeoutMs, execTaskQueue: source.execTaskQueue,
+    agent: { ...source.agent, operators: { ...source.agent.operators, backend: 'replay', replayFrom: sourceRunId } },
+  };
+  const runId = `${makeRunId(input)}-replay`;
+  return launch(client, input, runId, detach, uiUrl, `re-drive of ${sourceRunId} from its recorded completions`);
 }
 
 async function cmdLs(): Promise<number> {

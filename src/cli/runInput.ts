@@ -1,6 +1,6 @@
-import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE } from '../config/constants.js';
+import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE, MAX_STEPS } from '../config/constants.js';
 import { parseDuration } from '../config/duration.js';
-import { resolveAgent } from '../config/agent.js';
+import { resolveAgent, withLlmEndpoint, type AgentConfig } from '../config/agent.js';
 import { loadTask } from '../tasks/load.js';
 import type { AgentRunInput } from '../workflows/types.js';
 
@@ -18,9 +18,15 @@ export interface RunOptions {
   execTimeout: string;
   /** Overrides the agent's parallelism. */
   parallelism?: string;
+  /** An OpenAI-compatible base URL: the operators become LLM operators (or CRUCIBLE_LLM_BASE_URL). */
+  llmUrl?: string;
+  /** The default model at that endpoint (or CRUCIBLE_LLM_MODEL). */
+  llmModel?: string;
+  /** Token budget of the run (prompt plus completion). */
+  maxTokens?: string;
+  /** Cost budget of the run in US dollars. */
+  maxCost?: string;
 }
-
-const MAX_STEPS = 100_000;
 
 function positiveDuration(flag: string, text: string): number {
   let ms: number;
@@ -41,19 +47,46 @@ function integer(flag: string, text: string, min: number, max: number): number {
   return n;
 }
 
+function positiveNumber(flag: string, text: string): number {
+  const n = Number(text.trim().replace(/^\$/, ''));
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a positive number (got "${text}")`);
+  return n;
+}
+
+function llmAgent(agent: AgentConfig, url: string | undefined, model: string | undefined): AgentConfig {
+  if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url)) {
+    throw new UsageError(`--llm-url must be an http(s) URL of an OpenAI-compatible API, e.g. http://localhost:11434/v1 (got "${url}")`);
+  }
+  if (model !== undefined && model.trim() === '') throw new UsageError('--llm-model must name a model, e.g. gpt-4o or qwen2.5-coder:14b');
+  if (!agent.operators.llm?.models.default && model === undefined) {
+    throw new UsageError('--llm-model (or CRUCIBLE_LLM_MODEL) is required with --llm-url: the model to call at that endpoint');
+  }
+  if (!agent.operators.llm?.baseURL && url === undefined) {
+    throw new UsageError('--llm-url (or CRUCIBLE_LLM_BASE_URL) is required with --llm-model: the endpoint to call');
+  }
+  try {
+    return withLlmEndpoint(agent, { baseURL: url, model });
+  } catch (err) {
+    throw new UsageError(`--llm-url/--llm-model: ${(err as Error).message}`);
+  }
+}
+
 /** Validates every option before anything starts, so bad input never leaves a half-made run. */
 export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
   const wallMs = positiveDuration('budget', o.budget);
   const execTimeoutMs = positiveDuration('exec-timeout', o.execTimeout);
   const seed = integer('seed', o.seed, 0, 2 ** 31 - 1);
   const maxSteps = o.steps === undefined ? MAX_STEPS : integer('steps', o.steps, 1, MAX_STEPS);
-  let agent;
+  let agent: AgentConfig;
   try {
     agent = await resolveAgent(o.agent);
   } catch (err) {
     throw new UsageError(`--agent: ${(err as Error).message}`);
   }
   if (o.parallelism !== undefined) agent.parallelism = integer('parallelism', o.parallelism, 1, 64);
+  if (o.llmUrl !== undefined || o.llmModel !== undefined) agent = llmAgent(agent, o.llmUrl, o.llmModel);
+  const maxTokens = o.maxTokens === undefined ? null : integer('max-tokens', o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
+  const maxCostUsd = o.maxCost === undefined ? null : positiveNumber('max-cost', o.maxCost);
   let task;
   try {
     task = await loadTask(o.task);
@@ -62,7 +95,7 @@ export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
   }
   // Executions are routed by the task's needs: GPU tasks to GPU exec workers.
   const execTaskQueue = task.gpu ? EXEC_GPU_TASK_QUEUE : EXEC_CPU_TASK_QUEUE;
-  return { task, agent, seed, budget: { wallMs, maxSteps }, execTimeoutMs, execTaskQueue };
+  return { task, agent, seed, budget: { wallMs, maxSteps, maxTokens, maxCostUsd }, execTimeoutMs, execTaskQueue };
 }
 
 /** Readable, unique, sortable: `breast-cancer-aira-greedy-s0-20261127-081502-k3f9`. */

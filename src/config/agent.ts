@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { llmConfigSchema } from '../operators/llm/config.js';
 import type { OperatorName } from '../search/types.js';
 
 const int = (min: number) => z.number().int().min(min);
@@ -45,10 +46,20 @@ export type MemoryScope = z.infer<typeof memoryScopeSchema>;
 
 const OPERATORS = ['draft', 'improve', 'debug', 'crossover'] as const satisfies readonly OperatorName[];
 
+/** The endpoint and models of the `llm` backend; the prompt style is the operator set's. */
+export const llmSettingsSchema = llmConfigSchema.omit({ style: true });
+
 export const operatorSetSchema = z.strictObject({
-  backend: z.literal('offline').default('offline'),
+  /**
+   * offline: the deterministic program generator (no model). llm: an OpenAI-compatible endpoint
+   * (`llm` below). replay: the llm backend fed the completions recorded by run `replayFrom`, no endpoint.
+   */
+  backend: z.enum(['offline', 'llm', 'replay']).default('offline'),
   /** Prompt family for LLM backends: AIDE's compact set or AIRA's richer one. */
   style: z.enum(['aide', 'aira']).default('aira'),
+  llm: llmSettingsSchema.optional(),
+  /** The run whose recorded completions the replay backend feeds back. */
+  replayFrom: z.string().min(1).optional(),
   allowed: z.array(z.enum(OPERATORS)).min(1).default(() => [...OPERATORS]),
   memory: z.strictObject({
     draft: memoryScopeSchema.default('global'),
@@ -69,6 +80,7 @@ export const agentSchema = z.strictObject({
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;
+export type OperatorSetConfig = z.infer<typeof operatorSetSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 
 /** Operators a policy may propose under its config; they must all be in the operator set. */
@@ -109,6 +121,13 @@ function validate(source: string, input: unknown): AgentConfig {
       `${source}: field \`operators.allowed\`: the ${parsed.data.policy.kind} policy as configured uses ${missing.join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} or change the policy`,
     );
   }
+  const ops = parsed.data.operators;
+  if (ops.backend !== 'offline' && !ops.llm) {
+    throw new AgentConfigError(`${source}: field \`operators.llm\`: the ${ops.backend} backend needs { baseURL, models: { default } } (or give --llm-url and --llm-model)`);
+  }
+  if (ops.backend === 'replay' && !ops.replayFrom) {
+    throw new AgentConfigError(`${source}: field \`operators.replayFrom\`: the replay backend needs the id of the recorded run`);
+  }
   return parsed.data;
 }
 
@@ -118,6 +137,20 @@ export function resolvePreset(name: string): AgentConfig {
     throw new AgentConfigError(`unknown agent preset "${name}": choose one of ${PRESET_NAMES.join(', ')}, or give a YAML/JSON agent file`);
   }
   return validate(`preset ${name}`, structuredClone(input));
+}
+
+/**
+ * The agent with its operators on an OpenAI-compatible endpoint: the URL and default model given (CLI
+ * flags, or CRUCIBLE_LLM_BASE_URL / CRUCIBLE_LLM_MODEL) override what the agent file says.
+ */
+export function withLlmEndpoint(agent: AgentConfig, endpoint: { baseURL?: string; model?: string }): AgentConfig {
+  const current = agent.operators.llm;
+  const llm = {
+    ...current,
+    ...(endpoint.baseURL ? { baseURL: endpoint.baseURL } : {}),
+    models: { ...current?.models, ...(endpoint.model ? { default: endpoint.model } : {}) },
+  };
+  return validate('LLM endpoint', { ...agent, operators: { ...agent.operators, backend: 'llm', llm } });
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -5,6 +5,11 @@ export interface Verdict {
   score: number | null;
   buggy: boolean;
   bugReason: string | null;
+  /**
+   * The run went well and wrote a valid submission but no metrics.json: an LLM Analyze call may read
+   * the score from the output (DESIGN.md step 4). Without one the node stays buggy with the reason.
+   */
+  needsReview: boolean;
 }
 
 export interface ExecutionEvidence {
@@ -29,7 +34,7 @@ function lastErrorLine(stderr: string): string | null {
  * Debug can act on. The first failure found is the reason.
  */
 export function judgeExecution(ev: ExecutionEvidence): Verdict {
-  const bug = (reason: string): Verdict => ({ score: null, buggy: true, bugReason: reason });
+  const bug = (reason: string, needsReview = false): Verdict => ({ score: null, buggy: true, bugReason: reason, needsReview });
   const { exec } = ev;
   if (exec.cancelled) return bug('execution cancelled: the run budget ran out while it was running');
   if (exec.timedOut) return bug(`timeout: execution exceeded its limit of ${Math.round(ev.timeoutMs / 1000)} s`);
@@ -38,7 +43,9 @@ export function judgeExecution(ev: ExecutionEvidence): Verdict {
     const detail = lastErrorLine(exec.stderr.text) ?? (exec.signal ? `killed by ${exec.signal}` : 'no output');
     return bug(`exit code ${exec.exitCode ?? exec.signal}: ${detail}`);
   }
-  if (ev.metricsJson === null) return bug('metrics.json missing: the solution must write {"metric": ..., "score": ...} to metrics.json');
+  if (ev.metricsJson === null) {
+    return bug('metrics.json missing: the solution must write {"metric": ..., "score": ...} to metrics.json', ev.submission?.valid === true);
+  }
   let score: unknown;
   try {
     score = (JSON.parse(ev.metricsJson) as { score?: unknown }).score;
@@ -50,5 +57,16 @@ export function judgeExecution(ev: ExecutionEvidence): Verdict {
   }
   if (ev.submission === null) return bug('submission.csv missing: the solution must write submission.csv to its working directory');
   if (!ev.submission.valid) return bug(`invalid submission: ${ev.submission.reason}`);
-  return { score, buggy: false, bugReason: null };
+  return { score, buggy: false, bugReason: null, needsReview: false };
+}
+
+/**
+ * The verdict once an LLM Analyze call has read an execution that wrote no metrics.json: the metric it
+ * found becomes the score; a bug it saw, or no metric at all, keeps the node buggy with its summary.
+ */
+export function applyReview(verdict: Verdict, review: { isBug: boolean; summary: string; metric: number | null }): Verdict {
+  if (!verdict.needsReview) return verdict;
+  if (!review.isBug && review.metric !== null) return { score: review.metric, buggy: false, bugReason: null, needsReview: false };
+  const why = review.isBug ? `Analyze found a bug: ${review.summary || 'no summary'}` : 'Analyze found no validation metric in the output';
+  return { ...verdict, bugReason: `${verdict.bugReason}; ${why}`.slice(0, 600), needsReview: false };
 }

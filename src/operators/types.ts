@@ -26,6 +26,8 @@ export interface OperatorRequest {
   memory: MemoryEntry[];
   /** Operator steps left in the run's budget, when it has one (LLM prompts show it). */
   remainingSteps?: number;
+  /** The task's data overview made in the sandbox; LLM prompts show it (else a summary of the CSVs). */
+  dataOverview?: string;
 }
 
 /** One model call's accounting. */

@@ -314,6 +314,7 @@ export function outcomeFields(outcome: NodeOutcome): NodeFields {
     testScore: outcome.testScore ?? null,
     exec: null,
     createdAt: 0,
+    llm: null,
   };
 }
 

@@ -38,6 +38,7 @@ export function createGraph(direction: Direction, createdAt = 0): SolutionGraph 
         testScore: null,
         exec: null,
         createdAt,
+        llm: null,
       },
     ],
   };
@@ -104,6 +105,7 @@ export function addNode(graph: SolutionGraph, fields: NewNode): NodeRecord {
     testScore: fields.testScore,
     exec: fields.exec,
     createdAt: fields.createdAt,
+    llm: fields.llm,
   };
   graph.nodes.push(node);
   return node;

@@ -45,6 +45,28 @@ export interface NodeRecord {
   } | null;
   /** Workflow time (ms since epoch) when the node was added. */
   createdAt: number;
+  /** LLM backends: what making (and analysing) this node cost, and its recorded calls; null offline. */
+  llm: NodeLlm | null;
+}
+
+/** Token and cost totals (of a node, or of a run). */
+export interface Spend {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** US dollars; unpriced calls count as zero (`unpricedCalls` says how many there were). */
+  costUsd: number;
+  unpricedCalls: number;
+  latencyMs: number;
+}
+
+export interface NodeLlm extends Spend {
+  /** One artifact per model call (prompt messages, completion, usage), in call order: the audit trail and re-drive input. */
+  recordings: ArtifactRef[];
+  /** Set when no usable code came back after the re-asks. */
+  replyError?: string;
+  /** Analyze's review of an execution that wrote no metrics.json. */
+  review?: { isBug: boolean; summary: string; metric: number | null };
 }
 
 /** What a policy asks for next. */

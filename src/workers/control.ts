@@ -3,6 +3,7 @@ import { createControlActivities } from '../activities/index.js';
 import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE, DEFAULT_NAMESPACE } from '../config/constants.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
+import { apiKeyFromEnv } from '../operators/llm/config.js';
 import { OfflineBackend } from '../operators/offline/index.js';
 
 /** The control worker: agent workflows, operator calls and hidden grading. */
@@ -15,6 +16,8 @@ export async function createControlWorker(opts: {
   stateRoot?: string;
   /** Defaults to the store this worker's environment names (CRUCIBLE_ARTIFACTS), never one from a workflow. */
   store?: ArtifactStore;
+  /** Defaults to CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY of this process. */
+  apiKey?: string | null;
 }): Promise<Worker> {
   const store = opts.store ?? openArtifactStore(process.env, artifactsDir(opts.stateRoot));
   return Worker.create({
@@ -22,6 +25,10 @@ export async function createControlWorker(opts: {
     namespace: opts.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: opts.taskQueue ?? CONTROL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
-    activities: createControlActivities({ store, backend: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot) }),
+    activities: createControlActivities({
+      store, offline: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot),
+      // The API key lives here only: read from this worker's environment, handed to the HTTP client.
+      llm: { apiKey: opts.apiKey === undefined ? apiKeyFromEnv() : opts.apiKey },
+    }),
   });
 }

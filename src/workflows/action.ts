@@ -1,12 +1,15 @@
 /** One action of the search, as activities: operate → execute → grade, turned into a node's fields. */
 import * as wf from '@temporalio/workflow';
 import type { ControlActivities, ExecActivities } from '../activities/index.js';
-import type { ParentRef } from '../activities/types.js';
+import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type ParentRef } from '../activities/types.js';
+import { MAX_STEPS } from '../config/constants.js';
+import { applyReview } from '../operators/analyze.js';
 import { buildMemory } from '../operators/memory.js';
+import { addSpend } from '../operators/spend.js';
 import type { NodeFields } from '../search/driver.js';
 import type { SolutionGraph } from '../search/graph.js';
 import { deriveSeed } from '../search/rng.js';
-import type { Action, ArtifactRef } from '../search/types.js';
+import type { Action, ArtifactRef, NodeLlm } from '../search/types.js';
 import type { AgentRunInput } from './types.js';
 
 export const control = wf.proxyActivities<ControlActivities>({
@@ -31,6 +34,32 @@ export function execActivities(input: AgentRunInput): ExecActivities {
   });
 }
 
+type LlmActivities = Pick<ControlActivities, 'operate' | 'analyze'>;
+
+/**
+ * Operate and Analyze under the run's backend. LLM calls get their own retry policy: rate limits, server
+ * errors and hung requests are retried with backoff (no sooner than the server's Retry-After, which
+ * the activity passes as nextRetryDelay) up to `maxAttempts`; a wrong key, model or request is not.
+ */
+export function llmActivities(input: AgentRunInput): LlmActivities {
+  const { backend, llm } = input.agent.operators;
+  if (backend === 'offline' || !llm) return control;
+  return wf.proxyActivities<ControlActivities>({
+    // Every re-ask may take the whole request timeout; a dead worker is still noticed by the heartbeat.
+    startToCloseTimeout: (llm.maxReasks + 1) * llm.requestTimeoutMs + 60_000,
+    heartbeatTimeout: '30 seconds',
+    retry: {
+      initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes',
+      maximumAttempts: llm.maxAttempts, nonRetryableErrorTypes: [LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED],
+    },
+  });
+}
+
+function mergeLlm(a: NodeLlm | null, b: NodeLlm | null): NodeLlm | null {
+  if (!a || !b) return a ?? b;
+  return { ...a, ...b, ...addSpend(a, b), recordings: [...a.recordings, ...b.recordings] };
+}
+
 function parentRef(graph: SolutionGraph, id: number, archivedUpTo: number): ParentRef {
   const p = graph.nodes[id]!;
   return {
@@ -41,7 +70,7 @@ function parentRef(graph: SolutionGraph, id: number, archivedUpTo: number): Pare
 
 /** A node for an action that produced no execution (cancelled at the budget, or its activities failed). */
 export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | null = null): NodeFields {
-  return { plan, codeRef, score: null, buggy: true, bugReason: reason, testScore: null, exec: null, createdAt: Date.now() };
+  return { plan, codeRef, score: null, buggy: true, bugReason: reason, testScore: null, exec: null, createdAt: Date.now(), llm: null };
 }
 
 /**
@@ -51,6 +80,7 @@ export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | n
 export async function runAction(
   input: AgentRunInput,
   exec: ExecActivities,
+  llm: LlmActivities,
   graph: SolutionGraph,
   ticket: number,
   action: Action,
@@ -58,38 +88,54 @@ export async function runAction(
   archivedUpTo: number,
 ): Promise<NodeFields> {
   const ops = input.agent.operators;
+  const runId = wf.workflowInfo().workflowId;
   const remainingMs = () => deadline - Date.now();
-  const proposal = await control.operate({
-    runId: wf.workflowInfo().workflowId,
+  const proposal = await llm.operate({
+    runId,
     nodeId: ticket,
     op: action.op,
     task: input.task,
     parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id, archivedUpTo)),
     seed: deriveSeed(input.seed, ticket),
     remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
+    remainingSteps: input.budget.maxSteps >= MAX_STEPS ? null : input.budget.maxSteps - ticket + 1,
     memory: buildMemory(
       graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }, archivedUpTo,
     ),
+    operators: ops,
+    dataOverviewRef: input.dataOverviewRef ?? null,
   });
   const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
   const result = await exec.execute({
-    runId: wf.workflowInfo().workflowId, nodeId: ticket, task: input.task, dataRef: input.taskDataRef!, codeRef: proposal.codeRef, timeoutMs,
+    runId, nodeId: ticket, task: input.task, dataRef: input.taskDataRef!, codeRef: proposal.codeRef, timeoutMs,
   });
+  // No metrics.json: an LLM reads the score from the output (DESIGN.md step 4); offline, the node stays buggy.
+  const review = result.needsReview && ops.backend !== 'offline'
+    ? await llm.analyze({
+      runId, nodeId: ticket, operators: ops, task: input.task, codeRef: proposal.codeRef, stdoutRef: result.stdoutRef, stderrRef: result.stderrRef,
+    })
+    : null;
+  const verdict = review ? applyReview(result, review) : result;
   // Hidden test score: recorded on the node, never passed to the policy or an operator.
-  const grade = result.submissionRef && !result.buggy
+  const grade = result.submissionRef && !verdict.buggy
     ? await control.grade({ task: input.task, submissionRef: result.submissionRef })
     : null;
+  const nodeLlm = mergeLlm(
+    proposal.llm,
+    review && { ...review.llm, review: { isBug: review.isBug, summary: review.summary, metric: review.metric } },
+  );
   return {
     plan: proposal.plan,
     codeRef: proposal.codeRef,
-    score: result.score,
-    buggy: result.buggy,
-    bugReason: result.bugReason,
+    score: verdict.score,
+    buggy: verdict.buggy,
+    bugReason: verdict.bugReason,
     testScore: grade?.score ?? null,
     exec: {
       exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs,
       stdoutRef: result.stdoutRef, stderrRef: result.stderrRef, submissionRef: result.submissionRef,
     },
     createdAt: Date.now(),
+    llm: nodeLlm,
   };
 }

@@ -11,7 +11,7 @@ export const ARCHIVE_CHUNK = 200;
 
 const REASON_CHARS = 60;
 
-/** The search-relevant part of a node (about 150 bytes of JSON), for the carried graph. */
+/** The search-relevant part of a node (about 200 bytes of JSON), for the carried graph. */
 export function compactNode(n: NodeRecord): NodeRecord {
   return {
     id: n.id,
@@ -26,5 +26,6 @@ export function compactNode(n: NodeRecord): NodeRecord {
     testScore: n.testScore,
     exec: null,
     createdAt: n.createdAt,
+    llm: null,
   };
 }

@@ -8,8 +8,13 @@ export const CrucibleStatus = defineSearchAttributeKey('CrucibleStatus', SearchA
 export const CrucibleSeed = defineSearchAttributeKey('CrucibleSeed', SearchAttributeType.INT);
 export const CrucibleNodes = defineSearchAttributeKey('CrucibleNodes', SearchAttributeType.INT);
 export const CrucibleBestScore = defineSearchAttributeKey('CrucibleBestScore', SearchAttributeType.DOUBLE);
+/** LLM spend: prompt plus completion tokens, and US dollars, of the run so far. */
+export const CrucibleTokens = defineSearchAttributeKey('CrucibleTokens', SearchAttributeType.INT);
+export const CrucibleCostUsd = defineSearchAttributeKey('CrucibleCostUsd', SearchAttributeType.DOUBLE);
 
-export const ALL_SEARCH_ATTRIBUTES = [CrucibleTask, CrucibleAgent, CruciblePolicy, CrucibleStatus, CrucibleSeed, CrucibleNodes, CrucibleBestScore];
+export const ALL_SEARCH_ATTRIBUTES = [
+  CrucibleTask, CrucibleAgent, CruciblePolicy, CrucibleStatus, CrucibleSeed, CrucibleNodes, CrucibleBestScore, CrucibleTokens, CrucibleCostUsd,
+];
 
 /** `KEY=Type` flags for `temporal server start-dev --search-attribute`. */
 export function searchAttributeFlags(): string[] {

@@ -1,7 +1,7 @@
 import type { GradeOutput } from '../activities/types.js';
 import type { AgentConfig } from '../config/agent.js';
 import type { SearchSnapshot } from '../search/driver.js';
-import type { ArtifactRef, NodeRecord } from '../search/types.js';
+import type { ArtifactRef, NodeRecord, Spend } from '../search/types.js';
 import type { TaskSpec } from '../tasks/types.js';
 
 export interface RunBudget {
@@ -9,6 +9,10 @@ export interface RunBudget {
   wallMs: number;
   /** Most nodes the run creates. */
   maxSteps: number;
+  /** LLM backends: prompt plus completion tokens of the whole run; absent or null for no limit. */
+  maxTokens?: number | null;
+  /** LLM backends: US dollars of the whole run; absent or null for no limit. */
+  maxCostUsd?: number | null;
 }
 
 export interface AgentRunInput {
@@ -21,6 +25,8 @@ export interface AgentRunInput {
   execTaskQueue: string;
   /** The task's public data in the artifact store; published by the run itself when absent. */
   taskDataRef?: ArtifactRef;
+  /** LLM backends: the data overview made in the sandbox (null when that failed); made by the run when absent. */
+  dataOverviewRef?: ArtifactRef | null;
   /** Present only when the run continues as new: the whole search state. */
   carried?: CarriedState;
 }
@@ -34,6 +40,8 @@ export interface CarriedState {
   archivedUpTo: number;
   /** How many times this run has continued as new. */
   continuedAsNew: number;
+  /** LLM spend so far. */
+  spend?: Spend;
 }
 
 export type RunPhase = 'searching' | 'selecting' | 'finished';
@@ -48,9 +56,13 @@ export interface RunStatus {
   deadline: number;
   budget: RunBudget;
   continuedAsNew: number;
+  /** LLM tokens and cost so far (zero for the offline backend). */
+  spend: Spend;
+  stopReason: StopReason | null;
 }
 
-export type StopReason = 'wall-clock budget' | 'step budget';
+/** Why the search stopped. `operator error`: the LLM endpoint refused the run's key or model (the run then fails). */
+export type StopReason = 'wall-clock budget' | 'step budget' | 'token budget' | 'cost budget' | 'operator error';
 
 export interface BestNode {
   id: number;
@@ -73,6 +85,10 @@ export interface RunSummary {
   buggyNodes: number;
   elapsedMs: number;
   continuedAsNew: number;
+  /** LLM tokens and cost of the whole run. */
+  spend: Spend;
+  /** Set when the run stopped on an operator error (stopReason `operator error`). */
+  error?: string;
   /** The final selection: the best node by validation score, with its hidden grade. */
   best: BestNode | null;
   /** Folder with graph.json, summary.json, best_solution.py, best_submission.csv. */

@@ -29,7 +29,7 @@ export interface FakeServer {
   requests: RecordedRequest[];
   /** Most requests it held open at once. */
   maxInFlight: number;
-  /** Queue replies (used in order; when empty the server answers 500 "no scripted reply"). */
+  /** Queue replies (used in order; when empty the fallback answers, else 500 "no scripted reply"). */
   script(...replies: Script[]): void;
   close(): Promise<void>;
 }
@@ -65,7 +65,8 @@ export function toolCompletion(args: string, opts: { model?: string; name?: stri
 
 export const ok = (content: string | null, opts?: Parameters<typeof completion>[1]): ScriptedReply => ({ body: completion(content, opts) });
 
-export async function startFakeServer(): Promise<FakeServer> {
+/** `fallback` answers every request the queue has no reply for (a scripted "model"). */
+export async function startFakeServer(fallback?: (req: RecordedRequest) => ScriptedReply): Promise<FakeServer> {
   const queue: Script[] = [];
   const requests: RecordedRequest[] = [];
   let inFlight = 0;
@@ -84,7 +85,7 @@ export async function startFakeServer(): Promise<FakeServer> {
       }
       const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawBody: raw, body };
       requests.push(recorded);
-      const next = queue.shift();
+      const next = queue.shift() ?? fallback;
       const reply: ScriptedReply = next === undefined
         ? { status: 500, body: { error: { message: 'no scripted reply', type: 'server_error' } } }
         : typeof next === 'function' ? next(recorded) : next;

@@ -46,7 +46,7 @@ export function scriptedActivities(o: ScriptedOptions) {
         await delay();
         // The "code" is the operator's name: execute reads it back from the reference's preview.
         const codeRef = await store.put(input.op);
-        return { plan: scriptedOutcome(o.seed, input.nodeId, input.op).plan!, codeRef, backend: 'scripted', latencyMs: 0 };
+        return { plan: scriptedOutcome(o.seed, input.nodeId, input.op).plan!, codeRef, backend: 'scripted', latencyMs: 0, llm: null };
       },
       async grade(): Promise<GradeOutput> {
         return {
@@ -77,7 +77,7 @@ export function scriptedActivities(o: ScriptedOptions) {
         return {
           exitCode: out.buggy ? 1 : 0, timedOut: false, oomKilled: false, cancelled: false, durationMs: 1,
           stdoutRef: await store.put(''), stderrRef: await store.put(''), submissionRef: out.buggy ? null : await store.put('id,target\n'),
-          score: out.score, buggy: out.buggy, bugReason: out.bugReason, executor: 'scripted',
+          score: out.score, buggy: out.buggy, bugReason: out.bugReason, needsReview: false, executor: 'scripted',
         };
       },
     },

@@ -50,3 +50,11 @@ export async function bundledRunInput(opts: Partial<RunOptions> & { execQueue: s
   });
   return { ...input, execTaskQueue: opts.execQueue };
 }
+
+/** Every byte string in a history (payload data, decoded as UTF-8): what a search for text must look at. */
+export function payloadTexts(value: unknown, out: string[] = []): string[] {
+  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
+  else if (Array.isArray(value)) value.forEach((v) => payloadTexts(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => payloadTexts(v, out));
+  return out;
+}

@@ -10,7 +10,7 @@ import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';
 import type { NodeRecord } from '../../src/search/types.js';
 import type { RunSummary } from '../../src/workflows/types.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { bundledRunInput, payloadTexts, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 
 describe('a whole agent run (real server, offline operators, real Python, process sandbox)', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -88,13 +88,6 @@ describe('a whole agent run (real server, offline operators, real Python, proces
 });
 
 /** Every payload's data in a history, decoded as UTF-8. */
-function payloadTexts(value: unknown, out: string[] = []): string[] {
-  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) value.forEach((v) => payloadTexts(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => payloadTexts(v, out));
-  return out;
-}
-
 async function runBoth<T>(a: Worker, b: Worker, fn: () => Promise<T>): Promise<T> {
   return a.runUntil(b.runUntil(fn()));
 }

@@ -30,7 +30,7 @@ describe('wall-clock budget', () => {
     expect(summary.nodes).toBe(2);
     expect(summary.best).toBeNull();
     const { nodes } = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
-    for (const n of nodes.slice(1)) expect(n).toMatchObject({ buggy: true, bugReason: expect.stringMatching(/^cancelled: the run reached its wall-clock budget/) });
+    for (const n of nodes.slice(1)) expect(n).toMatchObject({ buggy: true, bugReason: expect.stringMatching(/^cancelled: the run stopped \(wall-clock budget\)/) });
     const history = await env.client.workflow.getHandle(q.workflowId).fetchHistory();
     const cancelRequests = (history.events ?? []).filter((e) => e.activityTaskCancelRequestedEventAttributes).length;
     expect(cancelRequests).toBe(2);

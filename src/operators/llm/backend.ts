@@ -17,7 +17,7 @@ import { parseReview, submitReviewChoice, submitReviewTool, type AnalyzeInput, t
 import { callModel, type CallDeps } from './call.js';
 import { OpenAiChatClient, type ChatClient, type ChatRequest } from './client.js';
 import { llmConfigSchema, modelFor, type LlmConfig, type LlmConfigInput, type LlmOperator } from './config.js';
-import { DEFAULT_PRICES, type PriceTable } from './prices.js';
+import { DEFAULT_PRICES } from './prices.js';
 import type { RecordingSink } from './recording.js';
 import { askForCode, pythonSyntaxChecker, type SyntaxChecker, type Turn } from './response.js';
 import { cachedTaskContext, defaultTaskContext, type TaskContextProvider } from './taskContext.js';
@@ -27,8 +27,6 @@ import { totalUsage } from './usage.js';
 export interface LlmBackendOptions {
   /** From the worker's environment (CRUCIBLE_LLM_API_KEY / OPENAI_API_KEY); null for servers that need none. */
   apiKey: string | null;
-  /** Merged over DEFAULT_PRICES (USD per million tokens). */
-  prices?: PriceTable;
   /** Default: pythonSyntaxChecker() with the sandbox's Python. */
   checkSyntax?: SyntaxChecker;
   /** Receives every call's request and completion (the activity stores them as artifacts). */
@@ -57,7 +55,7 @@ export class LlmBackend implements OperatorBackend {
       timeoutMs: this.config.requestTimeoutMs,
       maxConcurrent: this.config.maxConcurrent,
     });
-    this.deps = { client, prices: { ...DEFAULT_PRICES, ...options.prices }, sink: options.sink };
+    this.deps = { client, prices: { ...DEFAULT_PRICES, ...this.config.prices }, sink: options.sink };
     this.checkSyntax = options.checkSyntax ?? pythonSyntaxChecker();
     this.taskContext = cachedTaskContext(options.taskContext ?? defaultTaskContext);
     this.promptsDir = options.promptsDir;
@@ -69,7 +67,8 @@ export class LlmBackend implements OperatorBackend {
 
   /** The prompt an operator request renders to (exported for tests and for `crucible` previews). */
   async renderPrompt(request: OperatorRequest): Promise<string> {
-    const context = await this.taskContext(request.task);
+    const base = await this.taskContext(request.task);
+    const context = request.dataOverview ? { ...base, dataOverview: request.dataOverview } : base;
     const hardware = this.config.hardware ?? defaultHardware(request.task);
     return renderPrompt(await this.prompts(), request.op, promptVars({ request, context, hardware }));
   }

@@ -36,6 +36,13 @@ export const llmConfigSchema = z.strictObject({
   maxReasks: z.number().int().min(0).max(10).default(3),
   /** What the solution may use, as the prompts state it; null derives it from the task (GPU or not). */
   hardware: z.string().min(1).nullable().default(null),
+  /**
+   * Attempts of one operator call when the endpoint rate-limits, errs or hangs (Temporal retries with
+   * backoff, no sooner than the server's Retry-After); authentication and bad requests are not retried.
+   */
+  maxAttempts: z.number().int().min(1).max(20).default(5),
+  /** USD per million tokens, merged over the built-in table (prices.ts); e.g. { "my-model": { input: 0, output: 0 } }. */
+  prices: z.record(z.string().min(1), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).default(() => ({})),
 });
 
 export type LlmConfig = z.infer<typeof llmConfigSchema>;

@@ -7,6 +7,7 @@ import { makeArchive } from '../../../src/activities/archive.js';
 import { makeOperate } from '../../../src/activities/operate.js';
 import type { OperateInput, OperateOutput } from '../../../src/activities/types.js';
 import { FileArtifactStore } from '../../../src/artifacts/store.js';
+import { agentSchema } from '../../../src/config/agent.js';
 import type { OperatorBackend, OperatorRequest } from '../../../src/operators/types.js';
 import type { NodeRecord } from '../../../src/search/types.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
@@ -28,11 +29,12 @@ async function setup() {
   const store = new FileArtifactStore(path.join(root, 'artifacts'));
   const runs = path.join(root, 'runs');
   const backend = new RecordingBackend();
-  return { store, runs, backend, operate: makeOperate(store, backend, runs) };
+  return { store, runs, backend, operate: makeOperate({ store, offline: backend, runsRoot: runs, llm: { apiKey: null } }) };
 }
 
 const input = (over: Partial<OperateInput>): OperateInput => ({
-  runId: 'run-1', nodeId: 9, op: 'improve', task, parents: [], seed: 1, remainingSeconds: 60, memory: [], ...over,
+  runId: 'run-1', nodeId: 9, op: 'improve', task, parents: [], seed: 1, remainingSeconds: 60, remainingSteps: null, memory: [],
+  operators: agentSchema.shape.operators.parse(undefined), dataOverviewRef: null, ...over,
 });
 
 describe('operate activity', () => {
@@ -54,7 +56,7 @@ describe('operate activity', () => {
       id: 3, parents: [0], operator: 'draft', plan: 'the full plan', codeRef: await store.put('print("archived parent")\n'),
       score: 0.8, buggy: false, bugReason: null, debugDepth: 0, testScore: 0.7,
       exec: { exitCode: 0, timedOut: false, durationMs: 5, stdoutRef: await store.put('archived output'), stderrRef: null, submissionRef: null },
-      createdAt: 0,
+      createdAt: 0, llm: null,
     };
     await makeArchive(runs).archiveNodes({ runId: 'run-1', nodes: [full] });
     await new MockActivityEnvironment().run(operate, input({

@@ -32,4 +32,28 @@ describe('run input', () => {
     expect((await buildRunInput({ ...options, task, parallelism: '4' })).agent.parallelism).toBe(4);
     await expect(buildRunInput({ ...options, task, parallelism: '0' })).rejects.toThrow(/--parallelism must be an integer from 1 to 64/);
   });
+
+  it('--llm-url and --llm-model put the operators on an OpenAI-compatible endpoint; budgets are parsed', async () => {
+    const task = await taskCopy('');
+    const input = await buildRunInput({
+      ...options, task, llmUrl: 'http://localhost:11434/v1', llmModel: 'qwen2.5-coder:14b', maxTokens: '200000', maxCost: '$2.50',
+    });
+    expect(input.agent.operators).toMatchObject({
+      backend: 'llm', style: 'aira', llm: { baseURL: 'http://localhost:11434/v1', models: { default: 'qwen2.5-coder:14b' }, maxAttempts: 5 },
+    });
+    expect(input.budget).toMatchObject({ maxTokens: 200000, maxCostUsd: 2.5 });
+    expect(JSON.stringify(input)).not.toMatch(/apiKey|api_key/i);
+    const offline = await buildRunInput({ ...options, task });
+    expect(offline.agent.operators.backend).toBe('offline');
+    expect(offline.budget).toMatchObject({ maxTokens: null, maxCostUsd: null });
+  });
+
+  it('refuses incomplete or malformed LLM options, naming the flag', async () => {
+    const task = await taskCopy('');
+    await expect(buildRunInput({ ...options, task, llmUrl: 'http://localhost:8000/v1' })).rejects.toThrow(/--llm-model .* is required/);
+    await expect(buildRunInput({ ...options, task, llmModel: 'gpt-4o' })).rejects.toThrow(/--llm-url .* is required/);
+    await expect(buildRunInput({ ...options, task, llmUrl: 'localhost:8000', llmModel: 'm' })).rejects.toThrow(/--llm-url must be an http\(s\) URL/);
+    await expect(buildRunInput({ ...options, task, maxTokens: '-5' })).rejects.toThrow(/--max-tokens must be an integer/);
+    await expect(buildRunInput({ ...options, task, maxCost: 'lots' })).rejects.toThrow(/--max-cost must be a positive number/);
+  });
 });

@@ -76,4 +76,26 @@ describe('agent files', () => {
     const a = await resolveAgent(await agentFile('evo.yaml', 'policy: {kind: evolutionary, crossoverProb: 0}\noperators: {allowed: [draft, improve, debug]}\n'));
     expect(a.operators.allowed).not.toContain('crossover');
   });
+
+  it('an agent file can put its operators on an LLM endpoint, a model per operator and a price table', async () => {
+    const a = await resolveAgent(await agentFile('llm.yaml', [
+      'extends: aide-greedy',
+      'operators:',
+      '  backend: llm',
+      '  llm:',
+      '    baseURL: http://localhost:8000/v1',
+      '    models: {default: Qwen/Qwen2.5-Coder-32B-Instruct, analyze: Qwen/Qwen2.5-7B-Instruct}',
+      '    prices: {Qwen/Qwen2.5-Coder-32B-Instruct: {input: 0, output: 0}}',
+      '    maxConcurrent: 8',
+    ].join('\n')));
+    expect(a.operators).toMatchObject({ backend: 'llm', style: 'aide', llm: { maxConcurrent: 8, maxAttempts: 5, requestTimeoutMs: 600_000 } });
+    expect(a.operators.llm!.models.analyze).toBe('Qwen/Qwen2.5-7B-Instruct');
+  });
+
+  it('an LLM backend without endpoint settings, or a replay without its run, is refused with the field named', async () => {
+    await expect(resolveAgent(await agentFile('nollm.yaml', 'policy: {kind: greedy}\noperators: {backend: llm}\n'))).rejects.toThrow(/field `operators.llm`: the llm backend needs/);
+    await expect(resolveAgent(await agentFile('badurl.yaml', 'policy: {kind: greedy}\noperators: {backend: llm, llm: {baseURL: nope, models: {default: m}}}\n'))).rejects.toThrow(/field `operators.llm.baseURL`/);
+    await expect(resolveAgent(await agentFile('replay.yaml', 'policy: {kind: greedy}\noperators: {backend: replay, llm: {baseURL: "http://x/v1", models: {default: m}}}\n'))).rejects.toThrow(/field `operators.replayFrom`/);
+    await expect(resolveAgent(await agentFile('key.yaml', 'policy: {kind: greedy}\noperators: {backend: llm, llm: {baseURL: "http://x/v1", apiKey: sk-1, models: {default: m}}}\n'))).rejects.toThrow(/apiKey/);
+  });
 });

@@ -11,13 +11,13 @@ const withExec = (exec: Partial<ExecutionEvidence['exec']>): ExecutionEvidence =
 
 describe('judgeExecution (fitness from an execution)', () => {
   it('takes the score from metrics.json when everything is in order', () => {
-    expect(judgeExecution(ok)).toEqual({ score: 0.93, buggy: false, bugReason: null });
+    expect(judgeExecution(ok)).toEqual({ score: 0.93, buggy: false, bugReason: null, needsReview: false });
   });
 
   it('a traceback becomes the bug reason (its last error line)', () => {
     const stderr = 'Traceback (most recent call last):\n  File "solution.py", line 3\nKeyError: \'mean_radius\'\n';
     const v = judgeExecution(withExec({ exitCode: 1, stderr: { text: stderr, droppedBytes: 0 } }));
-    expect(v).toEqual({ score: null, buggy: true, bugReason: "exit code 1: KeyError: 'mean_radius'" });
+    expect(v).toEqual({ score: null, buggy: true, bugReason: "exit code 1: KeyError: 'mean_radius'", needsReview: false });
   });
 
   it.each([
@@ -35,5 +35,12 @@ describe('judgeExecution (fitness from an execution)', () => {
     expect(v.buggy).toBe(true);
     expect(v.score).toBeNull();
     expect(v.bugReason).toMatch(reason);
+  });
+
+  it('asks for an Analyze review only when metrics.json is the one thing missing', () => {
+    expect(judgeExecution({ ...ok, metricsJson: null }).needsReview).toBe(true);
+    expect(judgeExecution({ ...ok, metricsJson: null, submission: null }).needsReview).toBe(false);
+    expect(judgeExecution({ ...ok, metricsJson: null, submission: { valid: false, reason: 'bad' } }).needsReview).toBe(false);
+    expect(judgeExecution(withExec({ exitCode: 1 })).needsReview).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import type { OperatorName } from '../../../src/search/types.js';
 function add(g: SolutionGraph, op: OperatorName, parents: number[], score: number | null, plan = `plan ${g.nodes.length}`) {
   return addNode(g, {
     operator: op, parents, plan, codeRef: null, score, buggy: score === null, bugReason: score === null ? 'boom' : null,
-    testScore: 0.5, exec: null, createdAt: 0,
+    testScore: 0.5, exec: null, createdAt: 0, llm: null,
   });
 }
 

@@ -5,7 +5,7 @@ import type { LlmConfigInput } from '../../../src/operators/llm/config.js';
 import { LlmFatalError, LlmRetryableError } from '../../../src/operators/llm/errors.js';
 import { memorySink, ReplayClient } from '../../../src/operators/llm/recording.js';
 import { pythonSyntaxChecker } from '../../../src/operators/llm/response.js';
-import { completion, ok, startFakeServer, toolCompletion, type FakeServer } from './fakeOpenAiServer.js';
+import { completion, ok, startFakeServer, toolCompletion, type FakeServer } from '../../helpers/fakeOpenAiServer.js';
 import { GOOD_CODE, goodReply, makeTask, PYTHON, request } from './fixtures.js';
 
 const API_KEY = 'sk-test-SECRET-4f2c9a1b7e';
@@ -63,7 +63,7 @@ describe('LlmBackend against a fake OpenAI-compatible server', () => {
     server.script(ok(goodReply(), { model: 'local-llama', usage: { prompt_tokens: 10, completion_tokens: 10 } }));
     expect((await backend({ models: { default: 'local-llama' } }).run(request(task, 'draft'))).usage?.costUsd).toBeNull();
     server.script(ok(goodReply(), { model: 'local-llama', usage: { prompt_tokens: 500_000, completion_tokens: 500_000 } }));
-    const priced = await backend({ models: { default: 'local-llama' } }, { prices: { 'local-llama': { input: 1, output: 3 } } }).run(request(task, 'draft'));
+    const priced = await backend({ models: { default: 'local-llama' }, prices: { 'local-llama': { input: 1, output: 3 } } }).run(request(task, 'draft'));
     expect(priced.usage?.costUsd).toBe(2);
     server.script(ok(goodReply(), { usage: null }));
     const estimated = await backend().run(request(task, 'draft'));

@@ -267,6 +267,7 @@ describe('raw addNode', () => {
       testScore: null,
       exec: null,
       createdAt: 5,
+      llm: null,
       id: 42,
       debugDepth: 9,
       code: 'print(1)',

@@ -31,6 +31,7 @@ export function add(
     testScore: null,
     exec: null,
     createdAt: 0,
+    llm: null,
   });
 }
 
