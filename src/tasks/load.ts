@@ -201,6 +201,13 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
   mustExist(sampleSubmission, yamlFile, 'files.sample_submission');
   mustExist(answersPath, yamlFile, 'answers');
 
+  let selectionPath: string | null = null;
+  if (y.selection !== undefined) {
+    selectionPath = inside(dir, y.selection, yamlFile, 'selection');
+    mustExist(selectionPath, yamlFile, 'selection');
+    requireColumns(selectionPath, [y.id_column, y.target], 'task.yaml id_column and target');
+  }
+
   let leaderboardPath: string | null = null;
   if (y.leaderboard !== undefined) {
     leaderboardPath = inside(dir, y.leaderboard, yamlFile, 'leaderboard');
@@ -233,6 +240,7 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
     publicDir,
     files: { train, test, sampleSubmission },
     answersPath,
+    selectionPath,
     leaderboardPath,
     gpu: y.resources.gpu,
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MetricName, TaskType } from './types.js';
 
 // `satisfies` ties the accepted words to the contract in types.ts.
-const TASK_TYPES = ['tabular-classification', 'tabular-regression'] as const satisfies readonly TaskType[];
+const TASK_TYPES = ['tabular-classification', 'tabular-regression', 'text-classification', 'image-classification'] as const satisfies readonly TaskType[];
 const METRIC_NAMES = ['accuracy', 'auc', 'logloss', 'rmse', 'mae', 'f1'] as const satisfies readonly MetricName[];
 
 const relativeFile = z.string().trim().min(1);
@@ -29,6 +29,8 @@ export const taskYamlSchema = z.strictObject({
   }),
   /** Relative to the task folder. */
   answers: relativeFile.default('private/answers.csv'),
+  /** Relative to the task folder: answers of the selection holdout (rows appended, unlabelled, to the public test file). */
+  selection: relativeFile.optional(),
   /** Relative to the task folder; when absent, leaderboard.csv is used if it exists. */
   leaderboard: relativeFile.optional(),
   /** What a solution needs to run; `gpu: true` routes its executions to GPU exec workers. */

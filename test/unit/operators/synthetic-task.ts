@@ -69,6 +69,7 @@ export function makeSyntheticTask(root: string, id: string, options: SyntheticTa
     },
     answersPath: path.join(dir, 'private', 'answers.csv'),
     gpu: false,
+    selectionPath: null,
     leaderboardPath: null,
   };
 }
