@@ -33,6 +33,7 @@ Usage:
   crucible ls                                   runs with status and best score
   crucible show <run>                           a run's graph as a tree, and its summary
   crucible tasks                                bundled tasks
+  crucible tasks show <id|path>                 one task: type, metric, rows, columns, medal thresholds, description
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
   crucible attributes                           register Crucible's search attributes on a cluster (TEMPORAL_ADDRESS)
 
@@ -247,7 +248,15 @@ async function cmdAttributes(): Promise<number> {
   }
 }
 
-async function cmdTasks(): Promise<number> {
+async function cmdTasks(args: string[] = []): Promise<number> {
+  if (args[0] === 'show') {
+    if (args[1] === undefined || args.length > 2) throw new UsageError('usage: crucible tasks show <id|path>');
+    const { loadTask } = await import('../tasks/load.js');
+    const { describeTask, formatTaskSummary } = await import('../tasks/describe.js');
+    console.log(formatTaskSummary(await describeTask(await loadTask(args[1]))));
+    return 0;
+  }
+  if (args.length > 0) throw new UsageError(`unknown tasks subcommand "${args[0]}"; try \`crucible tasks\` or \`crucible tasks show <id>\``);
   const tasks = await listTasks();
   if (tasks.length === 0) console.log('No bundled tasks are built yet: run `npm run setup`.');
   for (const t of tasks) console.log(`${t.id.padEnd(16)} ${t.type.padEnd(24)} ${t.metric} (${t.direction})  ${t.dir}`);
@@ -261,7 +270,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'run': return cmdRun(rest, false);
     case 'ls': return cmdLs();
     case 'show': return cmdShow(rest[0]);
-    case 'tasks': return cmdTasks();
+    case 'tasks': return cmdTasks(rest);
     case 'server': return cmdServer(rest[0]);
     case 'attributes': return cmdAttributes();
     case undefined: case '--help': case '-h': case 'help':

@@ -1,9 +1,11 @@
-import { column, CsvError, parseNumber, readCsvFile, type CsvTable } from './csv.js';
+import { statSync } from 'node:fs';
+import { column, CsvError, formatCsv, parseCsv, parseNumber, readCsvFile, type CsvTable } from './csv.js';
 import { TaskError } from './errors.js';
 import { readLeaderboard } from './leaderboard.js';
 import { awardMedal, medalThresholds, round5, type Medal, type Thresholds } from './medals.js';
 import { MetricError, score as scoreWith } from './metrics.js';
-import { idKeyer, readSampleSubmission, validateSubmission } from './submission.js';
+import { mlebenchInvalidReason, runMlebenchGrader, type MlebenchGraderOptions } from './mlebench.js';
+import { idKeyer, readSampleSubmission, validateSubmission, type SubmissionRow } from './submission.js';
 import type { MetricName, TaskSpec } from './types.js';
 
 /** MLE-bench's competition report, camelCased, plus the medal as one value and why a submission is invalid. */
@@ -26,6 +28,19 @@ export interface GradeReport {
   medal: Medal | null;
   /** Why the submission is invalid; null when valid. */
   reason: string | null;
+  /** Who scored it: the mlebench package's grader (MLE-bench tasks, when installed) or Crucible's own. */
+  gradedBy: 'crucible' | 'mlebench';
+}
+
+export interface GradeOptions {
+  /** How to reach the mlebench grader for MLE-bench tasks; false grades with Crucible's own grader only. */
+  mlebench?: MlebenchGraderOptions | false;
+}
+
+/** A score on a set of rows, or why there is none. */
+export interface SelectionScore {
+  score: number | null;
+  reason: string | null;
 }
 
 /** Medal thresholds of the task's leaderboard, or null when it has none. */
@@ -34,71 +49,252 @@ export function taskThresholds(task: TaskSpec): Thresholds | null {
   return medalThresholds(readLeaderboard(task.leaderboardPath, task.direction), task.direction === 'minimize');
 }
 
-function readAnswers(task: TaskSpec): CsvTable {
+function readTable(file: string): CsvTable {
   try {
-    return readCsvFile(task.answersPath);
+    return readCsvFile(file);
   } catch (err) {
     if (err instanceof CsvError) throw new TaskError(err.message);
     throw err;
   }
 }
 
+/** A label as compared by accuracy and the class check: numbers by value ("1.0" is "1"), text trimmed. */
+function labelKey(s: string): string {
+  const v = parseNumber(s);
+  return v !== null ? `\u0000${v}` : s.trim(); // the NUL prefix keeps numbers apart from text
+}
+
 /**
- * Numbers for the metric. Labels that are not numbers (e.g. "cat"/"dog") are only meaningful to
- * accuracy, which compares them through one shared code per distinct label.
+ * Numbers for the metric. Accuracy compares labels through one shared code per distinct label, so
+ * text labels work and "1" matches "1.0"; the other metrics need numbers on both sides.
  */
 function encode(metric: MetricName, truth: string[], preds: string[]): { yTrue: number[]; yPred: number[] } {
+  if (metric === 'accuracy') {
+    const codes = new Map<string, number>();
+    const code = (s: string) => {
+      const k = labelKey(s);
+      if (!codes.has(k)) codes.set(k, codes.size);
+      return codes.get(k)!;
+    };
+    return { yTrue: truth.map(code), yPred: preds.map(code) };
+  }
   const t = truth.map(parseNumber);
   const p = preds.map(parseNumber);
   if (t.every((v) => v !== null) && p.every((v) => v !== null)) return { yTrue: t as number[], yPred: p as number[] };
-  if (metric !== 'accuracy') throw new MetricError(`${metric} needs numeric values in both the answers and the submission`);
-  const codes = new Map<string, number>();
-  const code = (s: string) => {
-    const k = s.trim();
-    if (!codes.has(k)) codes.set(k, codes.size);
-    return codes.get(k)!;
-  };
-  return { yTrue: truth.map(code), yPred: preds.map(code) };
+  throw new MetricError(`${metric} needs numeric values in both the answers and the submission`);
+}
+
+/** Known class labels of a classification task (train target ∪ answers ∪ selection), cached by file and mtime. */
+const classCache = new Map<string, Set<string>>();
+
+function taskClasses(task: TaskSpec): Set<string> {
+  const files = [task.files.train, task.answersPath, ...(task.selectionPath === null ? [] : [task.selectionPath])];
+  const cacheKey = JSON.stringify(files.map((f) => [f, statSync(f).mtimeMs]).concat([[task.target, 0]]));
+  const cached = classCache.get(cacheKey);
+  if (cached) return cached;
+  const classes = new Set<string>();
+  for (const f of files) {
+    const table = readTable(f);
+    const idx = table.header.indexOf(task.target);
+    if (idx < 0) continue;
+    for (const row of table.rows) if (row[idx]!.trim() !== '') classes.add(labelKey(row[idx]!));
+  }
+  classCache.set(cacheKey, classes);
+  return classes;
+}
+
+function shown(values: Iterable<string>, n = 5): string {
+  const all = [...values].map((v) => (v.startsWith('\u0000') ? v.slice(1) : v));
+  return all.slice(0, n).join(', ') + (all.length > n ? ', …' : '');
+}
+
+/**
+ * Predictions a metric would silently accept but that cannot be right: a label outside the task's
+ * classes (accuracy), a probability outside [0, 1] (logloss). Null when fine.
+ */
+function outOfRange(task: TaskSpec, ids: string[], preds: string[]): string | null {
+  if (task.metric === 'accuracy' && task.type !== 'tabular-regression') {
+    const classes = taskClasses(task);
+    const bad = preds.findIndex((p) => !classes.has(labelKey(p)));
+    if (bad >= 0) {
+      return `column \`${task.target}\`: ${JSON.stringify(preds[bad])} for id ${ids[bad]} is not one of the classes (${shown(classes)})`;
+    }
+  }
+  if (task.metric === 'logloss') {
+    const bad = preds.findIndex((p) => {
+      const v = parseNumber(p);
+      return v !== null && (v < 0 || v > 1);
+    });
+    if (bad >= 0) return `column \`${task.target}\`: ${preds[bad]!.trim()} for id ${ids[bad]} is not a probability in [0, 1]`;
+  }
+  return null;
+}
+
+/**
+ * Out-of-range predictions anywhere in the submission (hidden test and selection rows alike, so that
+ * validity never depends on which rows are held out), as a reason; null when none.
+ */
+function wholeSubmissionUnfit(task: TaskSpec, rows: readonly SubmissionRow[]): string | null {
+  const bad = outOfRange(task, rows.map((r) => r[task.idColumn]!), rows.map((r) => r[task.target]!));
+  return bad === null ? null : `submission.csv: ${bad}`;
+}
+
+/** Submission rows (validated, sample order) by id key, and the keyer that compares ids the way validation did. */
+function predictionsById(task: TaskSpec, rows: readonly SubmissionRow[]): { key: (id: string) => string; byId: Map<string, SubmissionRow>; sampleKeys: Set<string> } {
+  const sampleIds = column(readSampleSubmission(task), task.idColumn);
+  const key = idKeyer(sampleIds);
+  const byId = new Map(rows.map((row, i) => [key(sampleIds[i]!), row]));
+  return { key, byId, sampleKeys: new Set(byId.keys()) };
+}
+
+/**
+ * Scores validated submission rows on the rows of one answers file (the hidden test, or the
+ * selection holdout); the other rows of the submission are ignored. A submission the metric cannot
+ * score gets a reason; answers whose ids are not in the sample submission are the task's fault.
+ */
+function scoreOn(task: TaskSpec, answersFile: string, rows: readonly SubmissionRow[]): SelectionScore {
+  const answers = readTable(answersFile);
+  const idIdx = answers.header.indexOf(task.idColumn);
+  const targetIdx = answers.header.indexOf(task.target);
+  if (idIdx < 0 || targetIdx < 0) throw new TaskError(`${answersFile}: needs columns \`${task.idColumn}\` and \`${task.target}\``);
+  if (answers.rows.length === 0) throw new TaskError(`${answersFile}: no rows to score`);
+  const { key, byId } = predictionsById(task, rows);
+  const missing = answers.rows.find((r) => !byId.has(key(r[idIdx]!)));
+  if (missing !== undefined) {
+    throw new TaskError(`${answersFile}: id ${missing[idIdx]} is not in ${task.files.sampleSubmission}; its ids must be among the sample submission's`);
+  }
+  const ids = answers.rows.map((r) => r[idIdx]!);
+  const truth = answers.rows.map((r) => r[targetIdx]!);
+  const preds = answers.rows.map((r) => byId.get(key(r[idIdx]!))![task.target]!);
+  return scoreLabels(task, ids, truth, preds);
+}
+
+/** The metric on aligned labels and predictions; a reason instead of a score when it cannot be right. */
+function scoreLabels(task: TaskSpec, ids: string[], truth: string[], preds: string[]): SelectionScore {
+  const bad = outOfRange(task, ids, preds);
+  if (bad !== null) return { score: null, reason: `submission.csv: ${bad}` };
+  try {
+    const { yTrue, yPred } = encode(task.metric, truth, preds);
+    return { score: round5(scoreWith(task.metric, yTrue, yPred)), reason: null };
+  } catch (err) {
+    if (!(err instanceof MetricError)) throw err;
+    return { score: null, reason: `submission.csv: cannot be scored with ${task.metric}: ${err.message}` };
+  }
+}
+
+/**
+ * Scores a submission against labels held outside the task files (a k-fold re-evaluation's fold):
+ * it must hold the id and target columns and exactly one row per id of `truth`. Never throws on a
+ * bad submission: null and a reason.
+ */
+export function scoreAgainst(task: TaskSpec, truth: { ids: string[]; labels: string[] }, submissionCsvText: string): SelectionScore {
+  const invalid = (reason: string): SelectionScore => ({ score: null, reason: `submission.csv: ${reason}` });
+  try {
+    let sub: CsvTable;
+    try {
+      sub = parseCsv(submissionCsvText);
+    } catch (err) {
+      if (err instanceof CsvError) return invalid(`malformed CSV: ${err.message}`);
+      throw err;
+    }
+    const idIdx = sub.header.indexOf(task.idColumn);
+    const targetIdx = sub.header.indexOf(task.target);
+    const missingCols = [task.idColumn, task.target].filter((c) => !sub.header.includes(c));
+    if (missingCols.length > 0) return invalid(`missing column ${missingCols.map((c) => `\`${c}\``).join(', ')} (got: ${sub.header.join(', ')})`);
+    if (sub.rows.length !== truth.ids.length) return invalid(`${sub.rows.length} rows, expected ${truth.ids.length}`);
+    const key = idKeyer(truth.ids);
+    const byId = new Map<string, string>();
+    for (const row of sub.rows) {
+      const k = key(row[idIdx]!);
+      if (byId.has(k)) return invalid(`duplicate id ${row[idIdx]!.trim()}`);
+      byId.set(k, row[targetIdx]!);
+    }
+    const preds: string[] = [];
+    for (const id of truth.ids) {
+      const p = byId.get(key(id));
+      if (p === undefined) return invalid(`id ${id} missing`);
+      if (p.trim() === '') return invalid(`column \`${task.target}\`: missing value for id ${id}`);
+      preds.push(p);
+    }
+    return scoreLabels(task, truth.ids, truth.labels, preds);
+  } catch (err) {
+    return { score: null, reason: unexpected(err) };
+  }
+}
+
+/** The submission restricted to the hidden test rows (what MLE-bench's grader expects when a selection holdout was appended). */
+function hiddenTestCsv(task: TaskSpec, rows: readonly SubmissionRow[], submissionCsvText: string): string {
+  if (task.selectionPath === null) return submissionCsvText;
+  const answers = readTable(task.answersPath);
+  const idIdx = answers.header.indexOf(task.idColumn);
+  const { key, byId } = predictionsById(task, rows);
+  const header = readSampleSubmission(task).header;
+  const kept = answers.rows.map((r) => byId.get(key(r[idIdx]!))).filter((r): r is SubmissionRow => r !== undefined);
+  return formatCsv(header, kept.map((r) => header.map((h) => r[h])));
+}
+
+/** A failure that is not the task's: the submission is recorded invalid, never crashes the grader. */
+function unexpected(err: unknown): string {
+  if (err instanceof TaskError) throw err;
+  return `submission.csv: could not be graded: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 /**
  * Grades a submission on the hidden answers the way MLE-bench does: an invalid submission gets a
  * null score and no medal, but the thresholds are still reported; a valid one is scored, rounded to
  * 5 decimals, and compared with the leaderboard (inclusive thresholds, exclusive medals, strict
- * median). Problems with the task itself (answers, leaderboard) throw TaskError.
+ * median). The whole submission is validated against the sample submission, but only the rows of
+ * the answers (the hidden test) are scored: selection-holdout rows are ignored. MLE-bench tasks go
+ * through the mlebench grader when it is installed. Problems with the task itself (answers,
+ * leaderboard) throw TaskError; a bad submission never throws.
  */
-export async function gradeSubmission(task: TaskSpec, submissionCsvText: string): Promise<GradeReport> {
+export async function gradeSubmission(task: TaskSpec, submissionCsvText: string, options: GradeOptions = {}): Promise<GradeReport> {
   const isLowerBetter = task.direction === 'minimize';
   const thresholds = taskThresholds(task);
 
   let score: number | null = null;
   let reason: string | null = null;
-  const check = validateSubmission(task, submissionCsvText);
-  if (!check.valid) {
-    reason = check.reason;
-  } else {
-    const answers = readAnswers(task);
-    const idIdx = answers.header.indexOf(task.idColumn);
-    const targetIdx = answers.header.indexOf(task.target);
-    if (idIdx < 0 || targetIdx < 0) {
-      throw new TaskError(`${task.answersPath}: needs columns \`${task.idColumn}\` and \`${task.target}\``);
+  try {
+    const check = validateSubmission(task, submissionCsvText);
+    const unfit = check.valid ? wholeSubmissionUnfit(task, check.rows) : null;
+    if (!check.valid) {
+      reason = check.reason;
+    } else if (unfit !== null) {
+      reason = unfit;
+    } else {
+      if (task.mlebench !== undefined && options.mlebench !== false) {
+        const graded = await runMlebenchGrader(task, hiddenTestCsv(task, check.rows, submissionCsvText), options.mlebench ?? {});
+        if (graded.available) {
+          const r = graded.report;
+          const medal: Medal | null = r.gold_medal ? 'gold' : r.silver_medal ? 'silver' : r.bronze_medal ? 'bronze' : null;
+          return {
+            taskId: task.id,
+            metric: task.metric,
+            score: r.score,
+            goldThreshold: r.gold_threshold,
+            silverThreshold: r.silver_threshold,
+            bronzeThreshold: r.bronze_threshold,
+            medianThreshold: r.median_threshold,
+            anyMedal: r.any_medal,
+            goldMedal: r.gold_medal,
+            silverMedal: r.silver_medal,
+            bronzeMedal: r.bronze_medal,
+            aboveMedian: r.above_median,
+            validSubmission: r.valid_submission,
+            isLowerBetter: r.is_lower_better,
+            medal,
+            reason: r.valid_submission
+              ? null
+              : `submission.csv: rejected by the mlebench grader${((m) => (m ? `: ${m}` : ''))(mlebenchInvalidReason(graded.log))}`,
+            gradedBy: 'mlebench',
+          };
+        }
+      }
+      ({ score, reason } = scoreOn(task, task.answersPath, check.rows));
     }
-    // Validated rows follow the sample's row order; ids compare the way validation compared them.
-    const sampleIds = column(readSampleSubmission(task), task.idColumn);
-    const key = idKeyer(sampleIds);
-    const predicted = new Map(check.rows.map((row, i) => [key(sampleIds[i]!), row[task.target]!]));
-    if (answers.rows.length !== predicted.size || answers.rows.some((r) => !predicted.has(key(r[idIdx]!)))) {
-      throw new TaskError(`${task.answersPath}: its ids differ from those of ${task.files.sampleSubmission}`);
-    }
-    const truth = answers.rows.map((r) => r[targetIdx]!);
-    const preds = answers.rows.map((r) => predicted.get(key(r[idIdx]!))!);
-    try {
-      const { yTrue, yPred } = encode(task.metric, truth, preds);
-      score = round5(scoreWith(task.metric, yTrue, yPred));
-    } catch (err) {
-      if (!(err instanceof MetricError)) throw err;
-      reason = `submission.csv: cannot be scored with ${task.metric}: ${err.message}`;
-    }
+  } catch (err) {
+    score = null;
+    reason = unexpected(err);
   }
 
   const medals = awardMedal(score, thresholds, isLowerBetter);
@@ -119,5 +315,25 @@ export async function gradeSubmission(task: TaskSpec, submissionCsvText: string)
     isLowerBetter,
     medal: medals.medal,
     reason,
+    gradedBy: 'crucible',
   };
+}
+
+/**
+ * Scores a submission on the selection holdout only: the rows whose inputs were appended, unlabelled,
+ * to the public test file. The whole submission must be valid against the sample submission. Null
+ * and a reason when it is not, when the metric cannot score it, or when the task has no selection
+ * holdout. Crucible's own metric, never the mlebench grader (which knows nothing of the holdout).
+ */
+export async function gradeSelection(task: TaskSpec, submissionCsvText: string): Promise<SelectionScore> {
+  if (task.selectionPath === null) return { score: null, reason: `task ${task.id} has no selection holdout (task.yaml \`selection:\`)` };
+  try {
+    const check = validateSubmission(task, submissionCsvText);
+    if (!check.valid) return { score: null, reason: check.reason };
+    const unfit = wholeSubmissionUnfit(task, check.rows);
+    if (unfit !== null) return { score: null, reason: unfit };
+    return scoreOn(task, task.selectionPath, check.rows);
+  } catch (err) {
+    return { score: null, reason: unexpected(err) };
+  }
 }

@@ -8,6 +8,7 @@ import { CsvError, readCsvHeader } from './csv.js';
 import { TaskError } from './errors.js';
 import { readLeaderboard } from './leaderboard.js';
 import { metricDirection } from './metrics.js';
+import { isMlebenchDir, loadMlebenchTask } from './mlebench.js';
 import { taskYamlSchema, type TaskYaml } from './schema.js';
 import type { TaskSpec } from './types.js';
 
@@ -178,6 +179,8 @@ function requireColumns(file: string, columns: readonly string[], why: string): 
 async function loadTaskDir(dir: string): Promise<TaskSpec> {
   if (!isDir(dir)) throw new TaskError(`task folder not found: ${dir}`);
   const yamlFile = path.join(dir, 'task.yaml');
+  // A competition prepared by `mlebench prepare` has no task.yaml: prepared/public + prepared/private.
+  if (!isFile(yamlFile) && isMlebenchDir(dir)) return checkColumns(loadMlebenchTask(dir));
   const y = await readTaskYaml(yamlFile);
 
   const natural = metricDirection(y.metric);
@@ -205,7 +208,6 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
   if (y.selection !== undefined) {
     selectionPath = inside(dir, y.selection, yamlFile, 'selection');
     mustExist(selectionPath, yamlFile, 'selection');
-    requireColumns(selectionPath, [y.id_column, y.target], 'task.yaml id_column and target');
   }
 
   let leaderboardPath: string | null = null;
@@ -216,18 +218,7 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
     leaderboardPath = path.join(dir, 'leaderboard.csv');
   }
 
-  // Columns are checked here, from headers only, so that a wrong `target` or `id_column` fails at
-  // load time rather than after an agent has spent its budget.
-  requireColumns(train, [y.target], 'task.yaml target');
-  requireColumns(test, [y.id_column], 'task.yaml id_column');
-  if (headerOf(test).includes(y.target)) {
-    throw new TaskError(`${test}: holds the target column \`${y.target}\`; test labels must live only in the private answers`);
-  }
-  requireColumns(sampleSubmission, [y.id_column, y.target], 'task.yaml id_column and target');
-  requireColumns(answersPath, [y.id_column, y.target], 'task.yaml id_column and target');
-  if (leaderboardPath !== null) readLeaderboard(leaderboardPath, natural);
-
-  return {
+  return checkColumns({
     id: y.id,
     name: y.name,
     type: y.type,
@@ -243,5 +234,23 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
     selectionPath,
     leaderboardPath,
     gpu: y.resources.gpu,
-  };
+  }, 'task.yaml');
+}
+
+/**
+ * Columns are checked here, from headers only, so that a wrong `target` or `id_column` fails at
+ * load time rather than after an agent has spent its budget.
+ */
+function checkColumns(spec: TaskSpec, source = 'crucible.yaml or the sample submission'): TaskSpec {
+  const what = (f: string) => (source === 'task.yaml' ? `task.yaml ${f}` : `${f} from ${source}`);
+  requireColumns(spec.files.train, [spec.target], what('target'));
+  requireColumns(spec.files.test, [spec.idColumn], what('id_column'));
+  if (headerOf(spec.files.test).includes(spec.target)) {
+    throw new TaskError(`${spec.files.test}: holds the target column \`${spec.target}\`; test labels must live only in the private answers`);
+  }
+  requireColumns(spec.files.sampleSubmission, [spec.idColumn, spec.target], what('id_column and target'));
+  requireColumns(spec.answersPath, [spec.idColumn, spec.target], what('id_column and target'));
+  if (spec.selectionPath !== null) requireColumns(spec.selectionPath, [spec.idColumn, spec.target], what('id_column and target'));
+  if (spec.leaderboardPath !== null) readLeaderboard(spec.leaderboardPath, spec.direction);
+  return spec;
 }

@@ -10,7 +10,7 @@ import type { Direction } from '../search/types.js';
 export type TaskType = 'tabular-classification' | 'tabular-regression' | 'text-classification' | 'image-classification';
 export type MetricName = 'accuracy' | 'auc' | 'logloss' | 'rmse' | 'mae' | 'f1';
 
-/** A loaded, validated task (Crucible layout: task.yaml + description.md + public/ + private/). */
+/** A loaded, validated task (Crucible layout: task.yaml + description.md + public/ + private/; or an MLE-bench prepared competition). */
 export interface TaskSpec {
   id: string;
   name: string;
@@ -37,4 +37,17 @@ export interface TaskSpec {
   leaderboardPath: string | null;
   /** Executions need a GPU: they go to the GPU exec queue. */
   gpu: boolean;
+  /**
+   * Set when the task is a competition prepared by `mlebench prepare` (prepared/public +
+   * prepared/private): grading then goes through the mlebench grader when it is installed.
+   */
+  mlebench?: {
+    competitionId: string;
+    /** mlebench's data dir: the folder holding `<competitionId>/prepared/`. */
+    dataDir: string;
+    /** Registry folder used for config.yaml and leaderboard.csv, or null. */
+    registryDir: string | null;
+    /** config.yaml `grader.name`, or null. */
+    graderName: string | null;
+  };
 }

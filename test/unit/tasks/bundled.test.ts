@@ -118,7 +118,12 @@ describe.each([
       aboveMedian: false,
       isLowerBetter: c.isLowerBetter,
     });
-    expect(await gradeSubmission(t, readFileSync(t.answersPath, 'utf8'))).toMatchObject({ score: c.perfect, medal: 'gold' });
+    // The answers themselves, plus the selection holdout's rows when the sample submission has them.
+    const answers = readCsvFile(t.answersPath);
+    const sel = t.selectionPath === null ? null : readCsvFile(t.selectionPath);
+    const holdout = sel === null ? [] : sel.rows.map((r) => answers.header.map((h) => r[sel.header.indexOf(h)]!));
+    const perfect = [answers.header, ...answers.rows, ...holdout].map((r) => r.join(',')).join('\n') + '\n';
+    expect(await gradeSubmission(t, perfect)).toMatchObject({ score: c.perfect, medal: 'gold' });
   });
 });
 

@@ -49,6 +49,7 @@ describe('gradeSubmission, higher is better (accuracy)', () => {
       isLowerBetter: false,
       medal: 'gold',
       reason: null,
+      gradedBy: 'crucible',
     });
   });
 
@@ -91,6 +92,7 @@ describe('gradeSubmission, higher is better (accuracy)', () => {
       isLowerBetter: false,
       medal: null,
       reason: 'submission.csv: 1 rows, expected 5',
+      gradedBy: 'crucible',
     });
   });
 });

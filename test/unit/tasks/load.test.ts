@@ -54,6 +54,7 @@ describe('loadTask from a folder', () => {
         sampleSubmission: path.join(dir, 'public/sample_submission.csv'),
       },
       answersPath: path.join(dir, 'private/answers.csv'),
+      selectionPath: null,
       leaderboardPath: null,
       gpu: false,
     });
@@ -118,7 +119,7 @@ describe('loadTask from a folder', () => {
       'task.yaml: field `metric`: expected one of accuracy, auc, logloss, rmse, mae, f1 (got "AUC")',
     );
     expect((await bad('type', yamlWith([['tabular-classification', 'image']]))).message).toContain(
-      'task.yaml: field `type`: expected one of tabular-classification, tabular-regression (got "image")',
+      'task.yaml: field `type`: expected one of tabular-classification, tabular-regression, text-classification, image-classification (got "image")',
     );
     expect((await bad('target', yamlWith([['target: target\n', '']]))).message).toContain('task.yaml: field `target`: required');
     expect((await bad('train', yamlWith([['  train: train.csv\n', '']]))).message).toContain('task.yaml: field `files.train`: required');

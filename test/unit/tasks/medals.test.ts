@@ -55,6 +55,25 @@ describe('medalThresholds and awardMedal', () => {
     [500, true, { gold: 11, silver: 50, bronze: 100, median: 250.5 }],
     [2000, false, { gold: 1987, silver: 1901, bronze: 1801, median: 1000.5 }],
     [2000, true, { gold: 14, silver: 100, bronze: 200, median: 1000.5 }],
+    // Each side of each table boundary. Higher is better: rank k scores N − k + 1; lower: rank k scores k.
+    // N = 99: ranks 9, 19, 39 (10/20/40 % truncated); median of 1..99 = 50.
+    [99, false, { gold: 91, silver: 81, bronze: 61, median: 50 }],
+    [99, true, { gold: 9, silver: 19, bronze: 39, median: 50 }],
+    // N = 100: gold rank 10, silver 20, bronze 40; median (50 + 51) / 2.
+    [100, false, { gold: 91, silver: 81, bronze: 61, median: 50.5 }],
+    [100, true, { gold: 10, silver: 20, bronze: 40, median: 50.5 }],
+    // N = 249: gold rank 10, silver int(49.8) = 49, bronze int(99.6) = 99; median 125.
+    [249, false, { gold: 240, silver: 201, bronze: 151, median: 125 }],
+    [249, true, { gold: 10, silver: 49, bronze: 99, median: 125 }],
+    // N = 250: gold rank 10 + int(0.5) = 10, silver 50, bronze 100; median (125 + 126) / 2.
+    [250, false, { gold: 241, silver: 201, bronze: 151, median: 125.5 }],
+    [250, true, { gold: 10, silver: 50, bronze: 100, median: 125.5 }],
+    // N = 999: gold rank 10 + int(1.998) = 11, silver 50, bronze 100; median 500.
+    [999, false, { gold: 989, silver: 950, bronze: 900, median: 500 }],
+    [999, true, { gold: 11, silver: 50, bronze: 100, median: 500 }],
+    // N = 1000: gold rank 10 + 2 = 12, silver int(50) = 50, bronze int(100) = 100; median 500.5.
+    [1000, false, { gold: 989, silver: 951, bronze: 901, median: 500.5 }],
+    [1000, true, { gold: 12, silver: 50, bronze: 100, median: 500.5 }],
   ];
 
   describe.each(cases)('N=%i, lower is better: %s', (n, lower, expected) => {

@@ -101,3 +101,52 @@ describe('score', () => {
     expect(metricDirection('mae')).toBe('minimize');
   });
 });
+
+describe('hand-computed values', () => {
+  it('accuracy: binary and multi-class', () => {
+    // Hits at rows 1, 2, 4 of 5 → 3/5 = 0.6.
+    expect(accuracy([1, 0, 1, 1, 0], [1, 0, 0, 1, 1])).toBe(0.6);
+    // Three classes coded 0, 1, 2: hits at rows 1, 3, 4, 6 of 6 → 4/6.
+    expect(accuracy([0, 1, 2, 2, 1, 0], [0, 2, 2, 2, 0, 0])).toBeCloseTo(4 / 6, 15);
+  });
+
+  it('auc: 3 positives × 2 negatives = 6 pairs', () => {
+    // Positives {0.9, 0.6, 0.3}, negatives {0.5, 0.1}:
+    // 0.9 > 0.5, 0.1 (2); 0.6 > 0.5, 0.1 (2); 0.3 > 0.1 only (1) → 5/6 = 0.833333…
+    expect(auc([1, 1, 1, 0, 0], [0.9, 0.6, 0.3, 0.5, 0.1])).toBeCloseTo(5 / 6, 15);
+    // Rank form: ranks of 0.1 0.3 0.5 0.6 0.9 are 1..5; positive rank sum 2 + 4 + 5 = 11;
+    // (11 − 3·4/2) / (3·2) = 5/6, the same.
+  });
+
+  it('logloss: mean of −ln p(true class)', () => {
+    // y = 1, p = 0.9 → −ln 0.9 = 0.1053605; y = 0, p = 0.2 → −ln 0.8 = 0.2231436;
+    // y = 1, p = 0.6 → −ln 0.6 = 0.5108256. Mean = 0.8393297 / 3 = 0.2797766.
+    expect(logloss([1, 0, 1], [0.9, 0.2, 0.6])).toBeCloseTo(0.2797766, 6);
+    // p = 0.5 everywhere: −ln 0.5 = ln 2 = 0.6931472 whatever the labels.
+    expect(logloss([0, 1, 1, 0], [0.5, 0.5, 0.5, 0.5])).toBeCloseTo(0.6931472, 6);
+  });
+
+  it('rmse: sqrt of the mean squared error', () => {
+    // Errors 1, −2, 0, 3 → squares 1 + 4 + 0 + 9 = 14; 14/4 = 3.5; sqrt(3.5) = 1.8708287.
+    expect(rmse([3, 5, 2, 7], [4, 3, 2, 10])).toBeCloseTo(1.8708287, 6);
+    // One error of 3 and one of 4 → sqrt((9 + 16)/2) = sqrt(12.5) = 3.5355339.
+    expect(rmse([0, 0], [3, -4])).toBeCloseTo(3.5355339, 6);
+  });
+
+  it('mae: mean absolute error', () => {
+    // |1| + |−2| + |0| + |3| = 6; 6/4 = 1.5.
+    expect(mae([3, 5, 2, 7], [4, 3, 2, 10])).toBe(1.5);
+    // |0.5| + |−0.25| = 0.75; 0.75/2 = 0.375.
+    expect(mae([1, 2], [1.5, 1.75])).toBe(0.375);
+  });
+
+  it('f1: 2·tp / (2·tp + fp + fn)', () => {
+    // truth 1 1 1 0 0 0, pred 1 1 0 1 0 0: tp 2 (rows 1, 2), fn 1 (row 3), fp 1 (row 4)
+    // → 4 / (4 + 1 + 1) = 0.666667; precision 2/3 = recall 2/3, harmonic mean 2/3.
+    expect(f1([1, 1, 1, 0, 0, 0], [1, 1, 0, 1, 0, 0])).toBeCloseTo(2 / 3, 15);
+    // tp 1, fp 2, fn 0 → 2 / (2 + 2 + 0) = 0.5; precision 1/3, recall 1: 2·(1/3)/(4/3) = 0.5.
+    expect(f1([1, 0, 0, 0], [1, 1, 1, 0])).toBe(0.5);
+    // All predicted 0 with a positive present: tp 0 → 0.
+    expect(f1([1, 0], [0, 0])).toBe(0);
+  });
+});
