@@ -44,20 +44,39 @@ if [ "$(cat "$VENV/.crucible-stamp" 2>/dev/null)" != "$py_stamp" ]; then
   echo "$py_stamp" > "$VENV/.crucible-stamp"
 fi
 
-# 3. Bundled tasks, built from datasets that ship inside Python packages
+# 3. Bundled tasks, built from datasets that ship inside packages (Python wheels, npm packages).
+#    tasks/_lib is the shared builder, not a task. A task's stamp hashes its folder, the shared
+#    builder, the Python requirements and the files named in its optional `stamp-inputs` (paths
+#    from the project root, one a line, e.g. the package.json of an npm data package), so a change
+#    to any of them rebuilds it.
+task_inputs() {
+  local dir=$1
+  { find "$dir" tasks/_lib -type f ! -path '*/__pycache__/*' ! -name '*.pyc'
+    echo scripts/requirements.txt
+    if [ -f "$dir/stamp-inputs" ]; then grep -v '^[[:space:]]*\(#\|$\)' "$dir/stamp-inputs" || true; fi
+  } | LC_ALL=C sort
+}
+tasks_built=0
+tasks_started=$SECONDS
 for prep in tasks/*/prepare.py; do
   [ -f "$prep" ] || continue
-  id=$(basename "$(dirname "$prep")")
+  dir=$(dirname "$prep")
+  id=$(basename "$dir")
+  case "$id" in _*) continue ;; esac
   out="$STATE/tasks/$id"
-  task_stamp=$(hash_of "$(dirname "$prep")"/* scripts/requirements.txt)
+  inputs=$(task_inputs "$dir")
+  # Path and content of every input, so that a renamed or missing file changes the stamp too.
+  task_stamp=$(while IFS= read -r f; do printf '%s\n' "$f"; cat "$f" 2>/dev/null || echo "(missing)"; done <<<"$inputs" | sha256sum | cut -c1-16)
   if [ "$(cat "$out/.crucible-stamp" 2>/dev/null)" != "$task_stamp" ]; then
     say "building bundled task $id"
     rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-    "$VENV/bin/python" "$prep" "$out.tmp"
+    PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" "$prep" "$out.tmp"
     echo "$task_stamp" > "$out.tmp/.crucible-stamp"
     rm -rf "$out" && mv "$out.tmp" "$out"
+    tasks_built=$((tasks_built + 1))
   fi
 done
+[ "$tasks_built" = 0 ] || say "built $tasks_built bundled task(s) in $((SECONDS - tasks_started))s"
 
 # 4. bubblewrap: namespaces for the process sandbox (no network, read-only system) where Docker is
 #    missing. Installed only when absent and running as root with apt; otherwise nothing happens.

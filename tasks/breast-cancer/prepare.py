@@ -8,19 +8,15 @@ No network: the data ships inside the scikit-learn wheel. The split is fixed by 
 produced files are checked against committed MD5s so that a library upgrade that changes the data
 fails here instead of silently moving every score and medal threshold.
 """
-import hashlib
-import shutil
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sklearn
 from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import train_test_split
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
@@ -28,31 +24,21 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 HERE = Path(__file__).resolve().parent
+# The shared builder (tasks/_lib); a copy of this script run from elsewhere finds it from the project root.
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(next((p for p in (HERE.parent / "_lib", Path.cwd() / "tasks" / "_lib") if p.is_dir()), HERE)))
+from taskbuild import Task, build, shuffle_ids, split  # noqa: E402
+
 SEED = 20250611
 TARGET = "target"
 
-TASK_YAML = """\
-id: breast-cancer
-name: Breast Cancer Wisconsin (Diagnostic)
-type: tabular-classification
-metric: auc
-direction: maximize
-target: target
-id_column: id
-files:
-  train: train.csv
-  test: test.csv
-  sample_submission: sample_submission.csv
-answers: private/answers.csv
-leaderboard: leaderboard.csv
-"""
-
 # MD5 of every produced data file, computed once with scikit-learn 1.9.1, pandas 3.1.1, numpy 2.4.6.
 EXPECTED_MD5 = {
-    "public/train.csv": "acaed4c450088761b08daa06b8c5e8ad",
-    "public/test.csv": "019b9164138d1d5d5d2eed106fd33603",
-    "public/sample_submission.csv": "5ad7ea0ed8aea7495351e45c8269d1dc",
+    "public/sample_submission.csv": "0b25d100ae573097fae1a140841adbc8",
+    "public/test.csv": "4d1353c193a29c71040ae0cf744c90ec",
+    "public/train.csv": "21ce15ef26aab03b9394eaa09ae8f162",
     "private/answers.csv": "0206ba3c4d498f12680c97f32d594ee6",
+    "private/selection.csv": "578bf28234343c1fb5d78593a45a9ff8",
 }
 
 # Reference AUCs (5 decimals) of the leaderboard below; recomputed on every build and compared, but
@@ -65,26 +51,26 @@ EXPECTED_SCORES = {
     "one_feature_mean_symmetry": 0.71468,
     "one_feature_mean_texture": 0.77107,
     "one_feature_worst_area": 0.94696,
-    "logreg_texture_smoothness": 0.78931,
-    "logreg_all_C0.0001": 0.98134,
-    "logreg_all_C0.01": 0.99119,
+    "logreg_texture_smoothness": 0.79078,
+    "logreg_all_C0.0001": 0.98302,
+    "logreg_all_C0.01": 0.99078,
     "logreg_all_C1": 0.9956,
-    "logreg_all_C100": 0.99078,
-    "logreg_all_24_rows": 0.97065,
-    "logreg_all_30pct_label_noise": 0.95472,
-    "knn_k1_unscaled": 0.89895,
+    "logreg_all_C100": 0.99581,
+    "logreg_all_24_rows": 0.9847,
+    "logreg_all_30pct_label_noise": 0.93019,
+    "knn_k1_unscaled": 0.88564,
     "knn_k1": 0.90618,
-    "knn_k5": 0.9783,
-    "knn_k25": 0.99099,
+    "knn_k5": 0.97621,
+    "knn_k25": 0.98962,
     "tree_depth1": 0.88784,
-    "tree_depth2": 0.9392,
-    "tree_depth4": 0.93532,
-    "tree_full": 0.90839,
-    "naive_bayes_all": 0.98365,
-    "naive_bayes_texture_symmetry": 0.81027,
-    "random_forest_200": 0.98899,
-    "random_forest_40pct_label_noise": 0.79235,
-    "gradient_boosting": 0.98784,
+    "tree_depth2": 0.94151,
+    "tree_depth4": 0.93983,
+    "tree_full": 0.93061,
+    "naive_bayes_all": 0.98386,
+    "naive_bayes_texture_symmetry": 0.80943,
+    "random_forest_200": 0.98836,
+    "random_forest_40pct_label_noise": 0.85744,
+    "gradient_boosting": 0.98491,
 }
 SCORE_TOLERANCE = 1e-3
 
@@ -98,13 +84,8 @@ def build_frames():
     features = data.data.rename(columns=snake)
     # sklearn codes benign as 1; the task's positive class is the diagnosis of interest, malignant.
     target = (data.target == 0).astype(int).rename(TARGET)
-    df = pd.concat([features, target], axis=1)
-    # Ids follow a seeded shuffle so that they carry no trace of the source file's row order.
-    order = np.random.default_rng(SEED).permutation(len(df))
-    df = df.iloc[order].reset_index(drop=True)
-    df.insert(0, "id", np.arange(1, len(df) + 1))
-    train, test = train_test_split(df, test_size=0.25, stratify=df[TARGET], random_state=SEED)
-    return train.sort_values("id").reset_index(drop=True), test.sort_values("id").reset_index(drop=True)
+    df = shuffle_ids(pd.concat([features, target], axis=1), SEED)
+    return split(df, TARGET, SEED, stratify=True)
 
 
 def reference_solutions(train: pd.DataFrame, test: pd.DataFrame):
@@ -168,62 +149,18 @@ def reference_solutions(train: pd.DataFrame, test: pd.DataFrame):
         yield team, predict()
 
 
-def md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
-
-
-def main(argv):
-    args = [a for a in argv if not a.startswith("--")]
-    print_only = "--print-checksums" in argv
-    if len(args) != 1:
-        sys.exit(__doc__)
-    out = Path(args[0])
-    public, private = out / "public", out / "private"
-    public.mkdir(parents=True, exist_ok=True)
-    private.mkdir(parents=True, exist_ok=True)
-
-    train, test = build_frames()
-    train.to_csv(public / "train.csv", index=False)
-    test.drop(columns=[TARGET]).to_csv(public / "test.csv", index=False)
-    pd.DataFrame({"id": test["id"], TARGET: 0.5}).to_csv(public / "sample_submission.csv", index=False)
-    test[["id", TARGET]].to_csv(private / "answers.csv", index=False)
-
-    versions = f"scikit-learn {sklearn.__version__}, pandas {pd.__version__}, numpy {np.__version__}"
-    actual = {rel: md5(out / rel) for rel in EXPECTED_MD5}
-    # Data first: a checksum mismatch fails before any reference model is fitted.
-    bad = [f"  {rel}: expected {EXPECTED_MD5[rel]}, got {actual[rel]}" for rel in EXPECTED_MD5 if actual[rel] != EXPECTED_MD5[rel]]
-    if bad and not print_only:
-        sys.exit(f"breast-cancer: produced data differs from the committed checksums ({versions}):\n" + "\n".join(bad))
-    scores = {team: round(float(roc_auc_score(test[TARGET], p)), 5) for team, p in reference_solutions(train, test)}
-    if print_only:
-        print(f"# {versions}")
-        print("EXPECTED_MD5 =", actual)
-        print("EXPECTED_SCORES =", scores)
-        return
-    drift = [f"  {t}: expected {EXPECTED_SCORES.get(t)}, got {s}" for t, s in scores.items()
-             if t not in EXPECTED_SCORES or abs(EXPECTED_SCORES[t] - s) > SCORE_TOLERANCE]
-    drift += [f"  {t}: expected {s}, no longer produced" for t, s in EXPECTED_SCORES.items() if t not in scores]
-    if drift:
-        sys.exit(f"breast-cancer: reference scores differ from the committed leaderboard ({versions}):\n" + "\n".join(drift))
-
-    # Best first, as a Kaggle leaderboard in final rank order; ties keep definition order.
-    board = sorted(EXPECTED_SCORES.items(), key=lambda kv: -kv[1])
-    pd.DataFrame({
-        "scoreNullable": [s for _, s in board],
-        "teamId": [t for t, _ in board],
-        "hasTeamName": True,
-        "submissionDate": "2025-06-11 00:00:00",
-        "score": [s for _, s in board],
-        "hasScore": True,
-    }).to_csv(out / "leaderboard.csv", index=False)
-
-    (out / "task.yaml").write_text(TASK_YAML)
-    shutil.copyfile(HERE / "description.md", out / "description.md")
-    shutil.copyfile(HERE / "description.md", public / "description.md")
-    (out / "checksums.yaml").write_text(
-        "# MD5 of the produced data files, asserted by prepare.py\n"
-        + "".join(f"{rel}: {h}\n" for rel, h in sorted(actual.items())))
-
+TASK = Task(
+    id="breast-cancer",
+    name="Breast Cancer Wisconsin (Diagnostic)",
+    type="tabular-classification",
+    metric="auc",
+    target=TARGET,
+    source_dir=HERE,
+    expected_md5=EXPECTED_MD5,
+    expected_scores=EXPECTED_SCORES,
+    score_tolerance=SCORE_TOLERANCE,
+    sample_value=0.5,
+)
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    build(TASK, sys.argv[1:], build_frames, reference_solutions)

@@ -9,25 +9,25 @@ produced files are checked against committed MD5s so that a library upgrade that
 fails here instead of silently moving every score and medal threshold. Lower RMSE is better, so
 this task exercises the minimize direction end to end.
 """
-import hashlib
-import shutil
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sklearn
 from sklearn.datasets import load_diabetes
 from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.linear_model import Lasso, LinearRegression, Ridge
-from sklearn.metrics import mean_squared_error
-from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
 HERE = Path(__file__).resolve().parent
+# The shared builder (tasks/_lib); a copy of this script run from elsewhere finds it from the project root.
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, str(next((p for p in (HERE.parent / "_lib", Path.cwd() / "tasks" / "_lib") if p.is_dir()), HERE)))
+from taskbuild import Task, build, shuffle_ids, split  # noqa: E402
+
 SEED = 20250612
 TARGET = "progression"
 
@@ -45,58 +45,43 @@ COLUMNS = {
     "s6": "blood_sugar",
 }
 
-TASK_YAML = """\
-id: diabetes
-name: Diabetes Progression
-type: tabular-regression
-metric: rmse
-direction: minimize
-target: progression
-id_column: id
-files:
-  train: train.csv
-  test: test.csv
-  sample_submission: sample_submission.csv
-answers: private/answers.csv
-leaderboard: leaderboard.csv
-"""
-
 # MD5 of every produced data file, computed once with scikit-learn 1.9.1, pandas 3.1.1, numpy 2.4.6.
 EXPECTED_MD5 = {
-    "public/train.csv": "1f1807412731f864145ef4a685dc6adc",
-    "public/test.csv": "5e83a046ac5c93f7e2aae490390c7040",
-    "public/sample_submission.csv": "778325e3067aa2c1a4a97f598f493872",
+    "public/sample_submission.csv": "0fb1482877dc3cfe6c1489a6f5d3677a",
+    "public/test.csv": "2f92d9ae52ee6cb66fffba388ebf17d0",
+    "public/train.csv": "d6d9d480e955bc65a7780b23cc9f88a1",
     "private/answers.csv": "4acbb638d1509e43caa388825ef4c345",
+    "private/selection.csv": "ace6e0ee4e29d4c260dc3b14a946b09f",
 }
 
 # Reference RMSEs (5 decimals) of the leaderboard below; recomputed on every build and compared, but
 # the committed values are what gets written, so thresholds are identical on every machine.
 EXPECTED_SCORES = {
     "constant_zero": 173.2777,
-    "constant_train_mean": 81.34802,
-    "constant_train_median": 82.22021,
-    "random_normal": 110.93512,
-    "linear_sex": 81.83172,
-    "linear_age": 79.75609,
-    "linear_blood_pressure": 73.30212,
-    "linear_bmi": 69.04354,
-    "linear_log_triglycerides": 65.30847,
-    "linear_bmi_triglycerides": 61.14114,
-    "linear_all": 56.8531,
-    "linear_all_30_rows": 63.65281,
-    "linear_all_noisy_target": 58.89235,
-    "ridge_alpha1": 56.90097,
-    "ridge_alpha100": 58.1857,
-    "ridge_alpha1000": 67.05879,
-    "lasso_alpha1": 57.42027,
-    "knn_k1": 83.08717,
-    "knn_k5": 59.63325,
-    "knn_k20": 60.66219,
-    "tree_depth1": 69.12009,
-    "tree_depth3": 66.62534,
-    "tree_full": 77.56741,
-    "random_forest_200": 60.41332,
-    "gradient_boosting": 59.69466,
+    "constant_train_mean": 81.34323,
+    "constant_train_median": 82.08022,
+    "random_normal": 109.71413,
+    "linear_sex": 81.79901,
+    "linear_age": 79.75139,
+    "linear_blood_pressure": 73.2391,
+    "linear_bmi": 69.1039,
+    "linear_log_triglycerides": 65.55913,
+    "linear_bmi_triglycerides": 61.59346,
+    "linear_all": 57.08928,
+    "linear_all_30_rows": 71.49896,
+    "linear_all_noisy_target": 71.64857,
+    "ridge_alpha1": 57.15913,
+    "ridge_alpha100": 58.39312,
+    "ridge_alpha1000": 67.92839,
+    "lasso_alpha1": 57.51745,
+    "knn_k1": 82.82746,
+    "knn_k5": 60.26164,
+    "knn_k20": 60.84172,
+    "tree_depth1": 71.35217,
+    "tree_depth3": 65.96534,
+    "tree_full": 78.19766,
+    "random_forest_200": 60.37957,
+    "gradient_boosting": 59.93936,
 }
 SCORE_TOLERANCE = 1e-2
 
@@ -109,12 +94,7 @@ def build_frames():
     for col in df.columns:
         if (df[col] % 1 == 0).all():
             df[col] = df[col].astype(int)
-    # Ids follow a seeded shuffle so that they carry no trace of the source file's row order.
-    order = np.random.default_rng(SEED).permutation(len(df))
-    df = df.iloc[order].reset_index(drop=True)
-    df.insert(0, "id", np.arange(1, len(df) + 1))
-    train, test = train_test_split(df, test_size=0.25, random_state=SEED)
-    return train.sort_values("id").reset_index(drop=True), test.sort_values("id").reset_index(drop=True)
+    return split(shuffle_ids(df, SEED), TARGET, SEED, stratify=False)
 
 
 def reference_solutions(train: pd.DataFrame, test: pd.DataFrame):
@@ -164,64 +144,20 @@ def reference_solutions(train: pd.DataFrame, test: pd.DataFrame):
         yield team, predict()
 
 
-def md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()
-
-
-def main(argv):
-    args = [a for a in argv if not a.startswith("--")]
-    print_only = "--print-checksums" in argv
-    if len(args) != 1:
-        sys.exit(__doc__)
-    out = Path(args[0])
-    public, private = out / "public", out / "private"
-    public.mkdir(parents=True, exist_ok=True)
-    private.mkdir(parents=True, exist_ok=True)
-
-    train, test = build_frames()
-    train.to_csv(public / "train.csv", index=False)
-    test.drop(columns=[TARGET]).to_csv(public / "test.csv", index=False)
+TASK = Task(
+    id="diabetes",
+    name="Diabetes Progression",
+    type="tabular-regression",
+    metric="rmse",
+    target=TARGET,
+    source_dir=HERE,
+    expected_md5=EXPECTED_MD5,
+    expected_scores=EXPECTED_SCORES,
+    score_tolerance=SCORE_TOLERANCE,
     # A constant placeholder near the training mean, like Kaggle's dummy sample submissions.
-    pd.DataFrame({"id": test["id"], TARGET: 150.0}).to_csv(public / "sample_submission.csv", index=False)
-    test[["id", TARGET]].to_csv(private / "answers.csv", index=False)
-
-    versions = f"scikit-learn {sklearn.__version__}, pandas {pd.__version__}, numpy {np.__version__}"
-    actual = {rel: md5(out / rel) for rel in EXPECTED_MD5}
-    # Data first: a checksum mismatch fails before any reference model is fitted.
-    bad = [f"  {rel}: expected {EXPECTED_MD5[rel]}, got {actual[rel]}" for rel in EXPECTED_MD5 if actual[rel] != EXPECTED_MD5[rel]]
-    if bad and not print_only:
-        sys.exit(f"diabetes: produced data differs from the committed checksums ({versions}):\n" + "\n".join(bad))
-    scores = {team: round(float(np.sqrt(mean_squared_error(test[TARGET], p))), 5)
-              for team, p in reference_solutions(train, test)}
-    if print_only:
-        print(f"# {versions}")
-        print("EXPECTED_MD5 =", actual)
-        print("EXPECTED_SCORES =", scores)
-        return
-    drift = [f"  {t}: expected {EXPECTED_SCORES.get(t)}, got {s}" for t, s in scores.items()
-             if t not in EXPECTED_SCORES or abs(EXPECTED_SCORES[t] - s) > SCORE_TOLERANCE]
-    drift += [f"  {t}: expected {s}, no longer produced" for t, s in EXPECTED_SCORES.items() if t not in scores]
-    if drift:
-        sys.exit(f"diabetes: reference scores differ from the committed leaderboard ({versions}):\n" + "\n".join(drift))
-
-    # Best (lowest RMSE) first, as a Kaggle leaderboard in final rank order; ties keep definition order.
-    board = sorted(EXPECTED_SCORES.items(), key=lambda kv: kv[1])
-    pd.DataFrame({
-        "scoreNullable": [s for _, s in board],
-        "teamId": [t for t, _ in board],
-        "hasTeamName": True,
-        "submissionDate": "2025-06-12 00:00:00",
-        "score": [s for _, s in board],
-        "hasScore": True,
-    }).to_csv(out / "leaderboard.csv", index=False)
-
-    (out / "task.yaml").write_text(TASK_YAML)
-    shutil.copyfile(HERE / "description.md", out / "description.md")
-    shutil.copyfile(HERE / "description.md", public / "description.md")
-    (out / "checksums.yaml").write_text(
-        "# MD5 of the produced data files, asserted by prepare.py\n"
-        + "".join(f"{rel}: {h}\n" for rel, h in sorted(actual.items())))
-
+    sample_value=150.0,
+    leaderboard_date="2025-06-12 00:00:00",
+)
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    build(TASK, sys.argv[1:], build_frames, reference_solutions)
