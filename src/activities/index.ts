@@ -3,6 +3,8 @@ import type { OperatorBackend } from '../operators/types.js';
 import type { Executor } from '../sandbox/types.js';
 import { publishPublicData } from '../tasks/publicData.js';
 import { makeArchive } from './archive.js';
+import { makeBenchmarkReport } from './benchmarkReport.js';
+import { makeCrossValidate } from './crossValidate.js';
 import { makeDescribeData } from './describeData.js';
 import { makeExecute } from './execute.js';
 import { makeGrade } from './grade.js';
@@ -11,11 +13,14 @@ import { makeAnalyze, makeOperate } from './operate.js';
 import { makeReport } from './report.js';
 
 /** Activities of the control worker: operator calls (and their API key), hidden grading, the run's report folder. */
-export function createControlActivities(deps: { store: ArtifactStore; offline: OperatorBackend; llm: LlmDeps; runsRoot: string }) {
+export function createControlActivities(deps: {
+  store: ArtifactStore; offline: OperatorBackend; llm: LlmDeps; runsRoot: string; benchmarksRoot: string;
+}) {
   return {
     operate: makeOperate(deps),
     analyze: makeAnalyze(deps),
-    grade: makeGrade(deps.store),
+    ...makeGrade(deps.store),
+    benchmarkReport: makeBenchmarkReport(deps.benchmarksRoot),
     report: makeReport(deps.store, deps.runsRoot),
     ...makeArchive(deps.runsRoot),
     /** Publishes the task's public data to the store so exec workers anywhere can fetch it. */
@@ -25,7 +30,7 @@ export function createControlActivities(deps: { store: ArtifactStore; offline: O
 
 /** Activities of an exec worker: sandboxed execution (of solutions, and of the data overview script). */
 export function createExecActivities(deps: { store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string }) {
-  return { execute: makeExecute(deps), describeData: makeDescribeData(deps) };
+  return { execute: makeExecute(deps), describeData: makeDescribeData(deps), crossValidate: makeCrossValidate(deps) };
 }
 
 export type ControlActivities = ReturnType<typeof createControlActivities>;

@@ -130,3 +130,33 @@ export interface ReportOutput {
   runDir: string;
   graphRef: ArtifactRef;
 }
+
+/** Scores a submission's selection-holdout rows (control worker: the answers are private). */
+export interface ScoreSelectionInput {
+  task: TaskSpec;
+  submissionRef: ArtifactRef;
+}
+
+export interface ScoreSelectionOutput {
+  score: number | null;
+  reason: string | null;
+}
+
+/** One fold of the k-fold re-evaluation of a node's code (exec worker). */
+export interface CrossValidateInput {
+  runId: string;
+  nodeId: number;
+  task: TaskSpec;
+  dataRef: ArtifactRef;
+  codeRef: ArtifactRef;
+  folds: number;
+  fold: number;
+  timeoutMs: number;
+}
+
+export interface CrossValidateOutput {
+  /** The task metric on the held-out fold; null when the code failed or its predictions were invalid. */
+  score: number | null;
+  reason: string | null;
+  durationMs: number;
+}

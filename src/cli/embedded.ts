@@ -5,12 +5,12 @@ import { createControlWorker } from '../workers/control.js';
 import { createExecWorker } from '../workers/exec.js';
 
 /** Control and exec workers in this process (the embedded default), stopped with `stop()`. */
-export async function startEmbeddedWorkers(address: string): Promise<{ stop: () => Promise<void> }> {
+export async function startEmbeddedWorkers(address: string, opts: { execConcurrency?: number } = {}): Promise<{ stop: () => Promise<void> }> {
   installRuntime();
   const connection = await NativeConnection.connect({ address });
   const workers: Worker[] = [
     await createControlWorker({ connection, workflowBundle: await bundleWorkflows() }),
-    await createExecWorker({ connection }),
+    await createExecWorker({ connection, maxConcurrent: opts.execConcurrency ?? 1 }),
   ];
   const running = workers.map((w) => w.run());
   return {

@@ -11,14 +11,15 @@ import { DEFAULT_PRESET, PRESET_NAMES } from '../config/agent.js';
 import { stateDir } from '../config/paths.js';
 import type { NodeRecord } from '../search/types.js';
 import { listTasks } from '../tasks/load.js';
-import { agentRun, nodesQuery, statusQuery } from '../workflows/index.js';
+import { tableMarkdown } from '../tasks/benchmarkResults.js';
+import { agentRun, benchmark, benchmarkStatusQuery, nodesQuery, statusQuery } from '../workflows/index.js';
 import { CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleTask, initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput, RunSummary } from '../workflows/types.js';
 import { defaultServerOptions, serverStatus, startServer, stopServer } from './devServer.js';
 import { registerSearchAttributes } from './attributes.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatNodeLine, formatSummary, formatTree } from './format.js';
-import { UsageError, buildRunInput, makeRunId } from './runInput.js';
+import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
 
 const DEMO_TASK = 'breast-cancer';
 
@@ -30,6 +31,9 @@ Usage:
                [--parallelism N] [--exec-timeout 5m] [--detach]   run one agent (workers in this process unless --detach)
                [--llm-url URL --llm-model NAME] [--max-tokens N] [--max-cost USD]   LLM operators at an OpenAI-compatible endpoint
   crucible run --replay <run> [--detach]      re-drive a recorded LLM run from its recorded completions (no endpoint)
+  crucible bench --tasks <suite|id,id> --agents <preset,preset> [--seeds 3] [--budget 5m] [--steps N]
+                 [--concurrency 2] [--selection validation|holdout|kfold] [--exec-timeout 2m] [--detach]
+                                                every (task, agent, seed) run as a child workflow; a results table
   crucible ls                                   runs with status and best score
   crucible show <run>                           a run's graph as a tree, and its summary
   crucible tasks                                bundled tasks
@@ -191,6 +195,57 @@ async function cmdReplay(client: Client, sourceRunId: string, detach: boolean, u
   return launch(client, input, runId, detach, uiUrl, `re-drive of ${sourceRunId} from its recorded completions`);
 }
 
+async function cmdBench(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      tasks: { type: 'string', default: 'suite' },
+      agents: { type: 'string', default: DEFAULT_PRESET },
+      seeds: { type: 'string', default: '3' },
+      budget: { type: 'string', default: '5m' },
+      steps: { type: 'string' },
+      concurrency: { type: 'string', default: '2' },
+      selection: { type: 'string', default: 'validation' },
+      'exec-timeout': { type: 'string', default: '2m' },
+      detach: { type: 'boolean', default: false },
+    },
+  });
+  const input = await buildBenchmarkInput({
+    tasks: values.tasks, agents: values.agents, seeds: values.seeds, budget: values.budget, steps: values.steps,
+    concurrency: values.concurrency, selection: values.selection, execTimeout: values['exec-timeout'],
+  });
+  const server = await startServer(serverOptions());
+  const client = await connectClient();
+  await registerSearchAttributes(client.connection as Connection);
+  const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress(), { execConcurrency: input.concurrency });
+  try {
+    const benchmarkId = `bench-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${Math.random().toString(36).slice(2, 6)}`;
+    const handle = await client.workflow.start(benchmark, {
+      taskQueue: CONTROL_TASK_QUEUE, workflowId: benchmarkId, args: [input],
+      staticSummary: `benchmark: ${input.runs.length} runs, ${input.concurrency} at a time`,
+    });
+    console.log(`Benchmark ${benchmarkId}: ${input.runs.length} runs (${values.tasks} × ${values.agents} × ${values.seeds} seeds), ${input.concurrency} at a time; UI ${server.uiUrl}`);
+    if (values.detach) return 0;
+    let shown = 0;
+    let done = false;
+    const result = handle.result().finally(() => { done = true; });
+    while (!done) {
+      await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+      const status = await handle.query(benchmarkStatusQuery).catch(() => null);
+      for (const r of status?.results.slice(shown) ?? []) {
+        console.log(`  ${r.runId}: ${r.status === 'failed' ? `failed: ${r.error}` : `test ${r.testScore ?? '—'}, ${r.medal ?? 'no'} medal, gap ${r.gap ?? '—'}`}`);
+      }
+      shown = status?.results.length ?? shown;
+    }
+    const summary = await result;
+    console.log(`\n${tableMarkdown(summary.table)}\nResults: ${summary.dir} (results.md, results.csv, results.json)`);
+    return 0;
+  } finally {
+    await workers?.stop();
+    await client.connection.close();
+  }
+}
+
 async function cmdLs(): Promise<number> {
   const client = await connectClient();
   try {
@@ -268,6 +323,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'demo': return cmdRun(rest, true);
     case 'run': return cmdRun(rest, false);
+    case 'bench': return cmdBench(rest);
     case 'ls': return cmdLs();
     case 'show': return cmdShow(rest[0]);
     case 'tasks': return cmdTasks(rest);

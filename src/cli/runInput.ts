@@ -1,8 +1,8 @@
 import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE, MAX_STEPS } from '../config/constants.js';
 import { parseDuration } from '../config/duration.js';
 import { resolveAgent, withLlmEndpoint, type AgentConfig } from '../config/agent.js';
-import { loadTask } from '../tasks/load.js';
-import type { AgentRunInput } from '../workflows/types.js';
+import { listTaskIds, loadTask } from '../tasks/load.js';
+import type { AgentRunInput, BenchmarkInput } from '../workflows/types.js';
 
 /** Bad input from the user: the CLI prints it and exits with code 2; nothing is started. */
 export class UsageError extends Error {
@@ -103,4 +103,45 @@ export function makeRunId(input: AgentRunInput, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   const rand = Math.random().toString(36).slice(2, 6);
   return `${input.task.id}-${input.agent.name}-s${input.seed}-${stamp}-${rand}`;
+}
+
+export interface BenchmarkOptions {
+  /** "suite" (every built task) or task ids/folders separated by commas. */
+  tasks: string;
+  /** Presets or agent files separated by commas. */
+  agents: string;
+  seeds: string;
+  budget: string;
+  steps?: string;
+  concurrency: string;
+  /** The strategy each run submits by; every strategy is computed and reported for comparison. */
+  selection: string;
+  execTimeout: string;
+}
+
+const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Every (task, agent, seed) run input, validated before anything starts. */
+export async function buildBenchmarkInput(o: BenchmarkOptions): Promise<BenchmarkInput> {
+  const tasks = o.tasks.trim() === 'suite' ? listTaskIds() : list(o.tasks);
+  if (tasks.length === 0) throw new UsageError('--tasks: no tasks (the suite is built by `npm run setup`)');
+  const agents = list(o.agents);
+  if (agents.length === 0) throw new UsageError('--agents: give at least one preset or agent file');
+  const seeds = integer('seeds', o.seeds, 1, 100);
+  const concurrency = integer('concurrency', o.concurrency, 1, 64);
+  if (o.selection !== 'validation' && o.selection !== 'holdout' && o.selection !== 'kfold') {
+    throw new UsageError(`--selection must be validation, holdout or kfold (got "${o.selection}")`);
+  }
+  const strategy = o.selection;
+  const runs: AgentRunInput[] = [];
+  for (const task of tasks) {
+    for (const agent of agents) {
+      for (let seed = 0; seed < seeds; seed++) {
+        const input = await buildRunInput({ task, agent, seed: String(seed), budget: o.budget, steps: o.steps, execTimeout: o.execTimeout });
+        input.agent.selection = { ...input.agent.selection, strategy, report: ['validation', 'holdout', 'kfold'] };
+        runs.push(input);
+      }
+    }
+  }
+  return { runs, concurrency };
 }

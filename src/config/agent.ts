@@ -71,16 +71,33 @@ export const operatorSetSchema = z.strictObject({
   maxMemoryChars: int(0).default(4000),
 });
 
+const STRATEGIES = ['validation', 'holdout', 'kfold'] as const;
+
+/**
+ * Final selection (search/selection.ts). `strategy` picks the submitted node; `report` adds strategies
+ * whose picks are computed and graded for comparison only (the benchmark's selection table).
+ */
+export const selectionSchema = z.strictObject({
+  strategy: z.enum(STRATEGIES).default('validation'),
+  /** Candidates re-scored by holdout or k-fold: the best k by validation score. */
+  topK: int(1).max(20).default(3),
+  /** Folds of the k-fold re-evaluation (each candidate's code runs once per fold). */
+  folds: int(2).max(10).default(3),
+  report: z.array(z.enum(STRATEGIES)).default(() => ['validation' as const, 'holdout' as const]),
+});
+
 export const agentSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
   policy: policySchema,
   operators: operatorSetSchema.default(() => operatorSetSchema.parse({})),
   /** Operator+execution chains in flight at once within one run. */
   parallelism: int(1).max(64).default(1),
+  selection: selectionSchema.default(() => selectionSchema.parse({})),
 });
 
 export type AgentConfig = z.infer<typeof agentSchema>;
 export type OperatorSetConfig = z.infer<typeof operatorSetSchema>;
+export type SelectionConfig = z.infer<typeof selectionSchema>;
 export type PolicyConfig = z.infer<typeof policySchema>;
 
 /** Operators a policy may propose under its config; they must all be in the operator set. */

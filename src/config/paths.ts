@@ -24,6 +24,11 @@ export function runsDir(root = stateDir()): string {
   return path.join(root, 'runs');
 }
 
+/** One folder per benchmark: results.md, results.csv, results.json. */
+export function benchmarksDir(root = stateDir()): string {
+  return path.join(root, 'benchmarks');
+}
+
 /** Exec workers' local copies of task public data, by manifest hash. */
 export function taskDataCacheDir(root = stateDir()): string {
   return path.join(root, 'cache', 'task-data');

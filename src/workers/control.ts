@@ -2,7 +2,7 @@ import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@tem
 import { createControlActivities } from '../activities/index.js';
 import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE, DEFAULT_NAMESPACE } from '../config/constants.js';
-import { artifactsDir, runsDir } from '../config/paths.js';
+import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
 import { apiKeyFromEnv } from '../operators/llm/config.js';
 import { OfflineBackend } from '../operators/offline/index.js';
 
@@ -26,7 +26,7 @@ export async function createControlWorker(opts: {
     taskQueue: opts.taskQueue ?? CONTROL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
     activities: createControlActivities({
-      store, offline: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot),
+      store, offline: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot), benchmarksRoot: benchmarksDir(opts.stateRoot),
       // The API key lives here only: read from this worker's environment, handed to the HTTP client.
       llm: { apiKey: opts.apiKey === undefined ? apiKeyFromEnv() : opts.apiKey },
     }),

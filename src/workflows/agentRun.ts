@@ -10,8 +10,9 @@ import { policyFor } from '../search/policies.js';
 import type { NodeRecord, Spend } from '../search/types.js';
 import { control, execActivities, failedFields, llmActivities, runAction } from './action.js';
 import { ARCHIVE_CHUNK, compactNode } from './carry.js';
+import { selectFinal } from './selection.js';
 import { CrucibleBestScore, CrucibleCostUsd, CrucibleNodes, CrucibleStatus, CrucibleTokens, initialSearchAttributes } from './searchAttributes.js';
-import type { AgentRunInput, BestNode, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
+import type { AgentRunInput, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
 
 export const statusQuery = wf.defineQuery<RunStatus>('status');
 /** Node metadata from index `since` on (the live view polls it). */
@@ -128,7 +129,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   }
 
   phase = 'selecting';
-  const best = await selectBest(input, loop, archivedUpTo);
+  const { best, ...selection } = await selectFinal(input, exec, loop.graph.nodes, archivedUpTo);
   const summary: Omit<RunSummary, 'runDir'> = {
     runId: wf.workflowInfo().workflowId,
     task: input.task.id,
@@ -144,6 +145,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     spend,
     ...(fatalError === null ? {} : { error: fatalError }),
     best,
+    selection,
   };
   const { runDir } = await control.report({
     runId: summary.runId, nodes: loop.graph.nodes, archivedUpTo, summary, bestNodeId: best?.id ?? null,
@@ -205,17 +207,4 @@ async function archiveCommitted(loop: SearchLoop<unknown, unknown>, from: number
   }
   for (let id = from; id < upTo; id++) loop.graph.nodes[id] = compactNode(loop.graph.nodes[id]!);
   return upTo;
-}
-
-/** Final selection: the best node by validation score; its full hidden grade for the summary. */
-async function selectBest(input: AgentRunInput, loop: SearchLoop<unknown, unknown>, archivedUpTo: number): Promise<BestNode | null> {
-  const compact = bestNode(loop.graph);
-  if (!compact || compact.score === null) return null;
-  const best = compact.id < archivedUpTo
-    ? (await control.loadNodes({ runId: wf.workflowInfo().workflowId, ids: [compact.id] }))[0]!
-    : compact;
-  if (best.score === null) return null;
-  const submissionRef = best.exec?.submissionRef ?? null;
-  const grade = submissionRef ? await control.grade({ task: input.task, submissionRef }) : null;
-  return { id: best.id, operator: best.operator, score: best.score, codeRef: best.codeRef, submissionRef, grade };
 }

@@ -1,6 +1,8 @@
 import type { GradeOutput } from '../activities/types.js';
 import type { AgentConfig } from '../config/agent.js';
 import type { SearchSnapshot } from '../search/driver.js';
+import type { SelectionStrategy } from '../search/selection.js';
+import type { BenchmarkRunResult, TableRow } from '../tasks/benchmarkResults.js';
 import type { ArtifactRef, NodeRecord, Spend } from '../search/types.js';
 import type { TaskSpec } from '../tasks/types.js';
 
@@ -73,6 +75,32 @@ export interface BestNode {
   grade: GradeOutput | null;
 }
 
+/** What one selection strategy would submit, and how that would score on the hidden test. */
+export interface SelectionOutcome {
+  strategy: SelectionStrategy;
+  nodeId: number;
+  validationScore: number;
+  /** The holdout or k-fold score the pick was made on; null for best-validation. */
+  rescore: number | null;
+  testScore: number | null;
+  medal: GradeOutput['medal'];
+  aboveMedian: boolean;
+  /** Test score lost against the oracle (>= 0, metric units). */
+  gap: number | null;
+}
+
+/** The final selection of a run, every strategy asked for, and the oracle bound. */
+export interface FinalSelection {
+  /** The submitted node (by `agent.selection.strategy`, else best-validation when it could not run). */
+  best: BestNode | null;
+  strategy: SelectionStrategy;
+  selections: SelectionOutcome[];
+  /** The node with the best hidden test score, and the medal it would have earned. */
+  oracle: { nodeId: number; testScore: number; medal: GradeOutput['medal']; aboveMedian: boolean } | null;
+  /** Test score the submitted node lost against the oracle: the generalization gap. */
+  gap: number | null;
+}
+
 export interface RunSummary {
   runId: string;
   task: string;
@@ -89,8 +117,32 @@ export interface RunSummary {
   spend: Spend;
   /** Set when the run stopped on an operator error (stopReason `operator error`). */
   error?: string;
-  /** The final selection: the best node by validation score, with its hidden grade. */
+  /** The final selection: the submitted node, with its hidden grade. */
   best: BestNode | null;
+  /** How it was chosen, what the other strategies would have chosen, the oracle, and the gap. */
+  selection: Omit<FinalSelection, 'best'>;
   /** Folder with graph.json, summary.json, best_solution.py, best_submission.csv. */
   runDir: string;
+}
+
+export interface BenchmarkInput {
+  /** One complete run input per (task, agent, seed), built and validated by the client. */
+  runs: AgentRunInput[];
+  /** Runs in flight at once. */
+  concurrency: number;
+}
+
+export interface BenchmarkStatus {
+  total: number;
+  done: number;
+  running: string[];
+  results: BenchmarkRunResult[];
+}
+
+export interface BenchmarkSummary {
+  benchmarkId: string;
+  results: BenchmarkRunResult[];
+  table: TableRow[];
+  /** Folder with results.md, results.csv, results.json. */
+  dir: string;
 }

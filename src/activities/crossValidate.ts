@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArtifactStore } from '../artifacts/store.js';
+import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
+import type { Executor } from '../sandbox/types.js';
+import { materializeFold } from '../tasks/folds.js';
+import { scoreAgainst } from '../tasks/grade.js';
+import { materializePublicData } from '../tasks/publicData.js';
+import { whileHeartbeating } from './heartbeat.js';
+import type { CrossValidateInput, CrossValidateOutput } from './types.js';
+import { inFreshWorkspace } from './workspace.js';
+
+/**
+ * One fold of the k-fold re-evaluation of a node's code: the code runs unchanged in the sandbox on
+ * the fold's data (train without the fold, the fold's rows as test) and its predictions for the fold
+ * are scored with the task metric against labels it never saw.
+ */
+export function makeCrossValidate({ store, executor, workspaces, dataCache }: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
+}) {
+  return async function crossValidate(input: CrossValidateInput): Promise<CrossValidateOutput> {
+    const publicDir = await materializePublicData(store, input.dataRef, dataCache);
+    const { dir, split } = await materializeFold(input.task, publicDir, input.folds, input.fold);
+    const code = await store.getText(input.codeRef);
+    return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}-fold-${input.fold}`, async (workDir) => {
+      const result = await whileHeartbeating(() => executor.execute({
+        code, dataDir: dir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: 64 * 1024,
+        labels: { [RUN_LABEL]: input.runId, [NODE_LABEL]: String(input.nodeId) },
+      }));
+      const fail = (reason: string): CrossValidateOutput => ({ score: null, reason, durationMs: result.durationMs });
+      if (result.timedOut) return fail('timed out');
+      if (result.exitCode !== 0) return fail(`exit code ${result.exitCode ?? result.signal}`);
+      const submission = await readFile(path.join(workDir, 'submission.csv'), 'utf8').catch(() => null);
+      if (submission === null) return fail('no submission.csv');
+      const { score, reason } = scoreAgainst(input.task, split.truth, submission);
+      return { score, reason, durationMs: result.durationMs };
+    });
+  };
+}
