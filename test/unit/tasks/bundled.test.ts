@@ -48,9 +48,10 @@ describe.each([
     id: 'breast-cancer',
     metric: 'auc',
     isLowerBetter: false,
-    rows: { train: 426, test: 143 },
+    // test.csv: 143 hidden-test rows plus 64 selection-holdout rows.
+    rows: { train: 362, test: 207 },
     // Committed reference leaderboard: 27 teams → gold rank 2, silver rank 5, bronze rank 10.
-    thresholds: { gold: 0.99119, silver: 0.98899, bronze: 0.97065, median: 0.93532 },
+    thresholds: { gold: 0.9956, silver: 0.98836, bronze: 0.97621, median: 0.93061 },
     sampleScore: 0.5,
     perfect: 1,
   },
@@ -58,9 +59,10 @@ describe.each([
     id: 'diabetes',
     metric: 'rmse',
     isLowerBetter: true,
-    rows: { train: 331, test: 111 },
+    // test.csv: 111 hidden-test rows plus 50 selection-holdout rows.
+    rows: { train: 281, test: 161 },
     // 25 teams → gold rank 2, silver rank 5, bronze rank 10; lower is better.
-    thresholds: { gold: 56.90097, silver: 58.89235, bronze: 61.14114, median: 66.62534 },
+    thresholds: { gold: 57.15913, silver: 59.93936, bronze: 65.55913, median: 69.1039 },
     sampleScore: 81.3951,
     perfect: 0,
   },
@@ -78,7 +80,7 @@ describe.each([
   it('writes a complete task folder', () => {
     expect(readdirSync(out).sort()).toEqual(['checksums.yaml', 'description.md', 'leaderboard.csv', 'private', 'public', 'task.yaml']);
     expect(readdirSync(path.join(out, 'public')).sort()).toEqual(['description.md', 'sample_submission.csv', 'test.csv', 'train.csv']);
-    expect(readdirSync(path.join(out, 'private'))).toEqual(['answers.csv']);
+    expect(readdirSync(path.join(out, 'private')).sort()).toEqual(['answers.csv', 'selection.csv']);
     expect(readFileSync(path.join(out, 'public/description.md'), 'utf8')).toMatch(/## Evaluation[\s\S]*## Submission File[\s\S]*## Dataset Description/);
   });
 
