@@ -39,6 +39,15 @@ export function formatSummary(s: RunSummary, uiUrl: string | null): string {
   } else {
     lines.push('No working solution was found within the budget.');
   }
+  const sel = s.selection;
+  if (sel.oracle) {
+    const others = sel.selections.filter((x) => x.strategy !== sel.strategy)
+      .map((x) => `${x.strategy} → #${x.nodeId} test ${fmtScore(x.testScore)}${x.medal ? ` (${x.medal})` : ''}`);
+    lines.push(
+      `Selection: ${sel.strategy}; oracle #${sel.oracle.nodeId} test ${fmtScore(sel.oracle.testScore)}${sel.oracle.medal ? ` (${sel.oracle.medal})` : ''}; ` +
+        `generalization gap ${fmtScore(sel.gap)}${others.length ? `; ${others.join(', ')}` : ''}`,
+    );
+  }
   if (s.spend.calls > 0) lines.push(`LLM spend: ${formatSpend(s.spend)}`);
   lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json)`);
   if (uiUrl) lines.push(`Temporal UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(s.runId)}`);
