@@ -1,4 +1,4 @@
-import { PIPELINE_GENES, type Genome } from './genome.js';
+import { geneValue, genesOf, withGene, type Genome } from './genome.js';
 import type { Rng } from './rng.js';
 
 /** Crossover: each gene of the child comes from one of two parents, picked by a fair coin. */
@@ -13,8 +13,9 @@ export interface Recombination {
 export function recombine(a: Genome, b: Genome, rng: Rng): Recombination {
   let child: Genome = { ...a, model: { family: a.model.family, params: { ...a.model.params } }, fault: null };
   const genes: { name: string; takeSecond: () => void }[] = [];
-  for (const gene of PIPELINE_GENES) {
-    if (a[gene] !== b[gene]) genes.push({ name: gene, takeSecond: () => (child = { ...child, [gene]: b[gene] }) });
+  for (const gene of genesOf(a, b)) {
+    const value = geneValue(b, gene);
+    if (geneValue(a, gene) !== value && value !== undefined) genes.push({ name: gene, takeSecond: () => (child = withGene(child, gene, value)) });
   }
   // Hyperparameters only mean something within their family: mix them one by one when both parents
   // share the family; otherwise the model (family and its parameters) is inherited as one gene.

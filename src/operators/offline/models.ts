@@ -34,6 +34,8 @@ export interface ModelSpec {
   weight: number;
   /** Distance-based or linear: unscaled features hurt it. */
   scaleSensitive: boolean;
+  /** Has no (calibrated) predict_proba: wrapped in CalibratedClassifierCV for auc and logloss. */
+  calibrate?: boolean;
 }
 
 const nEstimators: ParamSpec = {
@@ -212,6 +214,7 @@ const CLASSIFIERS: readonly ModelSpec[] = [
     cheap: false,
     weight: 0.7,
     scaleSensitive: true,
+    calibrate: true,
   },
   {
     family: 'naive_bayes',
@@ -355,6 +358,187 @@ const REGRESSORS: readonly ModelSpec[] = [
   },
 ];
 
+const logisticClassWeight: ParamSpec = {
+  name: 'class_weight',
+  values: [null, 'balanced'],
+  up: 'balanced class weights stop the majority class from dominating',
+  down: 'unweighted classes match the data as it is',
+};
+const nbAlpha: ParamSpec = {
+  name: 'alpha',
+  real: true,
+  values: [1.0, 0.3, 0.1, 0.03, 0.01],
+  up: 'less additive smoothing trusts the observed term counts more',
+  down: 'more additive smoothing steadies the estimates of rare terms',
+};
+
+/** Linear models on sparse TF-IDF features: all train in seconds on thousands of documents. */
+const TEXT_CLASSIFIERS: readonly ModelSpec[] = [
+  {
+    family: 'logistic',
+    label: 'logistic regression',
+    module: 'sklearn.linear_model',
+    className: 'LogisticRegression',
+    params: [{ ...inverseC, values: [0.3, 1.0, 3.0, 10.0, 30.0, 100.0] }, logisticClassWeight],
+    fixed: ['max_iter=2000'],
+    seeded: false,
+    cheap: true,
+    weight: 1.5,
+    scaleSensitive: false,
+  },
+  {
+    family: 'linear_svm',
+    label: 'linear support vector machine',
+    module: 'sklearn.svm',
+    className: 'LinearSVC',
+    params: [{ ...inverseC, values: [0.03, 0.1, 0.3, 1.0, 3.0, 10.0] }, logisticClassWeight],
+    fixed: ['max_iter=5000'],
+    seeded: true,
+    cheap: true,
+    weight: 1.2,
+    scaleSensitive: false,
+    calibrate: true,
+  },
+  {
+    family: 'sgd',
+    label: 'linear model trained by stochastic gradient descent',
+    module: 'sklearn.linear_model',
+    className: 'SGDClassifier',
+    params: [
+      {
+        name: 'alpha',
+        real: true,
+        values: [1e-3, 3e-4, 1e-4, 3e-5, 1e-5],
+        up: 'a smaller alpha weakens the regularisation',
+        down: 'a larger alpha strengthens the regularisation',
+      },
+      {
+        name: 'loss',
+        values: ['hinge', 'modified_huber', 'log_loss'],
+        up: 'a smoother loss weighs every document, not only those near the margin',
+        down: 'a margin loss concentrates on the hard documents',
+      },
+    ],
+    fixed: ['max_iter=50', 'tol=None'],
+    seeded: true,
+    cheap: true,
+    weight: 0.8,
+    scaleSensitive: false,
+    calibrate: true,
+  },
+  {
+    family: 'multinomial_nb',
+    label: 'multinomial naive Bayes',
+    module: 'sklearn.naive_bayes',
+    className: 'MultinomialNB',
+    params: [nbAlpha],
+    fixed: [],
+    seeded: false,
+    cheap: true,
+    weight: 0.7,
+    scaleSensitive: false,
+  },
+  {
+    family: 'complement_nb',
+    label: 'complement naive Bayes',
+    module: 'sklearn.naive_bayes',
+    className: 'ComplementNB',
+    params: [nbAlpha],
+    fixed: [],
+    seeded: false,
+    cheap: true,
+    weight: 0.5,
+    scaleSensitive: false,
+  },
+];
+
+const imageForest = (family: string, label: string, className: string): ModelSpec => {
+  const base = forest(family, label, className, 1.2);
+  return {
+    ...base,
+    params: base.params.map((p) =>
+      p.name === 'max_features' ? { ...p, values: ['log2', 'sqrt'] } : p.name === 'n_estimators' ? { ...p, values: [50, 100, 200] } : p,
+    ),
+  };
+};
+
+/** Models on a few hundred pixel features. */
+const IMAGE_CLASSIFIERS: readonly ModelSpec[] = [
+  {
+    family: 'logistic',
+    label: 'logistic regression',
+    module: 'sklearn.linear_model',
+    className: 'LogisticRegression',
+    params: [{ ...inverseC, values: [0.01, 0.03, 0.1, 0.3, 1.0, 3.0] }],
+    fixed: ['max_iter=1000'],
+    seeded: false,
+    cheap: true,
+    weight: 1,
+    scaleSensitive: true,
+  },
+  // Hundreds of pixel features: a split considers a small share of them, or trees grow slowly.
+  imageForest('random_forest', 'random forest', 'RandomForestClassifier'),
+  imageForest('extra_trees', 'extra trees', 'ExtraTreesClassifier'),
+  {
+    family: 'knn',
+    label: 'k-nearest neighbours',
+    module: 'sklearn.neighbors',
+    className: 'KNeighborsClassifier',
+    params: [{ ...neighbours, values: [15, 11, 7, 5, 3, 1] }, neighbourWeights],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    weight: 0.8,
+    scaleSensitive: true,
+  },
+  {
+    family: 'svm',
+    label: 'RBF support vector machine',
+    module: 'sklearn.svm',
+    className: 'SVC',
+    params: [{ ...svmC, values: [0.3, 1.0, 3.0, 10.0, 30.0] }],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    weight: 1.2,
+    scaleSensitive: true,
+    calibrate: true,
+  },
+  {
+    family: 'mlp',
+    label: 'small multi-layer perceptron',
+    module: 'sklearn.neural_network',
+    className: 'MLPClassifier',
+    params: [
+      {
+        name: 'hidden_layer_sizes',
+        values: [32, 64, 128, 256],
+        up: 'a wider hidden layer can represent more shape detectors',
+        down: 'a narrower hidden layer overfits less and trains faster',
+      },
+      {
+        name: 'alpha',
+        real: true,
+        values: [1e-2, 1e-3, 1e-4],
+        up: 'less L2 penalty lets the weights fit the images more closely',
+        down: 'more L2 penalty regularises the weights',
+      },
+      {
+        name: 'max_iter',
+        values: [50, 100, 200, 300],
+        costly: true,
+        up: 'more epochs let the network converge further',
+        down: 'fewer epochs cut the run time and act as early stopping',
+      },
+    ],
+    fixed: ['early_stopping=True'],
+    seeded: true,
+    cheap: false,
+    weight: 1,
+    scaleSensitive: true,
+  },
+];
+
 /** A hyperparameter value as Python source. */
 export function pythonLiteral(value: ParamValue, param: ParamSpec): string {
   if (value === null) return 'None';
@@ -364,7 +548,22 @@ export function pythonLiteral(value: ParamValue, param: ParamSpec): string {
 }
 
 export function modelsFor(type: TaskType): readonly ModelSpec[] {
-  return type === 'tabular-classification' ? CLASSIFIERS : REGRESSORS;
+  switch (type) {
+    case 'tabular-classification':
+      return CLASSIFIERS;
+    case 'tabular-regression':
+      return REGRESSORS;
+    case 'text-classification':
+      return TEXT_CLASSIFIERS;
+    case 'image-classification':
+      return IMAGE_CLASSIFIERS;
+  }
+}
+
+/** The family Debug falls back to when a pipeline is too slow: linear and cheap on every type. */
+export function cheapestFamily(type: TaskType): ModelSpec {
+  const family = type === 'tabular-regression' ? 'ridge' : 'logistic';
+  return modelsFor(type).find((m) => m.family === family) as ModelSpec;
 }
 
 export function modelSpec(type: TaskType, family: string): ModelSpec | undefined {

@@ -2,7 +2,7 @@ import type { OperatorName } from '../../search/types.js';
 import type { TaskSpec } from '../../tasks/types.js';
 import type { ParentContext } from '../types.js';
 import type { Recombination } from './crossover.js';
-import { validationScheme, type Genome } from './genome.js';
+import { isImage, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
 import { modelSpec, pythonLiteral, type ParamValue } from './models.js';
 import type { Mutation } from './mutate.js';
 import type { Repair } from './repair.js';
@@ -16,7 +16,12 @@ function describeModel(g: Genome, task: TaskSpec): string {
   return `Model: ${spec.label} (${spec.className}(${params})), predicting '${task.target}'.`;
 }
 
-function describePreprocessing(g: Genome, task: TaskSpec): string {
+const capitalized = (parts: string[]): string => {
+  const text = parts.join('; ');
+  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+};
+
+function describeTabular(g: TabularGenome, task: TaskSpec): string {
   const numeric = [`${g.impute.replace('_', '-')}-imputed`];
   if (g.features === 'poly2') numeric.push('expanded with degree-2 polynomial features (skipped beyond 20 numeric columns)');
   numeric.push(g.scale === 'none' ? 'left unscaled' : `${g.scale}-scaled`);
@@ -28,8 +33,41 @@ function describePreprocessing(g: Genome, task: TaskSpec): string {
   if (task.type === 'tabular-regression' && g.target !== 'none') {
     parts.push(g.target === 'log1p' ? 'the model fits log1p of the target' : 'the model fits a standardized target');
   }
-  const text = parts.join('; ');
-  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+  return capitalized(parts);
+}
+
+const NGRAMS: Record<TextGenome['vectorizer'], string> = {
+  'word-1': 'word unigrams',
+  'word-1-2': 'word unigrams and bigrams',
+  'char-2-4': 'character 2- to 4-grams within word boundaries',
+  'char-3-5': 'character 3- to 5-grams within word boundaries',
+  'word+char': 'word unigrams and bigrams side by side with character 2- to 4-grams',
+};
+
+function describeText(g: TextGenome): string {
+  const tf = g.sublinear_tf ? 'sublinear (1 + log) term frequencies' : 'raw term frequencies';
+  return capitalized([
+    `the text is lowercased and turned into TF-IDF features of ${NGRAMS[g.vectorizer]}, with ${tf}`,
+    `terms must appear in at least ${g.min_df} document${g.min_df === 1 ? '' : 's'} and the vocabulary keeps the ${g.max_features} most frequent`,
+  ]);
+}
+
+function describeImage(g: ImageGenome): string {
+  const extras = {
+    none: '',
+    projections: ' plus row and column intensity profiles',
+    gradients: ' plus row and column intensity profiles and the gradient energy of a 4x4 grid of cells',
+  }[g.extras];
+  const parts = [`each PNG image is read as grayscale, resampled to ${g.side}x${g.side} and its pixels scaled to 0..1${extras}`];
+  parts.push(g.scale === 'standard' ? 'the features are standard-scaled' : 'the features are left unscaled');
+  if (g.reduce !== 'none') parts.push(`PCA reduces them to ${g.reduce.slice(4)} components`);
+  return capitalized(parts);
+}
+
+function describePreprocessing(g: Genome, task: TaskSpec): string {
+  if (isText(g)) return describeText(g);
+  if (isImage(g)) return describeImage(g);
+  return describeTabular(g, task);
 }
 
 function describeValidation(g: Genome, task: TaskSpec): string {
@@ -37,7 +75,7 @@ function describeValidation(g: Genome, task: TaskSpec): string {
   const how =
     s.scheme === 'holdout'
       ? `on a ${Math.round(s.fraction * 100)}% holdout split`
-      : `with ${s.folds}-fold ${task.type === 'tabular-classification' ? 'stratified ' : ''}cross-validation`;
+      : `with ${s.folds}-fold ${task.type === 'tabular-regression' ? '' : 'stratified '}cross-validation`;
   return `It is scored by ${task.metric} ${how}, then refit on all training rows to predict the test set.`;
 }
 

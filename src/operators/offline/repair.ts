@@ -1,8 +1,8 @@
 import type { TaskType } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
 import { FAULT_EXPLANATIONS } from './faults.js';
-import { geneDiff, validationScheme, type Genome } from './genome.js';
-import { modelSpec } from './models.js';
+import { geneDiff, isImage, isTabular, isText, validationScheme, type Genome } from './genome.js';
+import { cheapestFamily, modelSpec } from './models.js';
 import type { Rng } from './rng.js';
 import { allowedValues, sampleParams } from './sample.js';
 
@@ -39,15 +39,18 @@ function diagnose(bugReason: string | null, output: string): Failure {
 /** The cheapest change that swaps in a linear model, for when nothing else is left to cut. */
 function cheapFamily(g: Genome, type: TaskType, rng: Rng, budget: Budget): { genome: Genome; change: string } | null {
   if (modelSpec(type, g.model.family)?.cheap) return null;
-  const spec = modelSpec(type, type === 'tabular-classification' ? 'logistic' : 'ridge');
-  if (!spec) return null;
+  const spec = cheapestFamily(type);
   return {
     genome: { ...g, model: { family: spec.family, params: sampleParams(spec, rng, budget) } },
     change: `the ${modelSpec(type, g.model.family)?.label ?? g.model.family} is replaced by ${spec.label}, which trains in a fraction of the time`,
   };
 }
 
-/** Halves ensemble sizes, drops k-fold and the polynomial expansion; the last resort is a linear model. */
+/**
+ * Halves ensemble sizes, drops k-fold and the costly feature steps (polynomial expansion; word plus
+ * character n-grams and large vocabularies; large images and gradient features); the last resort is
+ * a linear model.
+ */
 function cheapen(parent: Genome, type: TaskType, rng: Rng, budget: Budget, memory: boolean): { genome: Genome; changes: string[] } {
   const spec = modelSpec(type, parent.model.family);
   const params = { ...parent.model.params };
@@ -69,13 +72,29 @@ function cheapen(parent: Genome, type: TaskType, rng: Rng, budget: Budget, memor
     changes.push(`${scheme.folds}-fold cross-validation becomes a single 20% holdout`);
     genome = { ...genome, validation: 'holdout-20' };
   }
-  if (genome.features === 'poly2') {
+  if (isTabular(genome) && genome.features === 'poly2') {
     changes.push('the polynomial feature expansion is dropped');
     genome = { ...genome, features: 'none' };
   }
-  if (memory && genome.encode === 'onehot') {
+  if (isTabular(genome) && memory && genome.encode === 'onehot') {
     changes.push('categories are ordinal-coded instead of one-hot encoded, which keeps the matrix narrow');
     genome = { ...genome, encode: 'ordinal' };
+  }
+  if (isText(genome) && genome.vectorizer === 'word+char') {
+    changes.push('the character n-grams are dropped, leaving word unigrams and bigrams');
+    genome = { ...genome, vectorizer: 'word-1-2' };
+  }
+  if (isText(genome) && genome.max_features > 20000) {
+    changes.push(`the vocabulary cap goes from ${genome.max_features} to 20000 terms`);
+    genome = { ...genome, max_features: 20000 };
+  }
+  if (isImage(genome) && genome.side > 12) {
+    changes.push(`images are resampled to 12x12 instead of ${genome.side}x${genome.side}`);
+    genome = { ...genome, side: 12 };
+  }
+  if (isImage(genome) && genome.extras === 'gradients') {
+    changes.push('the gradient features are dropped, keeping the row and column profiles');
+    genome = { ...genome, extras: 'projections' };
   }
   if (changes.length === 0) {
     const swap = cheapFamily(genome, type, rng, budget);
@@ -84,15 +103,32 @@ function cheapen(parent: Genome, type: TaskType, rng: Rng, budget: Budget, memor
   return { genome, changes };
 }
 
+/** The most defensive preprocessing of each type, and how a plan says it. */
+function safest(parent: Genome): { genome: Genome; what: string } {
+  if (isText(parent)) {
+    // min_df above 1 can prune every term of a small or short corpus ("no terms remain").
+    return {
+      genome: { ...parent, vectorizer: 'word-1-2', min_df: 1, max_features: 50000, sublinear_tf: true },
+      what: 'word unigrams and bigrams, every term kept down to min_df=1, 50000 terms at most, sublinear term frequency',
+    };
+  }
+  if (isImage(parent)) {
+    return {
+      genome: { ...parent, side: 16, extras: 'none', scale: 'standard', reduce: 'none' },
+      what: '16x16 grayscale pixels, standard scaling, no extra features or PCA',
+    };
+  }
+  return {
+    genome: { ...parent, impute: 'median', scale: 'standard', encode: 'onehot', features: 'none', target: 'none' },
+    what: 'median imputation, standard scaling, one-hot encoding, no feature step or target transform',
+  };
+}
+
 /** For an error with no planted fault: rebuild the preprocessing with the most defensive settings. */
 function defensive(parent: Genome, type: TaskType, rng: Rng, budget: Budget): { genome: Genome; change: string } {
-  const safe: Genome = { ...parent, impute: 'median', scale: 'standard', encode: 'onehot', features: 'none', target: 'none' };
+  const { genome: safe, what } = safest(parent);
   if (geneDiff(parent, safe).length > 0) {
-    return {
-      genome: safe,
-      change:
-        'the preprocessing is rebuilt with the most defensive settings (median imputation, standard scaling, one-hot encoding, no feature step or target transform)',
-    };
+    return { genome: safe, change: `the preprocessing is rebuilt with the most defensive settings (${what})` };
   }
   const swap = cheapFamily(safe, type, rng, budget);
   if (swap) return swap;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS, generateOffline, geneDiff, readGenome, renderSolution, type FaultKind, type Genome } from '../../../src/operators/offline/index.js';
 import { misspell } from '../../../src/operators/offline/faults.js';
+import { geneValue } from '../../../src/operators/offline/genome.js';
 import { modelSpec } from '../../../src/operators/offline/models.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
@@ -242,7 +243,7 @@ describe('offline generator: debug', () => {
     expect(g.model.family).toBe('random_forest');
     expect(g.model.params.n_estimators).toBe(100);
     expect(g.validation).toBe('holdout-20');
-    expect(g.features).toBe('none');
+    expect(geneValue(g, 'features')).toBe('none');
     expect(child.plan).toContain('ran out of time');
   });
 
@@ -264,7 +265,7 @@ describe('offline generator: debug', () => {
     const ctx = parentOf(renderSolution(parent, regression), { buggy: true, bugReason: 'exit code 1: ValueError: Input contains infinity' });
     const child = generateOffline({ op: 'debug', task: regression, parents: [ctx], seed: 2, remainingSeconds: 3600, memory: [] });
     const g = genomeOf(child.code, regression);
-    expect([g.impute, g.scale, g.encode, g.features, g.target]).toEqual(['median', 'standard', 'onehot', 'none', 'none']);
+    expect(['impute', 'scale', 'encode', 'features', 'target'].map((gene) => geneValue(g, gene))).toEqual(['median', 'standard', 'onehot', 'none', 'none']);
     expect(child.plan).toContain('ValueError: Input contains infinity');
   });
 
@@ -286,7 +287,7 @@ describe('offline generator: time budget', () => {
         const spec = modelSpec(task.type, g.model.family);
         for (const p of spec?.params ?? []) if (p.costly) expect(g.model.params[p.name]).toBeLessThanOrEqual(50);
         expect(g.validation.startsWith('holdout')).toBe(true);
-        expect(g.features).not.toBe('poly2');
+        expect(geneValue(g, 'features')).not.toBe('poly2');
       }
     }
   });
