@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { makeArchive } from '../../src/activities/archive.js';
 import { makeReport } from '../../src/activities/report.js';
 import { publishPublicData } from '../../src/tasks/publicData.js';
-import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput } from '../../src/activities/types.js';
+import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../../src/activities/types.js';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { artifactsDir, runsDir } from '../../src/config/paths.js';
 import type { NodeOutcome } from '../../src/search/driver.js';
@@ -53,6 +53,10 @@ export function scriptedActivities(o: ScriptedOptions) {
           score: 0.5, validSubmission: true, medal: null, aboveMedian: false,
           goldThreshold: null, silverThreshold: null, bronzeThreshold: null, medianThreshold: null,
         };
+      },
+      /** The selection holdout's score: fixed, so the holdout pick is the best-validation node. */
+      async scoreSelection(): Promise<ScoreSelectionOutput> {
+        return { score: 0.5, reason: null };
       },
       report: makeReport(store, runsDir(o.stateRoot)),
       ...makeArchive(runsDir(o.stateRoot)),
