@@ -233,7 +233,7 @@ async function cmdBench(args: string[]): Promise<number> {
       await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
       const status = await handle.query(benchmarkStatusQuery).catch(() => null);
       for (const r of status?.results.slice(shown) ?? []) {
-        console.log(`  ${r.runId}: ${r.status === 'failed' ? `failed: ${r.error}` : `test ${r.testScore ?? '—'}, ${r.medal ?? 'no'} medal, gap ${r.gap ?? '—'}`}`);
+        console.log(`  ${r.runId}: ${r.status === 'failed' ? `failed: ${r.error}` : `test ${r.testScore ?? '—'}, ${r.medal ?? 'no'} medal, gap ${r.gap === null ? '—' : Number(r.gap.toPrecision(4))}`}`);
       }
       shown = status?.results.length ?? shown;
     }
