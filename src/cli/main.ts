@@ -226,16 +226,17 @@ async function cmdBench(args: string[]): Promise<number> {
     });
     console.log(`Benchmark ${benchmarkId}: ${input.runs.length} runs (${values.tasks} × ${values.agents} × ${values.seeds} seeds), ${input.concurrency} at a time; UI ${server.uiUrl}`);
     if (values.detach) return 0;
-    let shown = 0;
+    const shown = new Set<string>();
     let done = false;
     const result = handle.result().finally(() => { done = true; });
     while (!done) {
       await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
       const status = await handle.query(benchmarkStatusQuery).catch(() => null);
-      for (const r of status?.results.slice(shown) ?? []) {
+      // Results arrive in completion order but are listed in run order: print each one once.
+      for (const r of status?.results.filter((x) => !shown.has(x.runId)) ?? []) {
+        shown.add(r.runId);
         console.log(`  ${r.runId}: ${r.status === 'failed' ? `failed: ${r.error}` : `test ${r.testScore ?? '—'}, ${r.medal ?? 'no'} medal, gap ${r.gap === null ? '—' : Number(r.gap.toPrecision(4))}`}`);
       }
-      shown = status?.results.length ?? shown;
     }
     const summary = await result;
     console.log(`\n${tableMarkdown(summary.table)}\nResults: ${summary.dir} (results.md, results.csv, results.json)`);
