@@ -72,6 +72,7 @@ export function makeOperate(deps: OperateDeps) {
       op: input.op, task: input.task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
       memory, ...(input.remainingSteps === null ? {} : { remainingSteps: input.remainingSteps }),
       ...(dataOverview === undefined ? {} : { dataOverview }),
+      ...(input.hints?.length ? { hints: input.hints } : {}),
     };
     if (input.operators.backend === 'offline') {
       const { plan, code } = await whileHeartbeating(() => deps.offline.run(request));

@@ -32,6 +32,8 @@ export interface OperateInput {
   operators: OperatorSetConfig;
   /** The task's data overview made in the sandbox (describeData); LLM prompts show it. */
   dataOverviewRef: ArtifactRef | null;
+  /** The researcher's hints so far (update `hint`), oldest first; LLM prompts show them. */
+  hints: string[];
 }
 
 export interface OperateOutput {

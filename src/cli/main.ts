@@ -17,6 +17,7 @@ import { CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleTask, initialS
 import type { AgentRunInput, RunSummary } from '../workflows/types.js';
 import { defaultServerOptions, serverStatus, startServer, stopServer } from './devServer.js';
 import { registerSearchAttributes } from './attributes.js';
+import { CONTROL_COMMANDS, cmdControl, type ControlCommand } from './control.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatNodeLine, formatSummary, formatTree } from './format.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
@@ -36,6 +37,12 @@ Usage:
                                                 every (task, agent, seed) run as a child workflow; a results table
   crucible ls                                   runs with status and best score
   crucible show <run>                           a run's graph as a tree, and its summary
+  crucible pause <run>                          start no new actions (running ones finish); the time budget still runs
+  crucible resume <run>                         continue a paused run
+  crucible stop <run> [--reason text]           finish gracefully: running actions finish, then selection and report
+  crucible hint <run> "text"                    a note for the agent: the following prompts show it (max 2,000 chars)
+  crucible budget <run> [--budget 30m] [--steps N] [--max-tokens N] [--max-cost USD]
+                                                extend or cut a running run's budgets (total, from its start)
   crucible tasks                                bundled tasks
   crucible tasks show <id|path>                 one task: type, metric, rows, columns, medal thresholds, description
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
@@ -304,6 +311,17 @@ async function cmdAttributes(): Promise<number> {
   }
 }
 
+/** pause, resume, stop, hint, budget: one update to a running run (src/cli/control.ts). */
+async function cmdSteer(cmd: ControlCommand, args: string[]): Promise<number> {
+  if (!CONTROL_COMMANDS.includes(cmd)) throw new UsageError(`unknown command "${cmd}"`);
+  const client = await connectClient();
+  try {
+    return await cmdControl(client, cmd, args);
+  } finally {
+    await client.connection.close();
+  }
+}
+
 async function cmdTasks(args: string[] = []): Promise<number> {
   if (args[0] === 'show') {
     if (args[1] === undefined || args.length > 2) throw new UsageError('usage: crucible tasks show <id|path>');
@@ -330,6 +348,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'tasks': return cmdTasks(rest);
     case 'server': return cmdServer(rest[0]);
     case 'attributes': return cmdAttributes();
+    case 'pause': case 'resume': case 'stop': case 'hint': case 'budget': return cmdSteer(cmd, rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(HELP);
       return 0;

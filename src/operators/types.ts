@@ -28,6 +28,8 @@ export interface OperatorRequest {
   remainingSteps?: number;
   /** The task's data overview made in the sandbox; LLM prompts show it (else a summary of the CSVs). */
   dataOverview?: string;
+  /** The researcher's notes sent to the running run (update `hint`), oldest first; LLM prompts show them. */
+  hints?: string[];
 }
 
 /** One model call's accounting. */

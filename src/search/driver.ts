@@ -273,6 +273,19 @@ export function stopProposing<S, C>(loop: SearchLoop<S, C>): void {
   loop.maxNodes = proposedNodes(loop);
 }
 
+/**
+ * Sets the step budget while the search runs (the workflow's `setBudget` update) and, when that frees
+ * slots, proposes into them at once. A raise therefore takes effect even when every slot was waiting on
+ * the budget (or nothing was in flight any more); a cut below what was proposed stops proposing, and
+ * in-flight actions still finish. This is the one proposal outside begin and commits: it follows a
+ * human's request, whose timing already shapes the graph, so the determinism rule does not apply to it.
+ */
+export function setMaxNodes<S, C>(loop: SearchLoop<S, C>, maxNodes: number): Ticketed[] {
+  if (!Number.isInteger(maxNodes) || maxNodes < 1) throw new RangeError(`maxNodes must be an integer >= 1, got ${maxNodes}`);
+  loop.maxNodes = Math.max(maxNodes, proposedNodes(loop));
+  return fillSlots(loop);
+}
+
 /** True once nothing is in flight or buffered; then nothing more will be proposed. */
 export function isFinished<S, C>(loop: SearchLoop<S, C>): boolean {
   return loop.scheduler.uncommitted === 0;

@@ -18,7 +18,7 @@ export interface SolutionGraph {
 export const ROOT_ID = 0;
 
 /** What a caller supplies for a new node; the graph assigns id and debugDepth. */
-export type NewNode = Omit<NodeRecord, 'id' | 'debugDepth' | 'operator'> & { operator: OperatorName };
+export type NewNode = Omit<NodeRecord, 'id' | 'debugDepth' | 'operator' | 'hintIds'> & { operator: OperatorName; hintIds?: number[] };
 
 /** A graph holding only the empty root. createdAt is a parameter because search code never reads a clock. */
 export function createGraph(direction: Direction, createdAt = 0): SolutionGraph {
@@ -39,6 +39,7 @@ export function createGraph(direction: Direction, createdAt = 0): SolutionGraph 
         exec: null,
         createdAt,
         llm: null,
+        hintIds: [],
       },
     ],
   };
@@ -106,6 +107,7 @@ export function addNode(graph: SolutionGraph, fields: NewNode): NodeRecord {
     exec: fields.exec,
     createdAt: fields.createdAt,
     llm: fields.llm,
+    hintIds: fields.hintIds === undefined ? [] : [...fields.hintIds],
   };
   graph.nodes.push(node);
   return node;

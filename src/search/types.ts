@@ -47,6 +47,8 @@ export interface NodeRecord {
   createdAt: number;
   /** LLM backends: what making (and analysing) this node cost, and its recorded calls; null offline. */
   llm: NodeLlm | null;
+  /** Ids of the researcher's hints (RunSummary.hints) that the operator call making this node saw. */
+  hintIds: number[];
 }
 
 /** Token and cost totals (of a node, or of a run). */

@@ -86,6 +86,7 @@ export async function runAction(
   action: Action,
   deadline: number,
   archivedUpTo: number,
+  hints: readonly string[] = [],
 ): Promise<NodeFields> {
   const ops = input.agent.operators;
   const runId = wf.workflowInfo().workflowId;
@@ -104,6 +105,7 @@ export async function runAction(
     ),
     operators: ops,
     dataOverviewRef: input.dataOverviewRef ?? null,
+    hints: [...hints],
   });
   const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
   const result = await exec.execute({

@@ -1,24 +1,42 @@
 import * as wf from '@temporalio/workflow';
 import {
-  begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, stopProposing,
+  begin, commitReady, isFinished, newSearch, openLoop, setMaxNodes, snapshotOf, stopProposing,
   type NodeFields, type SearchLoop, type Ticketed,
 } from '../search/driver.js';
 import { LLM_CONFIG_ERROR } from '../activities/types.js';
 import { addSpend, emptySpend, spendLimitReached, totalTokens } from '../operators/spend.js';
-import { bestNode } from '../search/graph.js';
+import { bestNode, type SolutionGraph } from '../search/graph.js';
 import { policyFor } from '../search/policies.js';
 import type { NodeRecord, Spend } from '../search/types.js';
 import { control, execActivities, failedFields, llmActivities, runAction } from './action.js';
 import { ARCHIVE_CHUNK, compactNode } from './carry.js';
+import { describeBudget, validateBudgetChange } from './control.js';
 import { selectFinal } from './selection.js';
 import { CrucibleBestScore, CrucibleCostUsd, CrucibleNodes, CrucibleStatus, CrucibleTokens, initialSearchAttributes } from './searchAttributes.js';
-import type { AgentRunInput, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
+import type { AgentRunInput, BudgetChange, ControlAck, Hint, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
 
 export const statusQuery = wf.defineQuery<RunStatus>('status');
 /** Node metadata from index `since` on (the live view polls it). */
 export const nodesQuery = wf.defineQuery<NodeRecord[], [number]>('nodes');
+/** The best node by validation score so far, or null. */
+export const bestQuery = wf.defineQuery<NodeRecord | null>('best');
+/** The whole graph's node metadata, root included (nodes below the archive boundary are compact). */
+export const graphQuery = wf.defineQuery<SolutionGraph>('graph');
+
+/** No new actions start; running ones finish and commit. The wall-clock deadline still applies. */
+export const pauseUpdate = wf.defineUpdate<ControlAck>('pause');
+export const resumeUpdate = wf.defineUpdate<ControlAck>('resume');
+/** Finish gracefully: stop proposing, let running actions finish, then the final selection and report. */
+export const stopUpdate = wf.defineUpdate<ControlAck, [reason: string | null]>('stop');
+export const setBudgetUpdate = wf.defineUpdate<ControlAck, [BudgetChange]>('setBudget');
+/** A human note: every following operator call gets it (LLM prompts show it); nodes record its id. */
+export const hintUpdate = wf.defineUpdate<ControlAck, [text: string]>('hint');
+
+export const MAX_HINT_CHARS = 2_000;
+export const MAX_HINTS = 50;
 
 const cancelled = (reason: StopReason | null): string => `cancelled: the run stopped (${reason ?? 'cancelled'}) while this node was running`;
+const notStarted = (reason: StopReason): string => `cancelled: the run stopped (${reason}) before this node started`;
 
 /**
  * One agent run: the search loop of DESIGN.md "One step, as data", for any policy, with up to
@@ -28,9 +46,14 @@ const cancelled = (reason: StopReason | null): string => `cancelled: the run sto
  * cancelled and recorded as such. A token or cost budget stops proposing and lets running actions
  * finish. An LLM endpoint that refuses the run's key or model stops it at once, and the run fails
  * with that error after its report is written. Long runs continue as new with the whole search state.
+ *
+ * A human steers it with updates (pause, resume, stop, setBudget, hint; README "Steering a run"): their
+ * validators reject bad requests without touching history, their handlers only set state and wake the
+ * main loop, which reacts (react below). Hints, the pause and the budget travel across continue-as-new.
  */
 export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
-  const input = await withTaskData(runInput);
+  // The run's own copy: the task data refs are filled in below, and setBudget changes the budget.
+  const input: AgentRunInput = { ...runInput, budget: { ...runInput.budget } };
   const { policy, config } = policyFor(input.agent.policy);
   const startedAt = input.carried?.startedAt ?? Date.now();
   const continuedAsNew = input.carried?.continuedAsNew ?? 0;
@@ -38,7 +61,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const snapshot = input.carried?.search
     ?? newSearch(policy, config, { seed: input.seed, direction: input.task.direction, createdAt: startedAt });
   const loop = openLoop(policy, snapshot, { parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps });
-  const deadline = startedAt + input.budget.wallMs;
+  let deadline = startedAt + input.budget.wallMs;
   const exec = execActivities(input);
   const llm = llmActivities(input);
   const actions = new wf.CancellationScope();
@@ -51,25 +74,122 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   let pastDeadline = false;
   let draining = false; // continue-as-new suggested: let running actions finish, start no more
   let changed = false;
+  // Control state. Update handlers only set these (and `changed`); the main loop reacts to them.
+  const runId = wf.workflowInfo().workflowId;
+  const hints: Hint[] = [...(input.carried?.hints ?? [])];
+  let paused = input.carried?.paused ?? false;
+  let stopRequested: { note?: string } | null = input.carried?.stopRequested ?? null;
+  let stopNote: string | undefined;
+  let budgetChanged = false;
 
-  wf.setHandler(statusQuery, () => {
+  const status = (): RunStatus => {
     const best = bestNode(loop.graph);
+    const now = Date.now();
+    const steps = loop.scheduler.state.nextTicket - 1;
+    const tokens = totalTokens(spend);
+    const { maxTokens, maxCostUsd } = limits;
     return {
       phase, nodes: loop.graph.nodes.length - 1, inFlight: launched.size, bestNodeId: best?.id ?? null,
-      bestScore: best?.score ?? null, startedAt, deadline, budget: input.budget, continuedAsNew, spend, stopReason,
+      // From the budget itself, not `deadline`/`loop.maxNodes`: a setBudget ack shows its effect at once.
+      bestScore: best?.score ?? null, startedAt, deadline: startedAt + input.budget.wallMs, budget: input.budget, continuedAsNew, spend,
+      stopReason, paused,
+      used: { wallMs: now - startedAt, steps, tokens, costUsd: spend.costUsd },
+      left: {
+        wallMs: stopReason === null ? Math.max(0, startedAt + input.budget.wallMs - now) : 0,
+        steps: stopReason === null ? Math.max(0, input.budget.maxSteps - steps) : 0,
+        tokens: maxTokens == null ? null : Math.max(0, maxTokens - tokens),
+        costUsd: maxCostUsd == null ? null : Math.max(0, maxCostUsd - spend.costUsd),
+      },
+      hints: hints.length,
     };
-  });
+  };
+  wf.setHandler(statusQuery, status);
   wf.setHandler(nodesQuery, (since) => loop.graph.nodes.slice(Math.max(1, since)));
+  wf.setHandler(bestQuery, () => bestNode(loop.graph));
+  wf.setHandler(graphQuery, () => loop.graph);
+
+  // Updates. Validators throw (the update is rejected and leaves no trace in history); handlers only set
+  // state and wake the main loop. Nothing here awaits, so every handler has finished by the next await.
+  const ack = (message: string): ControlAck => {
+    changed = true;
+    return { message, status: status() };
+  };
+  /** Rejects control of a run that is no longer searching or already stopping. */
+  const mustBeSearching = (what: string) => {
+    const reason = stopReason ?? (stopRequested ? 'stopped by user' : null);
+    if (phase !== 'searching' || reason !== null) {
+      throw new Error(`run ${runId} is finishing (${reason ?? phase}): it cannot ${what}`);
+    }
+  };
+  wf.setHandler(pauseUpdate, () => {
+    paused = true;
+    return ack(`paused run ${runId}: no new actions start; ${launched.size} running will finish`);
+  }, {
+    validator: () => {
+      mustBeSearching('be paused');
+      if (paused) throw new Error(`run ${runId} is already paused`);
+    },
+  });
+  wf.setHandler(resumeUpdate, () => {
+    paused = false;
+    return ack(`resumed run ${runId}`);
+  }, {
+    validator: () => {
+      if (!paused) throw new Error(`run ${runId} is not paused`);
+      mustBeSearching('be resumed');
+    },
+  });
+  wf.setHandler(stopUpdate, (note?: string | null) => {
+    const text = note?.trim();
+    stopRequested = text ? { note: text } : {};
+    return ack(`stopping run ${runId}: ${launched.size} running action(s) finish, then the final selection and report`);
+  }, {
+    validator: (note?: string | null) => {
+      if (note != null && typeof note !== 'string') throw new Error('stop: the reason must be a string');
+      if (stopReason !== null || stopRequested !== null) throw new Error(`run ${runId} is already stopping (${stopReason ?? 'stopped by user'})`);
+      if (phase !== 'searching') throw new Error(`run ${runId} is already finishing (${phase})`);
+    },
+  });
+  wf.setHandler(setBudgetUpdate, (change) => {
+    Object.assign(input.budget, change);
+    budgetChanged = true;
+    return ack(`budget of run ${runId} is now ${describeBudget(input.budget)}`);
+  }, {
+    validator: (change) => {
+      validateBudgetChange(change);
+      mustBeSearching('change its budget');
+    },
+  });
+  wf.setHandler(hintUpdate, (text) => {
+    const hint: Hint = { id: hints.length + 1, text: text.trim(), at: Date.now() };
+    hints.push(hint);
+    return ack(`hint ${hint.id} added to run ${runId}: the next operator calls will see it`);
+  }, {
+    validator: (text) => {
+      if (typeof text !== 'string' || text.trim() === '') throw new Error('hint: the text must not be empty');
+      if (text.trim().length > MAX_HINT_CHARS) {
+        throw new Error(`hint: the text has ${text.trim().length} characters; at most ${MAX_HINT_CHARS} are allowed`);
+      }
+      mustBeSearching('take hints');
+      if (hints.length >= MAX_HINTS) throw new Error(`run ${runId} already has ${MAX_HINTS} hints, the most it takes`);
+    },
+  });
+
+  // After the handlers, so updates sent while the task data is published are not rejected for want of one.
+  const withData = await withTaskData(input);
+  input.taskDataRef = withData.taskDataRef;
+  if (withData.dataOverviewRef !== undefined) input.dataOverviewRef = withData.dataOverviewRef;
   if (!input.carried) wf.upsertSearchAttributes(initialSearchAttributes(input));
 
   /** Stops proposing; `cancelRunning` also cancels running actions (else they finish and commit). */
   const stop = (reason: StopReason, cancelRunning: boolean) => {
     if (stopReason !== null) return;
     stopReason = reason;
+    paused = false;
     stopProposing(loop);
     if (cancelRunning) actions.cancel();
-    // Tickets started but never launched (held back while draining) end as cancelled.
-    for (const t of [...loop.scheduler.running()]) if (!launched.has(t.ticket)) finish(t.ticket, failedFields(cancelled(reason)));
+    // Tickets started but never launched (held back while draining or paused) end as cancelled.
+    for (const t of [...loop.scheduler.running()]) if (!launched.has(t.ticket)) finish(t.ticket, failedFields(notStarted(reason)));
   };
   const finish = (ticket: number, fields: NodeFields) => {
     launched.delete(ticket);
@@ -88,26 +208,60 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const launch = ({ ticket, action }: Ticketed) => {
     launched.add(ticket);
     const graph = loop.graph;
-    actions.run(() => runAction(input, exec, llm, graph, ticket, action, deadline, archivedUpTo)).then(
-      (fields) => finish(ticket, fields),
+    // The hints in effect now reach this action's operator call, and its node records their ids.
+    const hintIds = hints.map((h) => h.id);
+    const hintTexts = hints.map((h) => h.text);
+    actions.run(() => runAction(input, exec, llm, graph, ticket, action, deadline, archivedUpTo, hintTexts)).then(
+      (fields) => finish(ticket, { ...fields, hintIds }),
       (err: unknown) => {
         if (isLlmConfigError(err) && fatalError === null) {
           fatalError = errorText(err);
           stop('operator error', true);
         }
-        finish(ticket, wf.isCancellation(err) ? failedFields(cancelled(stopReason)) : failedFields(`activity failed: ${errorText(err)}`));
+        finish(ticket, {
+          ...(wf.isCancellation(err) ? failedFields(cancelled(stopReason)) : failedFields(`activity failed: ${errorText(err)}`)),
+          hintIds,
+        });
       },
     );
   };
-  // While draining, new tickets stay in the scheduler as started-but-not-launched; the next run launches them.
+  // While draining or paused, or once a stop is asked for, new tickets stay in the scheduler as
+  // started-but-not-launched: resume (or the next run, after continue-as-new) launches them, a stop
+  // records them as cancelled. Proposals still happen at commits, so pausing does not change the graph.
+  const mayLaunch = () => !draining && !paused && stopReason === null && stopRequested === null;
   const launchAll = (started: readonly Ticketed[]) => {
-    if (!draining && stopReason === null) started.forEach(launch);
+    if (mayLaunch()) started.forEach(launch);
+  };
+  const launchHeld = () => {
+    if (mayLaunch()) launchAll(loop.scheduler.running().filter((t) => !launched.has(t.ticket)));
+  };
+  /** The main loop's reaction to the control updates. */
+  const react = () => {
+    if (stopRequested !== null && stopReason === null) {
+      stopNote = stopRequested.note;
+      stopRequested = null;
+      stop('stopped by user', false);
+    }
+    if (budgetChanged) {
+      budgetChanged = false;
+      deadline = startedAt + input.budget.wallMs; // the loop's timer below follows it
+      limits.maxTokens = input.budget.maxTokens ?? null;
+      limits.maxCostUsd = input.budget.maxCostUsd ?? null;
+      const limit = spendLimitReached(spend, limits);
+      if (limit) stop(limit, false);
+      // A wall-clock cut into the past is handled by the loop's deadline check, like the budget running out.
+      if (stopReason === null && Date.now() < deadline) launchAll(setMaxNodes(loop, input.budget.maxSteps));
+    }
+    launchHeld();
   };
 
   const carriedLimit = spendLimitReached(spend, limits);
   if (carriedLimit) stop(carriedLimit, false);
   launchAll([...loop.scheduler.running(), ...begin(loop)]);
-  while (!isFinished(loop)) {
+  for (;;) {
+    react();
+    if (isFinished(loop)) break;
+    // Paused or not, the wall-clock deadline applies: a paused run still stops (and reports) at its deadline.
     if (!pastDeadline && Date.now() >= deadline) {
       // Also after a token or cost stop: running actions may not outlive the wall-clock budget.
       pastDeadline = true;
@@ -116,12 +270,16 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
       continue;
     }
     if (stopReason === null && !draining && wf.workflowInfo().continueAsNewSuggested) draining = true;
-    if (draining && stopReason === null && launched.size === 0) {
+    if (draining && stopReason === null && stopRequested === null && launched.size === 0) {
       await wf.condition(wf.allHandlersFinished);
       const archived = await archiveCommitted(loop, archivedUpTo);
+      // Updates that arrive while archiving travel on: the budget is in the input, the rest in `carried`.
       return wf.continueAsNew<typeof agentRun>({
         ...input,
-        carried: { search: snapshotOf(loop), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1, spend },
+        carried: {
+          search: snapshotOf(loop), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1, spend, hints, paused,
+          ...(stopRequested === null ? {} : { stopRequested }),
+        },
       });
     }
     changed = false;
@@ -144,6 +302,8 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     continuedAsNew,
     spend,
     ...(fatalError === null ? {} : { error: fatalError }),
+    ...(stopNote === undefined ? {} : { stopNote }),
+    hints,
     best,
     selection,
   };
@@ -152,6 +312,8 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   });
   phase = 'finished';
   wf.upsertSearchAttributes([{ key: CrucibleStatus, value: fatalError === null ? 'completed' : 'failed' }]);
+  // Handlers never await, so this returns at once; it keeps an accepted update from being cut off.
+  await wf.condition(wf.allHandlersFinished);
   if (fatalError !== null) {
     throw wf.ApplicationFailure.nonRetryable(`the run stopped: ${fatalError} (report in ${runDir})`, LLM_CONFIG_ERROR);
   }

@@ -27,5 +27,6 @@ export function compactNode(n: NodeRecord): NodeRecord {
     exec: null,
     createdAt: n.createdAt,
     llm: null,
+    hintIds: [],
   };
 }

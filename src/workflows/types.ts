@@ -44,6 +44,51 @@ export interface CarriedState {
   continuedAsNew: number;
   /** LLM spend so far. */
   spend?: Spend;
+  /** The researcher's hints so far (update `hint`), in order. */
+  hints?: Hint[];
+  /** Paused by the `pause` update when it continued as new. */
+  paused?: boolean;
+  /** A `stop` update that arrived while the run was continuing as new; the next run applies it. */
+  stopRequested?: { note?: string };
+}
+
+/** A human note sent to a running run (update `hint`); LLM prompts show every hint made so far. */
+export interface Hint {
+  /** 1, 2, 3… in the order they arrived; nodes record the ids of the hints their operator call saw. */
+  id: number;
+  text: string;
+  /** Workflow time (ms since epoch) when it arrived. */
+  at: number;
+}
+
+/** What the budget update `setBudget` changes; absent fields stay as they are. */
+export interface BudgetChange {
+  wallMs?: number;
+  maxSteps?: number;
+  maxTokens?: number;
+  maxCostUsd?: number;
+}
+
+/** What a control update (pause, resume, stop, setBudget, hint) answers: a line for humans and the new status. */
+export interface ControlAck {
+  message: string;
+  status: RunStatus;
+}
+
+/** Budgets consumed so far, and what is left of each (null: that budget has no limit). */
+export interface BudgetUse {
+  wallMs: number;
+  /** Actions proposed so far: the step budget counts these. */
+  steps: number;
+  tokens: number;
+  costUsd: number;
+}
+
+export interface BudgetLeft {
+  wallMs: number;
+  steps: number;
+  tokens: number | null;
+  costUsd: number | null;
 }
 
 export type RunPhase = 'searching' | 'selecting' | 'finished';
@@ -61,10 +106,19 @@ export interface RunStatus {
   /** LLM tokens and cost so far (zero for the offline backend). */
   spend: Spend;
   stopReason: StopReason | null;
+  /** The `pause` update holds new actions back (running ones finish); the wall-clock deadline still applies. */
+  paused: boolean;
+  used: BudgetUse;
+  left: BudgetLeft;
+  /** Hints received so far. */
+  hints: number;
 }
 
-/** Why the search stopped. `operator error`: the LLM endpoint refused the run's key or model (the run then fails). */
-export type StopReason = 'wall-clock budget' | 'step budget' | 'token budget' | 'cost budget' | 'operator error';
+/**
+ * Why the search stopped. `operator error`: the LLM endpoint refused the run's key or model (the run then
+ * fails). `stopped by user`: the `stop` update (running actions finished, then the usual selection and report).
+ */
+export type StopReason = 'wall-clock budget' | 'step budget' | 'token budget' | 'cost budget' | 'operator error' | 'stopped by user';
 
 export interface BestNode {
   id: number;
@@ -117,6 +171,10 @@ export interface RunSummary {
   spend: Spend;
   /** Set when the run stopped on an operator error (stopReason `operator error`). */
   error?: string;
+  /** The reason given with the `stop` update, if any. */
+  stopNote?: string;
+  /** The researcher's hints (nodes record the ids of those their operator call saw, `hintIds`). */
+  hints: Hint[];
   /** The final selection: the submitted node, with its hidden grade. */
   best: BestNode | null;
   /** How it was chosen, what the other strategies would have chosen, the oracle, and the gap. */

@@ -35,6 +35,8 @@ export interface ScriptedOptions {
   maxDelayMs?: number;
   /** When set, execute blocks (heartbeating) until cancelled; calls `onCancel` when that happens. */
   hang?: { onCancel: () => void };
+  /** Sees every operate call's input (e.g. the hints it carries). */
+  onOperate?: (input: OperateInput) => void;
 }
 
 export function scriptedActivities(o: ScriptedOptions) {
@@ -43,6 +45,7 @@ export function scriptedActivities(o: ScriptedOptions) {
   return {
     control: {
       async operate(input: OperateInput): Promise<OperateOutput> {
+        o.onOperate?.(input);
         await delay();
         // The "code" is the operator's name: execute reads it back from the reference's preview.
         const codeRef = await store.put(input.op);

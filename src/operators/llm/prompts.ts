@@ -44,6 +44,11 @@ export function renderMemory(entries: readonly MemoryEntry[]): string {
   }).join('\n');
 }
 
+/** The researcher's notes (the run's `hint` update), one bullet each, oldest first. */
+export function renderHints(hints: readonly string[]): string {
+  return hints.map((h) => `- ${h.trim().replace(/\n+/g, '\n  ')}`).join('\n');
+}
+
 export function defaultHardware(task: TaskSpec): string {
   return task.gpu ? 'one GPU and the CPUs of one execution worker' : 'CPUs only (no GPU)';
 }
@@ -83,6 +88,7 @@ export function promptVars({ request, context, hardware }: PromptInputs): Templa
     steps_left: request.remainingSteps === undefined ? '' : String(request.remainingSteps),
     hardware,
     memory: renderMemory(request.memory),
+    hints: renderHints(request.hints ?? []),
     ...parentVars('parent', request.parents[0]),
     ...parentVars('parent2', request.parents[1]),
   };

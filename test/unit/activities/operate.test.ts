@@ -34,7 +34,7 @@ async function setup() {
 
 const input = (over: Partial<OperateInput>): OperateInput => ({
   runId: 'run-1', nodeId: 9, op: 'improve', task, parents: [], seed: 1, remainingSeconds: 60, remainingSteps: null, memory: [],
-  operators: agentSchema.shape.operators.parse(undefined), dataOverviewRef: null, ...over,
+  operators: agentSchema.shape.operators.parse(undefined), dataOverviewRef: null, hints: [], ...over,
 });
 
 describe('operate activity', () => {
@@ -56,7 +56,7 @@ describe('operate activity', () => {
       id: 3, parents: [0], operator: 'draft', plan: 'the full plan', codeRef: await store.put('print("archived parent")\n'),
       score: 0.8, buggy: false, bugReason: null, debugDepth: 0, testScore: 0.7,
       exec: { exitCode: 0, timedOut: false, durationMs: 5, stdoutRef: await store.put('archived output'), stderrRef: null, submissionRef: null },
-      createdAt: 0, llm: null,
+      createdAt: 0, llm: null, hintIds: [],
     };
     await makeArchive(runs).archiveNodes({ runId: 'run-1', nodes: [full] });
     await new MockActivityEnvironment().run(operate, input({

@@ -4,7 +4,7 @@ import type { NodeRecord } from '../../../src/search/types.js';
 
 const node = (id: number, parents: number[], op: NodeRecord['operator'], score: number | null, bugReason: string | null = null): NodeRecord => ({
   id, parents, operator: op, plan: '', codeRef: null, score, buggy: score === null, bugReason, debugDepth: 0, testScore: null,
-  exec: { exitCode: 0, timedOut: false, durationMs: 2500, stdoutRef: null, stderrRef: null, submissionRef: null }, createdAt: 1000 + id * 1000, llm: null,
+  exec: { exitCode: 0, timedOut: false, durationMs: 2500, stdoutRef: null, stderrRef: null, submissionRef: null }, createdAt: 1000 + id * 1000, llm: null, hintIds: [],
 });
 
 describe('terminal formatting', () => {

@@ -5,7 +5,7 @@ import { foldOf, splitFold } from '../../../src/tasks/folds.js';
 import { benchmarkTable, estimate, tableCsv, tableMarkdown, type BenchmarkRunResult } from '../../../src/tasks/benchmarkResults.js';
 
 const node = (id: number, score: number | null, testScore: number | null, buggy = false): NodeRecord => ({
-  id, parents: [0], operator: 'draft', plan: '', codeRef: null, score, buggy, bugReason: null, debugDepth: 0, testScore, exec: null, createdAt: 0, llm: null,
+  id, parents: [0], operator: 'draft', plan: '', codeRef: null, score, buggy, bugReason: null, debugDepth: 0, testScore, exec: null, createdAt: 0, llm: null, hintIds: [],
 });
 const root = node(0, null, null);
 

@@ -1,0 +1,39 @@
+/** Checks and wording for the control updates of agentRun (pure: the validators run in the workflow). */
+import { MAX_STEPS } from '../config/constants.js';
+import { formatDuration } from '../config/duration.js';
+import type { BudgetChange, RunBudget } from './types.js';
+
+const FIELDS = ['wallMs', 'maxSteps', 'maxTokens', 'maxCostUsd'] as const;
+
+/** Throws an Error naming the field unless `change` sets at least one budget, each a positive finite number. */
+export function validateBudgetChange(change: unknown): asserts change is BudgetChange {
+  if (change === null || typeof change !== 'object' || Array.isArray(change)) {
+    throw new Error('setBudget: expected an object with wallMs, maxSteps, maxTokens or maxCostUsd');
+  }
+  const record = change as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((k) => !(FIELDS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`setBudget: unknown field ${unknown.join(', ')} (expected ${FIELDS.join(', ')})`);
+  const given = FIELDS.filter((f) => record[f] !== undefined);
+  if (given.length === 0) throw new Error(`setBudget: nothing to change: give at least one of ${FIELDS.join(', ')}`);
+  for (const f of given) {
+    const v = record[f];
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`setBudget: ${f} must be a finite number (got ${String(v)})`);
+    if (v <= 0) throw new Error(`setBudget: ${f} must be greater than zero (got ${v})`);
+  }
+  const steps = record.maxSteps as number | undefined;
+  if (steps !== undefined && (!Number.isInteger(steps) || steps > MAX_STEPS)) {
+    throw new Error(`setBudget: maxSteps must be an integer from 1 to ${MAX_STEPS} (got ${steps})`);
+  }
+  const tokens = record.maxTokens as number | undefined;
+  if (tokens !== undefined && !Number.isInteger(tokens)) throw new Error(`setBudget: maxTokens must be an integer (got ${tokens})`);
+}
+
+/** One line: `time 10:00, 20 steps, 50000 tokens, $1.5`. */
+export function describeBudget(b: RunBudget): string {
+  return [
+    `time ${formatDuration(b.wallMs)}`,
+    b.maxSteps >= MAX_STEPS ? 'no step limit' : `${b.maxSteps} steps`,
+    ...(b.maxTokens == null ? [] : [`${b.maxTokens} tokens`]),
+    ...(b.maxCostUsd == null ? [] : [`$${b.maxCostUsd}`]),
+  ].join(', ');
+}
