@@ -89,6 +89,22 @@ if ! command -v bwrap >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/d
   fi
 fi
 
+# 4b. Chromium: the browser that test/integration/report.test.ts drives headless (playwright-core, which
+#     downloads no browser). Installed only when absent and running as root with apt, like bubblewrap;
+#     CRUCIBLE_NO_CHROMIUM=1 skips it.
+if [ "${CRUCIBLE_NO_CHROMIUM:-0}" != 1 ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    say "installing chromium (headless browser for the report test)"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; then
+      apt-get update -qq >/dev/null 2>&1 || true
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+        || say "warning: could not install chromium; the report browser test will fail (apt-get install chromium)"
+    fi
+  else
+    say "warning: /usr/bin/chromium is missing and this is not root with apt-get; the report browser test needs it (Debian: sudo apt-get install chromium)"
+  fi
+fi
+
 # 5. Docker engine and sandbox image: the default sandbox wherever an engine can run. Without one
 #    (no root to install it, say) solutions run in the process sandbox, with a warning.
 if [ "${CRUCIBLE_NO_DOCKER:-0}" != 1 ]; then

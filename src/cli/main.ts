@@ -20,6 +20,7 @@ import { registerSearchAttributes } from './attributes.js';
 import { CONTROL_COMMANDS, cmdControl, type ControlCommand } from './control.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatNodeLine, formatSummary, formatTree } from './format.js';
+import { cmdReport, writeRunReport } from './report.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
 
 const DEMO_TASK = 'breast-cancer';
@@ -37,6 +38,7 @@ Usage:
                                                 every (task, agent, seed) run as a child workflow; a results table
   crucible ls                                   runs with status and best score
   crucible show <run>                           a run's graph as a tree, and its summary
+  crucible report <run> [--out file.html]       one self-contained HTML page: graph, scores over time, node details, selection
   crucible pause <run>                          start no new actions (running ones finish); the time budget still runs
   crucible resume <run>                         continue a paused run
   crucible stop <run> [--reason text]           finish gracefully: running actions finish, then selection and report
@@ -175,6 +177,7 @@ async function follow(client: Client, runId: string, uiUrl: string | null): Prom
     throw err;
   }
   console.log(formatSummary(summary, uiUrl));
+  console.log(await writeRunReport(client, summary));
   console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
   return 0;
 }
@@ -345,6 +348,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'bench': return cmdBench(rest);
     case 'ls': return cmdLs();
     case 'show': return cmdShow(rest[0]);
+    case 'report': return cmdReport(rest);
     case 'tasks': return cmdTasks(rest);
     case 'server': return cmdServer(rest[0]);
     case 'attributes': return cmdAttributes();
