@@ -45,6 +45,12 @@ Usage:
   crucible hint <run> "text"                    a note for the agent: the following prompts show it (max 2,000 chars)
   crucible budget <run> [--budget 30m] [--steps N] [--max-tokens N] [--max-cost USD]
                                                 extend or cut a running run's budgets (total, from its start)
+  crucible export <run> [--out DIR] [--json]    the run's history JSON (each continue-as-new execution), run folder
+                                                and every artifact its nodes reference (default DIR ./<run>-export)
+  crucible replay <history.json> [--json]       replay the current workflow code against a recorded history;
+                                                prints the first divergence and exits 1 on nondeterminism
+  crucible fork <run> --at <node> [--agent preset|file] [--seed N] [--budget 10m] [--steps N] [--detach]
+                                                a new run (<run>-fork) starting from <run>'s nodes 1..<node> (greedy agents)
   crucible tasks                                bundled tasks
   crucible tasks show <id|path>                 one task: type, metric, rows, columns, medal thresholds, description
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
@@ -353,6 +359,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'server': return cmdServer(rest[0]);
     case 'attributes': return cmdAttributes();
     case 'pause': case 'resume': case 'stop': case 'hint': case 'budget': return cmdSteer(cmd, rest);
+    case 'export': return (await import('./export.js')).cmdExport(rest);
+    case 'replay': return (await import('./replay.js')).cmdReplayHistory(rest);
+    case 'fork': return (await import('./fork.js')).cmdFork(rest);
     case undefined: case '--help': case '-h': case 'help':
       console.log(HELP);
       return 0;

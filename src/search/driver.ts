@@ -166,6 +166,37 @@ export function newSearch<S, C>(
   };
 }
 
+/**
+ * A search that starts from an earlier search's nodes 1..k (a fork): they keep their ids, parents,
+ * code refs and scores, and the first new action gets id k + 1. The RNG starts from the seed; the
+ * policy state is rebuilt from the graph by the policy's `fromGraph`, and a policy without one cannot
+ * be forked (the error says so). Throws a RangeError unless the nodes are exactly 1..k in order with
+ * parents among earlier nodes.
+ */
+export function forkSearch<S, C>(
+  policy: SearchPolicy<S, C>,
+  config: C,
+  nodes: readonly NodeRecord[],
+  options: { seed: number; direction: Direction; createdAt?: number },
+): SearchSnapshot<S> {
+  if (policy.fromGraph === undefined) {
+    throw new RangeError(`the ${policy.kind} policy cannot start from an existing graph: its state is not in the graph (fork with a greedy agent)`);
+  }
+  const graph = createGraph(options.direction, options.createdAt ?? 0);
+  nodes.forEach((n, i) => {
+    if (n.id !== i + 1 || n.operator === 'root') {
+      throw new RangeError(`fork: the nodes must be 1..${nodes.length} in order, without the root; got node ${n.id} (${n.operator}) at position ${i + 1}`);
+    }
+    addNode(graph, { ...n, operator: n.operator });
+  });
+  return {
+    graph,
+    rng: createRng(options.seed),
+    policyState: policy.fromGraph(config, graph),
+    scheduler: Scheduler.fresh(graph.nodes.length).state,
+  };
+}
+
 /** Opens a snapshot for driving. The loop shares the snapshot's graph, policy state and scheduler state. */
 export function openLoop<S, C>(policy: SearchPolicy<S, C>, snapshot: SearchSnapshot<S>, limits: SearchLimits): SearchLoop<S, C> {
   if (!Number.isInteger(limits.parallelism) || limits.parallelism < 1) {

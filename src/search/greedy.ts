@@ -88,4 +88,8 @@ export const greedyPolicy: SearchPolicy<GreedyState, GreedyConfig> = {
   observe() {
     // Stateless: every choice is read off the graph.
   },
+  fromGraph(config) {
+    // Its state is its config: a graph from elsewhere needs nothing rebuilt.
+    return greedyPolicy.init(config);
+  },
 };

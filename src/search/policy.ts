@@ -61,4 +61,10 @@ export interface SearchPolicy<S, C> {
   propose(ctx: ProposeContext<S>): Action[];
   /** A finished action's node, already in the graph: update the state in place. */
   observe(ctx: ObserveContext<S>): void;
+  /**
+   * The state of a search that starts from an existing graph (a fork, driver.ts forkSearch), rebuilt
+   * from the graph alone. Absent for a policy whose memory is not in the graph (MCTS visits and closed
+   * nodes, the evolutionary population and generation): such a policy cannot start from a fork.
+   */
+  fromGraph?(config: C, graph: SolutionGraph): S;
 }

@@ -1,12 +1,13 @@
 import * as wf from '@temporalio/workflow';
 import {
-  begin, commitReady, isFinished, newSearch, openLoop, setMaxNodes, snapshotOf, stopProposing,
-  type NodeFields, type SearchLoop, type Ticketed,
+  begin, commitReady, forkSearch, isFinished, newSearch, openLoop, setMaxNodes, snapshotOf, stopProposing,
+  type NodeFields, type SearchLoop, type SearchSnapshot, type Ticketed,
 } from '../search/driver.js';
 import { LLM_CONFIG_ERROR } from '../activities/types.js';
 import { addSpend, emptySpend, spendLimitReached, totalTokens } from '../operators/spend.js';
 import { bestNode, type SolutionGraph } from '../search/graph.js';
 import { policyFor } from '../search/policies.js';
+import type { SearchPolicy } from '../search/policy.js';
 import type { NodeRecord, Spend } from '../search/types.js';
 import { control, execActivities, failedFields, llmActivities, runAction } from './action.js';
 import { ARCHIVE_CHUNK, compactNode } from './carry.js';
@@ -58,8 +59,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const startedAt = input.carried?.startedAt ?? Date.now();
   const continuedAsNew = input.carried?.continuedAsNew ?? 0;
   const archivedUpTo = input.carried?.archivedUpTo ?? 0;
-  const snapshot = input.carried?.search
-    ?? newSearch(policy, config, { seed: input.seed, direction: input.task.direction, createdAt: startedAt });
+  const snapshot = input.carried?.search ?? startSearch(input, policy, config, startedAt);
   const loop = openLoop(policy, snapshot, { parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps });
   let deadline = startedAt + input.budget.wallMs;
   const exec = execActivities(input);
@@ -276,6 +276,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
       // Updates that arrive while archiving travel on: the budget is in the input, the rest in `carried`.
       return wf.continueAsNew<typeof agentRun>({
         ...input,
+        fork: undefined, // the forked nodes are in the carried graph
         carried: {
           search: snapshotOf(loop), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1, spend, hints, paused,
           ...(stopRequested === null ? {} : { stopRequested }),
@@ -303,6 +304,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     spend,
     ...(fatalError === null ? {} : { error: fatalError }),
     ...(stopNote === undefined ? {} : { stopNote }),
+    ...(input.fork ? { forkedFrom: { runId: input.fork.fromRunId, atNode: input.fork.nodes.length } } : {}),
     hints,
     best,
     selection,
@@ -318,6 +320,17 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     throw wf.ApplicationFailure.nonRetryable(`the run stopped: ${fatalError} (report in ${runDir})`, LLM_CONFIG_ERROR);
   }
   return { ...summary, runDir };
+}
+
+/** A fresh search, or for a fork one that starts from the source run's nodes; a policy that cannot be forked fails the run. */
+function startSearch(input: AgentRunInput, policy: SearchPolicy<unknown, unknown>, config: unknown, startedAt: number): SearchSnapshot<unknown> {
+  const options = { seed: input.seed, direction: input.task.direction, createdAt: startedAt };
+  if (!input.fork) return newSearch(policy, config, options);
+  try {
+    return forkSearch(policy, config, input.fork.nodes, options);
+  } catch (err) {
+    throw wf.ApplicationFailure.nonRetryable(`fork of ${input.fork.fromRunId}: ${errorText(err)}`, 'BadFork');
+  }
 }
 
 /**

@@ -31,6 +31,18 @@ export interface AgentRunInput {
   dataOverviewRef?: ArtifactRef | null;
   /** Present only when the run continues as new: the whole search state. */
   carried?: CarriedState;
+  /**
+   * A fork (`crucible fork`): the graph starts from another run's nodes 1..k, full records as that run
+   * made them (ids, parents, code refs, scores kept); the first new node is k + 1. Only the first run
+   * of the chain has it: after continue-as-new the graph travels in `carried`.
+   */
+  fork?: ForkSource;
+}
+
+export interface ForkSource {
+  fromRunId: string;
+  /** Nodes 1..k of that run, in id order, without the root. */
+  nodes: NodeRecord[];
 }
 
 /** Everything a run needs to continue exactly where it was. */
@@ -173,6 +185,8 @@ export interface RunSummary {
   error?: string;
   /** The reason given with the `stop` update, if any. */
   stopNote?: string;
+  /** Set for a fork: the run and node its graph started from (nodes 1..atNode are that run's). */
+  forkedFrom?: { runId: string; atNode: number };
   /** The researcher's hints (nodes record the ids of those their operator call saw, `hintIds`). */
   hints: Hint[];
   /** The final selection: the submitted node, with its hidden grade. */

@@ -1,0 +1,123 @@
+/**
+ * `crucible export`, `crucible replay` and `crucible fork` against the suite's dev server, with the real
+ * workflow and scripted activities: an exported history replays cleanly (and fails against a changed
+ * workflow), and a fork at node 3 starts with the old run's nodes 1..3 and adds new ones after them.
+ */
+import type { Worker } from '@temporalio/worker';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileArtifactStore } from '../../src/artifacts/store.js';
+import { exportRun, nodeArtifacts } from '../../src/cli/export.js';
+import { buildForkInput, forkRunId, startFork } from '../../src/cli/fork.js';
+import { replayHistoryFile } from '../../src/cli/replay.js';
+import { UsageError } from '../../src/cli/runInput.js';
+import { artifactsDir, projectRoot, runsDir } from '../../src/config/paths.js';
+import type { NodeRecord } from '../../src/search/types.js';
+import { bundleWorkflows } from '../../src/workers/bundle.js';
+import { agentRun } from '../../src/workflows/index.js';
+import type { RunSummary } from '../../src/workflows/types.js';
+import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
+import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+
+const SEED = 5;
+
+const graphOf = async (summary: RunSummary) =>
+  (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
+
+describe('export, replay and fork', () => {
+  let env: Awaited<ReturnType<typeof testEnv>>;
+  let workers: Worker[];
+  let running: Promise<void>[];
+  let stateRoot: string;
+  let q: ReturnType<typeof uniqueQueues>;
+  let summary: RunSummary;
+
+  beforeAll(async () => {
+    env = await testEnv();
+    stateRoot = await tempStateRoot();
+    q = uniqueQueues('export-fork');
+    workers = await createScriptedWorkers({
+      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
+      seed: SEED, stateRoot, maxDelayMs: 10,
+    });
+    running = workers.map((w) => w.run());
+    const input = await bundledRunInput({ execQueue: q.exec, steps: '6', seed: String(SEED) });
+    input.agent.parallelism = 2;
+    summary = await env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
+  });
+  afterAll(async () => {
+    for (const w of workers ?? []) if (w.getState() === 'RUNNING') w.shutdown();
+    await Promise.allSettled(running ?? []);
+    await env?.close();
+  });
+
+  it('export writes the history, the run folder and every referenced artifact; the history replays, a changed workflow does not', async () => {
+    expect(summary.nodes).toBe(6);
+    const out = path.join(stateRoot, 'export');
+    const store = new FileArtifactStore(artifactsDir(stateRoot));
+    const r = await exportRun(env.client, q.workflowId, { out, runsRoot: runsDir(stateRoot), store });
+    expect(r.histories).toEqual(['history-1.json']);
+    expect(r.runFiles).toEqual(expect.arrayContaining(['graph.json', 'summary.json', 'best_solution.py', 'best_submission.csv']));
+    expect(r.missing).toEqual([]);
+    const nodes = await graphOf(summary);
+    const refs = nodeArtifacts(nodes);
+    expect(refs.length).toBeGreaterThan(1);
+    expect(r.artifacts).toBe(refs.length);
+    expect((await readdir(path.join(out, 'artifacts'))).sort()).toEqual(refs.map((x) => x.sha256).sort());
+    for (const n of nodes.filter((x) => x.codeRef)) {
+      expect(await readFile(path.join(out, 'artifacts', n.codeRef!.sha256), 'utf8')).toBe(n.operator);
+    }
+    expect((await stat(path.join(out, 'run', 'graph.json'))).isFile()).toBe(true);
+
+    // The same JSON as `temporal workflow show -o json`: events with string ids and eventType names.
+    const file = path.join(out, 'history-1.json');
+    const json = JSON.parse(await readFile(file, 'utf8')) as { events: { eventId: string; eventType: string }[] };
+    expect(json.events[0]).toMatchObject({ eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' });
+
+    const ok = await replayHistoryFile(file, env.workflowBundle);
+    expect(ok).toEqual({ ok: true, events: json.events.length, workflowId: q.workflowId });
+
+    const changed = await bundleWorkflows(path.join(projectRoot, 'test/fixtures/changed-workflow/index.ts'));
+    const bad = await replayHistoryFile(file, changed);
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.nondeterminism).toBe(true);
+    expect(bad.message).toMatch(/event/i);
+
+    await expect(replayHistoryFile(path.join(out, 'nope.json'), env.workflowBundle)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('a fork at node 3 starts with the old nodes 1..3 and adds new nodes after them; it replays too', async () => {
+    const old = await graphOf(summary);
+    const input = await buildForkInput(env.client, { runId: q.workflowId, at: 3, steps: '4', seed: '9' }, runsDir(stateRoot));
+    expect(input.fork!.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
+    expect(input.budget.maxSteps).toBe(7);
+    const runId = await startFork(env.client, input, q.control);
+    expect(runId).toBe(`${q.workflowId}-fork`);
+    expect(await forkRunId(env.client, q.workflowId)).toBe(`${q.workflowId}-fork2`);
+    const forked = await env.client.workflow.getHandle<typeof agentRun>(runId).result();
+    expect(forked.forkedFrom).toEqual({ runId: q.workflowId, atNode: 3 });
+    expect(forked.nodes).toBe(7);
+    const nodes = await graphOf(forked);
+    const key = (n: NodeRecord) => ({ id: n.id, operator: n.operator, parents: n.parents, codeRef: n.codeRef, score: n.score, buggy: n.buggy });
+    expect(nodes.slice(1, 4).map(key)).toEqual(old.slice(1, 4).map(key));
+    expect(nodes.slice(1, 4)).toEqual(old.slice(1, 4));
+    expect(nodes.slice(4).map((n) => n.id)).toEqual([4, 5, 6, 7]);
+    // New nodes were made by this run, after the old one ended: not copies.
+    const oldEnd = Math.max(...old.map((n) => n.createdAt));
+    expect(nodes.slice(4).every((n) => n.createdAt >= oldEnd)).toBe(true);
+
+    const out = path.join(stateRoot, 'export-fork');
+    const r = await exportRun(env.client, runId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
+    expect(await replayHistoryFile(path.join(out, r.histories[0]!), env.workflowBundle)).toMatchObject({ ok: true });
+  });
+
+  it('fork refuses a policy whose state is not in the graph, and a node the run does not have', async () => {
+    await expect(buildForkInput(env.client, { runId: q.workflowId, at: 3, agent: 'aira-mcts' }, runsDir(stateRoot)))
+      .rejects.toThrow(/mcts policy, which cannot start from another run's graph/);
+    await expect(buildForkInput(env.client, { runId: q.workflowId, at: 99 }, runsDir(stateRoot)))
+      .rejects.toThrow(/has 6 node\(s\)/);
+    await expect(buildForkInput(env.client, { runId: 'no-such-run', at: 1 }, runsDir(stateRoot))).rejects.toBeInstanceOf(UsageError);
+  });
+});
