@@ -1,7 +1,8 @@
 /** One task's summary, for `crucible tasks show <id>`. */
 import { readFile } from 'node:fs/promises';
-import { CsvError, readCsvFile, readCsvHeader } from './csv.js';
+import { CsvError, readCsvFile } from './csv.js';
 import { TaskError } from './errors.js';
+import { headerOf } from './files.js';
 import { readLeaderboard } from './leaderboard.js';
 import { medalThresholds, type Thresholds } from './medals.js';
 import type { TaskSpec } from './types.js';
@@ -35,15 +36,6 @@ export interface TaskSummary {
 function rowCount(file: string): number {
   try {
     return readCsvFile(file).rows.length;
-  } catch (err) {
-    if (err instanceof CsvError) throw new TaskError(err.message);
-    throw err;
-  }
-}
-
-function header(file: string): string[] {
-  try {
-    return readCsvHeader(file);
   } catch (err) {
     if (err instanceof CsvError) throw new TaskError(err.message);
     throw err;
@@ -84,7 +76,7 @@ export async function describeTask(task: TaskSpec): Promise<TaskSummary> {
       hiddenTest: rowCount(task.answersPath),
       holdout: task.selectionPath === null ? null : rowCount(task.selectionPath),
     },
-    columns: { train: header(task.files.train), test: header(task.files.test), submission: header(task.files.sampleSubmission) },
+    columns: { train: headerOf(task.files.train), test: headerOf(task.files.test), submission: headerOf(task.files.sampleSubmission) },
     leaderboard,
     descriptionPath: task.descriptionPath,
     firstParagraph: firstParagraph(await readFile(task.descriptionPath, 'utf8')),

@@ -1,11 +1,11 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { builtTasksDir } from '../config/paths.js';
-import { CsvError, readCsvHeader } from './csv.js';
 import { TaskError } from './errors.js';
+import { headerOf, isDir, isFile } from './files.js';
 import { readLeaderboard } from './leaderboard.js';
 import { metricDirection } from './metrics.js';
 import { isMlebenchDir, loadMlebenchTask } from './mlebench.js';
@@ -15,22 +15,6 @@ import type { TaskSpec } from './types.js';
 export { TaskError } from './errors.js';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Ids of the built tasks: folders under `dir` that hold a task.yaml (skips setup's half-built `*.tmp`). */
 export function listTaskIds(dir: string = builtTasksDir()): string[] {
@@ -154,15 +138,6 @@ function inside(base: string, rel: string, yamlFile: string, field: string): str
 
 function mustExist(file: string, yamlFile: string, field: string): void {
   if (!isFile(file)) throw new TaskError(`${yamlFile}: field \`${field}\`: file not found: ${file}`);
-}
-
-function headerOf(file: string): string[] {
-  try {
-    return readCsvHeader(file);
-  } catch (err) {
-    if (err instanceof CsvError) throw new TaskError(err.message);
-    throw err;
-  }
 }
 
 function requireColumns(file: string, columns: readonly string[], why: string): void {

@@ -17,15 +17,15 @@
  * Crucible's own grader otherwise.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { pythonPath } from '../config/paths.js';
-import { CsvError, readCsvHeader } from './csv.js';
 import { TaskError } from './errors.js';
+import { headerOf, isDir, isFile } from './files.js';
 import { metricDirection } from './metrics.js';
 import type { MetricName, TaskSpec, TaskType } from './types.js';
 
@@ -97,22 +97,6 @@ const configYamlSchema = z.looseObject({
   grader: z.looseObject({ name: z.string(), grade_fn: z.string().optional() }).optional(),
 });
 
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** True when `dir` is a competition folder prepared by `mlebench prepare` (prepared/public and prepared/private). */
 export function isMlebenchDir(dir: string): boolean {
   return isDir(path.join(dir, 'prepared', 'public')) && isDir(path.join(dir, 'prepared', 'private'));
@@ -158,15 +142,6 @@ function inside(base: string, rel: string, file: string, field: string): string 
     throw new TaskError(`${file}: field \`${field}\`: ${JSON.stringify(rel)} must be a relative path inside ${base} (no \`..\`, not absolute)`);
   }
   return path.join(base, rel);
-}
-
-function headerOf(file: string): string[] {
-  try {
-    return readCsvHeader(file);
-  } catch (err) {
-    if (err instanceof CsvError) throw new TaskError(err.message);
-    throw err;
-  }
 }
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
