@@ -360,7 +360,8 @@ function publishSpend(spend: Spend): void {
   ]);
 }
 
-function errorText(err: unknown): string {
+/** The message worth showing of a workflow-side failure: its cause's (the activity's or child's own), cut to 300 characters. */
+export function errorText(err: unknown): string {
   const cause = (err as { cause?: { message?: string } }).cause?.message;
   return (cause ?? (err instanceof Error ? err.message : String(err))).slice(0, 300);
 }

@@ -7,7 +7,7 @@
 import * as wf from '@temporalio/workflow';
 import type { BenchmarkRunResult } from '../tasks/benchmarkResults.js';
 import { control } from './action.js';
-import { agentRun } from './agentRun.js';
+import { agentRun, errorText } from './agentRun.js';
 import { initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput, BenchmarkInput, BenchmarkStatus, BenchmarkSummary, RunSummary } from './types.js';
 
@@ -59,10 +59,9 @@ function resultOf(run: AgentRunInput, runId: string, s: RunSummary): BenchmarkRu
 }
 
 function failedResult(run: AgentRunInput, runId: string, err: unknown): BenchmarkRunResult {
-  const cause = (err as { cause?: { message?: string } }).cause?.message;
   return {
     task: run.task.id, agent: run.agent.name, seed: run.seed, runId, status: 'failed',
-    error: (cause ?? (err instanceof Error ? err.message : String(err))).slice(0, 300), metric: run.task.metric, nodes: 0,
+    error: errorText(err), metric: run.task.metric, nodes: 0,
     validationScore: null, testScore: null, medal: null, aboveMedian: false, validSubmission: false, gap: null, selections: [],
   };
 }
