@@ -1,7 +1,9 @@
 import { S3ArtifactStore } from './s3.js';
 import { ArtifactError, FileArtifactStore, type ArtifactStore } from './store.js';
 
-export { ArtifactError, FileArtifactStore, type ArtifactStore } from './store.js';
+export {
+  ArtifactCorruptError, ArtifactError, ArtifactMissingError, FileArtifactStore, type ArtifactKey, type ArtifactStore,
+} from './store.js';
 export { S3ArtifactStore, type S3ArtifactStoreOptions } from './s3.js';
 
 const ACCEPTED = 'unset (blobs in the local folder) or s3://<bucket>[/<prefix>]';

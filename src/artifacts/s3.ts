@@ -1,6 +1,8 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ArtifactRef } from '../search/types.js';
-import { ArtifactError, checkHash, describeContent, sha256Of, type ArtifactStore } from './store.js';
+import {
+  ArtifactError, ArtifactMissingError, checkFound, checkHash, describeContent, sha256Of, sha256OfStream, type ArtifactKey, type ArtifactStore,
+} from './store.js';
 
 export interface S3ArtifactStoreOptions {
   bucket: string;
@@ -26,8 +28,9 @@ export interface S3ArtifactStoreOptions {
  * Content-addressed blob store in an S3 bucket: `<prefix>/<ab>/<sha256>`.
  *
  * A PutObject is atomic (readers see all of the object or none of it), so no temp key is needed; `put`
- * skips the upload when HeadObject shows an object of the right size already there. `get` hashes what it
- * downloaded, so a corrupted or foreign object is reported instead of used. Error messages carry the
+ * skips the upload when HeadObject shows an object of the right size already there. Every read (`get`,
+ * `getText`, `verify`) hashes and measures what it downloaded, so a corrupted or foreign object is reported
+ * (ArtifactCorruptError) instead of used, and an absent one as an ArtifactMissingError. Error messages carry the
  * operation, key, S3 error name and HTTP status, never credentials or the raw SDK error.
  */
 export class S3ArtifactStore implements ArtifactStore {
@@ -77,29 +80,46 @@ export class S3ArtifactStore implements ArtifactStore {
     return ref;
   }
 
-  async get(ref: Pick<ArtifactRef, 'sha256'>): Promise<Buffer> {
+  async get(ref: ArtifactKey): Promise<Buffer> {
     const key = this.keyOf(ref.sha256);
     let buf: Buffer;
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      if (!out.Body) throw new ArtifactError(`S3 download of ${this.#url(key)} returned no body`);
-      buf = Buffer.from(await out.Body.transformToByteArray());
+      buf = Buffer.from(await (await this.#download(ref, key)).transformToByteArray());
     } catch (err) {
-      if (err instanceof ArtifactError) throw err;
-      if (errorName(err) === 'NoSuchKey' || (httpStatus(err) === 404 && errorName(err) !== 'NoSuchBucket')) {
-        throw new ArtifactError(`artifact ${ref.sha256} is missing from ${this.location} (key ${key})`);
-      }
-      throw this.#failure('download', key, err);
+      throw this.#readFailure(ref, key, err);
     }
-    const actual = sha256Of(buf);
-    if (actual !== ref.sha256) {
-      throw new ArtifactError(`artifact ${ref.sha256} is corrupted (object ${this.#url(key)} hashes to ${actual})`);
-    }
+    checkFound(ref, `object ${this.#url(key)}`, { sha256: sha256Of(buf), bytes: buf.length });
     return buf;
   }
 
-  async getText(ref: Pick<ArtifactRef, 'sha256'>): Promise<string> {
+  async getText(ref: ArtifactKey): Promise<string> {
     return (await this.get(ref)).toString('utf8');
+  }
+
+  async verify(ref: ArtifactKey): Promise<void> {
+    const key = this.keyOf(ref.sha256);
+    let found: { sha256: string; bytes: number };
+    try {
+      // In Node the body is a Readable: hash it as it arrives instead of holding the whole object.
+      found = await sha256OfStream((await this.#download(ref, key)) as unknown as AsyncIterable<Uint8Array>);
+    } catch (err) {
+      throw this.#readFailure(ref, key, err);
+    }
+    checkFound(ref, `object ${this.#url(key)}`, found);
+  }
+
+  async #download(ref: ArtifactKey, key: string) {
+    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if (!out.Body) throw new ArtifactError(`S3 download of ${this.#url(key)} (artifact ${ref.sha256}) returned no body`);
+    return out.Body;
+  }
+
+  #readFailure(ref: ArtifactKey, key: string, err: unknown): ArtifactError {
+    if (err instanceof ArtifactError) return err;
+    if (errorName(err) === 'NoSuchKey' || (httpStatus(err) === 404 && errorName(err) !== 'NoSuchBucket')) {
+      return new ArtifactMissingError(ref.sha256, `object ${this.#url(key)}`, this.location);
+    }
+    return this.#failure('download', key, err);
   }
 
   /** True when the object exists with exactly `bytes` bytes; false when it is absent or has another size. */

@@ -2,8 +2,10 @@
  * Behaviour every ArtifactStore implementation must have; store.test.ts (filesystem) and s3.test.ts
  * (a local moto S3 server) run it against their own store.
  */
-import { expect, it } from 'vitest';
-import { ArtifactError, type ArtifactStore } from '../../../src/artifacts/store.js';
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ArtifactCorruptError, ArtifactError, ArtifactMissingError, type ArtifactStore } from '../../../src/artifacts/store.js';
+import type { ArtifactRef } from '../../../src/search/types.js';
 
 export interface StoreHarness<S extends ArtifactStore> {
   newStore(): Promise<S>;
@@ -12,7 +14,13 @@ export interface StoreHarness<S extends ArtifactStore> {
   /** Where the store keeps a blob, relative to its location (as `list` names it). */
   nameOf(store: S, sha256: string): string;
   /** Replaces a stored blob's bytes behind the store's back. */
-  overwrite(store: S, sha256: string, content: string): Promise<void>;
+  overwrite(store: S, sha256: string, content: string | Buffer): Promise<void>;
+  /** A stored blob's bytes, read behind the store's back. */
+  read(store: S, sha256: string): Promise<Buffer>;
+  /** Deletes a stored blob behind the store's back. */
+  remove(store: S, sha256: string): Promise<void>;
+  /** How the store's errors name a blob's place (a file path, an s3:// URL). */
+  whereOf(store: S, sha256: string): string;
   /** How many uploads/writes the store has done since it was made, when the harness can tell. */
   uploads?(store: S): number;
 }
@@ -72,5 +80,78 @@ export function artifactStoreContract<S extends ArtifactStore>(h: StoreHarness<S
     await expect(store.get({ sha256: 'a'.repeat(64) })).rejects.toBeInstanceOf(ArtifactError);
     await expect(store.get({ sha256: '../../etc/passwd' })).rejects.toBeInstanceOf(ArtifactError);
     await expect(store.get({ sha256: 'A'.repeat(64) })).rejects.toThrow(/invalid artifact hash/);
+  });
+
+  describe('every read verifies hash and size', () => {
+    const reads = (store: S, ref: ArtifactRef) => [
+      ['get', () => store.get(ref)], ['getText', () => store.getText(ref)], ['verify', () => store.verify(ref)],
+    ] as const;
+
+    it('a flipped byte: ArtifactCorruptError naming the hash, the blob and what it holds', async () => {
+      const store = await h.newStore();
+      const ref = await store.put('def solve():\n    return 42\n');
+      const bytes = Buffer.from(await h.read(store, ref.sha256));
+      bytes[5] = bytes[5]! ^ 0x01;
+      await h.overwrite(store, ref.sha256, bytes);
+      for (const [name, read] of reads(store, ref)) {
+        const err = await read().then(() => null, (e: unknown) => e);
+        expect(err, name).toBeInstanceOf(ArtifactCorruptError);
+        expect(err, name).toBeInstanceOf(ArtifactError);
+        const e = err as ArtifactCorruptError;
+        expect(e.sha256).toBe(ref.sha256);
+        expect(e.found).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), bytes: ref.bytes });
+        expect(e.message).toContain(ref.sha256);
+        expect(e.message).toContain(h.whereOf(store, ref.sha256));
+        expect(e.message).toContain(e.found.sha256);
+      }
+    });
+
+    it('a truncated blob: ArtifactCorruptError with the size found and the size expected', async () => {
+      const store = await h.newStore();
+      const ref = await store.put('x'.repeat(1000));
+      await h.overwrite(store, ref.sha256, 'x'.repeat(400));
+      for (const [name, read] of reads(store, ref)) {
+        const err = await read().then(() => null, (e: unknown) => e);
+        expect(err, name).toBeInstanceOf(ArtifactCorruptError);
+        expect((err as ArtifactCorruptError).found.bytes).toBe(400);
+        expect((err as Error).message).toMatch(/holds 400 bytes .*expected 1000 bytes/);
+      }
+      // Also when the reader only has the hash.
+      await expect(store.get({ sha256: ref.sha256 })).rejects.toBeInstanceOf(ArtifactCorruptError);
+      // An empty blob (a write torn before any data reached the disk) is corrupt too.
+      await h.overwrite(store, ref.sha256, '');
+      await expect(store.verify(ref)).rejects.toBeInstanceOf(ArtifactCorruptError);
+    });
+
+    it('a deleted blob: ArtifactMissingError naming the hash and where it was looked for', async () => {
+      const store = await h.newStore();
+      const ref = await store.put('soon gone');
+      await h.remove(store, ref.sha256);
+      for (const [name, read] of reads(store, ref)) {
+        const err = await read().then(() => null, (e: unknown) => e);
+        expect(err, name).toBeInstanceOf(ArtifactMissingError);
+        expect((err as ArtifactMissingError).sha256).toBe(ref.sha256);
+        expect((err as Error).message).toContain(ref.sha256);
+        expect((err as Error).message).toContain(h.whereOf(store, ref.sha256));
+        expect((err as Error).message).toMatch(/missing/);
+      }
+    });
+
+    it('a reference whose size disagrees with the blob is reported, not trusted', async () => {
+      const store = await h.newStore();
+      const ref = await store.put('twelve bytes');
+      await expect(store.get({ ...ref, bytes: 13 })).rejects.toBeInstanceOf(ArtifactCorruptError);
+      await expect(store.verify({ ...ref, bytes: 13 })).rejects.toThrow(/expected 13 bytes/);
+      await expect(store.verify(ref)).resolves.toBeUndefined();
+      await expect(store.verify({ sha256: ref.sha256 })).resolves.toBeUndefined();
+    });
+
+    it('a blob stored again after corruption is readable again', async () => {
+      const store = await h.newStore();
+      const ref = await store.put('heal me');
+      await h.remove(store, ref.sha256);
+      await store.put('heal me');
+      expect(await store.getText(ref)).toBe('heal me');
+    });
   });
 }

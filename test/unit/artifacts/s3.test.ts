@@ -2,7 +2,7 @@
  * S3ArtifactStore against a real local S3 server: moto_server from the project venv
  * (scripts/requirements.txt), started on a free port for this file and stopped afterwards.
  */
-import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openArtifactStore } from '../../../src/artifacts/index.js';
 import { S3ArtifactStore } from '../../../src/artifacts/s3.js';
@@ -76,8 +76,17 @@ describe('S3ArtifactStore (moto server)', () => {
     list: listKeys,
     nameOf: (store, sha256) => store.keyOf(sha256).slice(store.prefix.length + 1),
     overwrite: async (store, sha256, content) => {
-      await (await s3()).admin.send(new PutObjectCommand({ Bucket: bucket, Key: store.keyOf(sha256), Body: content }));
+      const body = Buffer.from(content);
+      await (await s3()).admin.send(new PutObjectCommand({ Bucket: bucket, Key: store.keyOf(sha256), Body: body, ContentLength: body.length }));
     },
+    read: async (store, sha256) => {
+      const out = await (await s3()).admin.send(new GetObjectCommand({ Bucket: bucket, Key: store.keyOf(sha256) }));
+      return Buffer.from(await out.Body!.transformToByteArray());
+    },
+    remove: async (store, sha256) => {
+      await (await s3()).admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: store.keyOf(sha256) }));
+    },
+    whereOf: (store, sha256) => `s3://${bucket}/${store.keyOf(sha256)}`,
     uploads: (store) => uploads.get(store) ?? 0,
   });
 
