@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../artifacts/index.js';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { temporalAddress } from '../config/constants.js';
-import { artifactsDir, runsDir } from '../config/paths.js';
+import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
 import type { ArtifactRef, Direction, NodeRecord } from '../search/types.js';
 import { metricDirection } from '../tasks/metrics.js';
 import type { MetricName } from '../tasks/types.js';
@@ -96,10 +96,18 @@ function directionOf(metric: string): Direction {
 }
 
 const requireFrom = createRequire(import.meta.url);
-const asset = (spec: string) => readFile(requireFrom.resolve(spec), 'utf8');
+/** A dependency's dist file (e.g. `uplot/dist/uPlot.iife.min.js`) as text, to inline in a page. */
+export const asset = (spec: string) => readFile(requireFrom.resolve(spec), 'utf8');
 
 /** Text that may sit inside a <script> or <style> element without closing it. */
-const inlineSafe = (s: string) => s.replace(/<\/(script|style)/gi, '<\\/$1');
+export const inlineSafe = (s: string) => s.replace(/<\/(script|style)/gi, '<\\/$1');
+
+/** Data as JSON that may sit inside a <script type="application/json"> element (no `<`, no JS line separators). */
+export const inlineJson = (data: unknown) =>
+  JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/** Text for an HTML element or attribute value. */
+export const escapeHtml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Builds the page (a string) for a run folder. */
 export async function renderReport(opts: Omit<ReportOptions, 'out'>): Promise<string> {
@@ -123,8 +131,8 @@ export async function renderReport(opts: Omit<ReportOptions, 'out'>): Promise<st
   const [cytoscape, uplot, uplotCss] = await Promise.all([
     asset('cytoscape/dist/cytoscape.min.js'), asset('uplot/dist/uPlot.iife.min.js'), asset('uplot/dist/uPlot.min.css'),
   ]);
-  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  const title = `Crucible report: ${summary.runId}`.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const json = inlineJson(data);
+  const title = escapeHtml(`Crucible report: ${summary.runId}`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -189,23 +197,40 @@ export function resolveRunDir(run: string, runsRoot: string): string {
 }
 
 export const REPORT_USAGE = `usage: crucible report <run|run folder> [--out file.html] [--json]
+       crucible report --bench <benchmark|benchmark folder> [--out file.html] [--json]
 
 Writes one self-contained HTML page (no network needed to view it) for a finished run: the search graph,
 score over time, per-node details (plan, code, outputs), the budget and the final selection.
-Default output: <run folder>/report.html. Exit codes: 0 written, 1 failure, 2 bad input.
+Default output: <run folder>/report.html.
+With --bench: a benchmark's page from its results.json: per-task, overall and per-run tables, medal-rate
+charts and validation vs hidden test per run. Default output: <benchmark folder>/report.html.
+--json prints {"report": "<path>", ...} instead of the text line.
+Exit codes: 0 written, 1 failure, 2 bad input.
 
 Examples:
   crucible report bench-20261127-112325-jyij--wine--aira-mcts--s2
-  crucible report .crucible/runs/<run> --out /tmp/run.html`;
+  crucible report .crucible/runs/<run> --out /tmp/run.html
+  crucible report --bench bench-20261127-112325-jyij`;
 
 /** \`crucible report\`. */
 export async function cmdReport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
-    options: { out: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      out: { type: 'string' }, bench: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   if (values.help) {
     console.log(REPORT_USAGE);
+    return 0;
+  }
+  if (values.bench !== undefined) {
+    if (positionals.length > 0) throw new UsageError(`--bench takes no run argument (got "${positionals.join(' ')}")\n\n${REPORT_USAGE}`);
+    // Loaded here, not at the top: benchReport.ts imports this module's inlining helpers.
+    const { resolveBenchDir, writeBenchReport } = await import('./benchReport.js');
+    const benchDir = resolveBenchDir(values.bench, benchmarksDir());
+    const out = await writeBenchReport({ benchDir, out: values.out });
+    console.log(values.json ? JSON.stringify({ report: out, benchDir }) : `Report: ${out}`);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(REPORT_USAGE);
