@@ -22,7 +22,7 @@ export const control = wf.proxyActivities<ControlActivities>({
 /** Margin above the sandbox's own timeout for workspace set-up, upload of outputs, validation. */
 const EXEC_OVERHEAD_MS = 60_000;
 
-export function execActivities(input: AgentRunInput): ExecActivities {
+export function execActivities(input: AgentRunInput): wf.ActivityInterfaceFor<ExecActivities> {
   return wf.proxyActivities<ExecActivities>({
     taskQueue: input.execTaskQueue,
     startToCloseTimeout: input.execTimeoutMs + EXEC_OVERHEAD_MS,
@@ -34,7 +34,7 @@ export function execActivities(input: AgentRunInput): ExecActivities {
   });
 }
 
-type LlmActivities = Pick<ControlActivities, 'operate' | 'analyze'>;
+type LlmActivities = Pick<wf.ActivityInterfaceFor<ControlActivities>, 'operate' | 'analyze'>;
 
 /**
  * Operate and Analyze under the run's backend. LLM calls get their own retry policy: rate limits, server
@@ -68,6 +68,21 @@ function parentRef(graph: SolutionGraph, id: number, archivedUpTo: number): Pare
   };
 }
 
+/**
+ * The one-line summary the Temporal UI shows for each activity of an action, e.g. `improve #12 ← #7`,
+ * so an operator can read a run's event list without opening payloads.
+ */
+export function activitySummary(step: 'operate' | 'execute' | 'analyze' | 'grade', ticket: number, action: Action): string {
+  const parents = action.parents.filter((id) => id > 0).map((id) => `#${id}`).join('+');
+  const what = `${action.op} #${ticket}${parents ? ` ← ${parents}` : ''}`;
+  switch (step) {
+    case 'operate': return what;
+    case 'execute': return `run node #${ticket} (${action.op})`;
+    case 'analyze': return `analyze the output of node #${ticket}`;
+    case 'grade': return `grade node #${ticket} on the hidden test`;
+  }
+}
+
 /** A node for an action that produced no execution (cancelled at the budget, or its activities failed). */
 export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | null = null): NodeFields {
   return { plan, codeRef, score: null, buggy: true, bugReason: reason, testScore: null, exec: null, createdAt: Date.now(), llm: null };
@@ -79,7 +94,7 @@ export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | n
  */
 export async function runAction(
   input: AgentRunInput,
-  exec: ExecActivities,
+  exec: wf.ActivityInterfaceFor<ExecActivities>,
   llm: LlmActivities,
   graph: SolutionGraph,
   ticket: number,
@@ -91,7 +106,8 @@ export async function runAction(
   const ops = input.agent.operators;
   const runId = wf.workflowInfo().workflowId;
   const remainingMs = () => deadline - Date.now();
-  const proposal = await llm.operate({
+  const summary = (step: Parameters<typeof activitySummary>[0]) => ({ summary: activitySummary(step, ticket, action) });
+  const proposal = await llm.operate.executeWithOptions(summary('operate'), [{
     runId,
     nodeId: ticket,
     op: action.op,
@@ -106,21 +122,21 @@ export async function runAction(
     operators: ops,
     dataOverviewRef: input.dataOverviewRef ?? null,
     hints: [...hints],
-  });
+  }]);
   const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
-  const result = await exec.execute({
+  const result = await exec.execute.executeWithOptions(summary('execute'), [{
     runId, nodeId: ticket, task: input.task, dataRef: input.taskDataRef!, codeRef: proposal.codeRef, timeoutMs,
-  });
+  }]);
   // No metrics.json: an LLM reads the score from the output (DESIGN.md step 4); offline, the node stays buggy.
   const review = result.needsReview && ops.backend !== 'offline'
-    ? await llm.analyze({
+    ? await llm.analyze.executeWithOptions(summary('analyze'), [{
       runId, nodeId: ticket, operators: ops, task: input.task, codeRef: proposal.codeRef, stdoutRef: result.stdoutRef, stderrRef: result.stderrRef,
-    })
+    }])
     : null;
   const verdict = review ? applyReview(result, review) : result;
   // Hidden test score: recorded on the node, never passed to the policy or an operator.
   const grade = result.submissionRef && !verdict.buggy
-    ? await control.grade({ task: input.task, submissionRef: result.submissionRef })
+    ? await control.grade.executeWithOptions(summary('grade'), [{ task: input.task, submissionRef: result.submissionRef }])
     : null;
   const nodeLlm = mergeLlm(
     proposal.llm,

@@ -309,9 +309,9 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     best,
     selection,
   };
-  const { runDir } = await control.report({
+  const { runDir } = await control.report.executeWithOptions({ summary: `write the run's report (${summary.nodes} nodes)` }, [{
     runId: summary.runId, nodes: loop.graph.nodes, archivedUpTo, summary, bestNodeId: best?.id ?? null,
-  });
+  }]);
   phase = 'finished';
   wf.upsertSearchAttributes([{ key: CrucibleStatus, value: fatalError === null ? 'completed' : 'failed' }]);
   // Handlers never await, so this returns at once; it keeps an accepted update from being cut off.
@@ -340,11 +340,15 @@ function startSearch(input: AgentRunInput, policy: SearchPolicy<unknown, unknown
 async function withTaskData(runInput: AgentRunInput): Promise<AgentRunInput> {
   const input = runInput.taskDataRef
     ? runInput
-    : { ...runInput, taskDataRef: await control.publishTaskData({ publicDir: runInput.task.publicDir }) };
+    : { ...runInput, taskDataRef: await control.publishTaskData.executeWithOptions(
+      { summary: `publish the public data of ${runInput.task.id}` }, [{ publicDir: runInput.task.publicDir }],
+    ) };
   if (input.agent.operators.backend === 'offline' || input.dataOverviewRef !== undefined) return input;
   // Without an overview the prompts fall back to a plain CSV summary: not a reason to stop the run.
   const dataOverviewRef = await execActivities(input)
-    .describeData({ runId: wf.workflowInfo().workflowId, dataRef: input.taskDataRef! })
+    .describeData.executeWithOptions(
+      { summary: `describe the data of ${input.task.id} for the prompts` }, [{ runId: wf.workflowInfo().workflowId, dataRef: input.taskDataRef! }],
+    )
     .catch(() => null);
   return { ...input, dataOverviewRef };
 }
@@ -379,7 +383,8 @@ async function archiveCommitted(loop: SearchLoop<unknown, unknown>, from: number
   const runId = wf.workflowInfo().workflowId;
   const upTo = loop.graph.nodes.length;
   for (let start = from; start < upTo; start += ARCHIVE_CHUNK) {
-    await control.archiveNodes({ runId, nodes: loop.graph.nodes.slice(start, Math.min(upTo, start + ARCHIVE_CHUNK)) });
+    const end = Math.min(upTo, start + ARCHIVE_CHUNK);
+    await control.archiveNodes.executeWithOptions({ summary: `archive nodes #${start}–#${end - 1}` }, [{ runId, nodes: loop.graph.nodes.slice(start, end) }]);
   }
   for (let id = from; id < upTo; id++) loop.graph.nodes[id] = compactNode(loop.graph.nodes[id]!);
   return upTo;

@@ -42,7 +42,9 @@ export async function benchmark(input: BenchmarkInput): Promise<BenchmarkSummary
     }
   };
   await Promise.all(Array.from({ length: Math.min(input.concurrency, input.runs.length) }, lane));
-  return control.benchmarkReport({ benchmarkId, results: results as BenchmarkRunResult[] });
+  return control.benchmarkReport.executeWithOptions(
+    { summary: `write the benchmark's tables (${results.length} runs)` }, [{ benchmarkId, results: results as BenchmarkRunResult[] }],
+  );
 }
 
 function resultOf(run: AgentRunInput, runId: string, s: RunSummary): BenchmarkRunResult {

@@ -13,7 +13,7 @@ import { control } from './action.js';
 import type { AgentRunInput, BestNode, FinalSelection, SelectionOutcome } from './types.js';
 
 export async function selectFinal(
-  input: AgentRunInput, exec: ExecActivities, nodes: readonly NodeRecord[], archivedUpTo: number,
+  input: AgentRunInput, exec: wf.ActivityInterfaceFor<ExecActivities>, nodes: readonly NodeRecord[], archivedUpTo: number,
 ): Promise<FinalSelection> {
   const { direction } = input.task;
   const config = input.agent.selection;
@@ -25,7 +25,9 @@ export async function selectFinal(
 
   // Archived candidates are compact in the carried graph: their references come from the archive.
   const archived = candidates.filter((c) => c.id < archivedUpTo).map((c) => c.id);
-  const loaded = archived.length > 0 ? await control.loadNodes({ runId: wf.workflowInfo().workflowId, ids: archived }) : [];
+  const loaded = archived.length > 0 ? await control.loadNodes.executeWithOptions(
+    { summary: `load archived candidates ${archived.map((id) => `#${id}`).join(', ')}` }, [{ runId: wf.workflowInfo().workflowId, ids: archived }],
+  ) : [];
   const full = new Map<number, NodeRecord>([...candidates.map((c) => [c.id, c] as const), ...loaded.map((n) => [n.id, n] as const)]);
   const submissionOf = (n: NodeRecord) => full.get(n.id)?.exec?.submissionRef ?? null;
 
@@ -34,7 +36,9 @@ export async function selectFinal(
   if (wanted.includes('holdout') && input.task.selectionPath !== null) {
     const scores = await Promise.all(candidates.map(async (c) => {
       const ref = submissionOf(c);
-      return ref ? (await control.scoreSelection({ task: input.task, submissionRef: ref })).score : null;
+      return ref ? (await control.scoreSelection.executeWithOptions(
+        { summary: `score node #${c.id} on the selection holdout` }, [{ task: input.task, submissionRef: ref }],
+      )).score : null;
     }));
     addPick(picks, 'holdout', candidates, scores, direction);
   }
@@ -44,10 +48,10 @@ export async function selectFinal(
       const codeRef = full.get(c.id)?.codeRef;
       const folds: (number | null)[] = [];
       for (let fold = 0; fold < config.folds && codeRef; fold++) {
-        const r = await exec.crossValidate({
+        const r = await exec.crossValidate.executeWithOptions({ summary: `cross-validate node #${c.id}: fold ${fold + 1} of ${config.folds}` }, [{
           runId: wf.workflowInfo().workflowId, nodeId: c.id, task: input.task, dataRef: input.taskDataRef!, codeRef,
           folds: config.folds, fold, timeoutMs: input.execTimeoutMs,
-        });
+        }]);
         folds.push(r.score);
         if (r.score === null) break; // one failed fold disqualifies the candidate
       }
@@ -60,7 +64,9 @@ export async function selectFinal(
   for (const { node } of picks.values()) {
     if (grades.has(node.id)) continue;
     const ref = submissionOf(node);
-    grades.set(node.id, ref ? await control.grade({ task: input.task, submissionRef: ref }) : null);
+    grades.set(node.id, ref ? await control.grade.executeWithOptions(
+      { summary: `grade selected node #${node.id} on the hidden test` }, [{ task: input.task, submissionRef: ref }],
+    ) : null);
   }
   // Every grade of a task carries the same thresholds: the oracle's medal follows from its test score.
   const thresholds = [...grades.values()].find((g) => g?.goldThreshold != null);

@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -83,6 +84,19 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     for (const p of payloads) {
       expect(p).not.toContain(code.slice(300, 800));
       if (stdout.length > 400) expect(p).not.toContain(stdout.slice(200, 400));
+    }
+  });
+
+  it('gives every activity of an action a one-line summary for the Temporal UI (operator, node, parents)', async () => {
+    const history = await env.client.workflow.getHandle(summary.runId).fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => (e.userMetadata?.summary ? defaultPayloadConverter.fromPayload<string>(e.userMetadata.summary) : null));
+    for (const n of nodes.slice(1)) {
+      const parents = n.parents.filter((p) => p > 0).map((p) => `#${p}`).join('+');
+      expect(summaries).toContain(`${n.operator} #${n.id}${parents ? ` ← ${parents}` : ''}`);
+      expect(summaries).toContain(`run node #${n.id} (${n.operator})`);
+      if (n.testScore !== null) expect(summaries).toContain(`grade node #${n.id} on the hidden test`);
     }
   });
 });
