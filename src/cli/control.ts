@@ -16,11 +16,11 @@ export const CONTROL_COMMANDS = ['pause', 'resume', 'stop', 'hint', 'budget'] as
 export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
 
 const USAGE: Record<ControlCommand, string> = {
-  pause: 'crucible pause <run>',
-  resume: 'crucible resume <run>',
-  stop: 'crucible stop <run> [--reason text]',
-  hint: 'crucible hint <run> "text"',
-  budget: 'crucible budget <run> [--budget 30m] [--steps N] [--max-tokens N] [--max-cost USD]',
+  pause: 'crucible pause <run> [--json]',
+  resume: 'crucible resume <run> [--json]',
+  stop: 'crucible stop <run> [--reason text] [--json]',
+  hint: 'crucible hint <run> "text" [--json]',
+  budget: 'crucible budget <run> [--budget 30m] [--steps N] [--max-tokens N] [--max-cost USD] [--json]',
 };
 
 function number(flag: string, text: string): number {
@@ -30,7 +30,7 @@ function number(flag: string, text: string): number {
 }
 
 /** The update a command sends, from its arguments (syntax only: the run's validator checks the values). */
-export function parseControl(cmd: ControlCommand, args: string[]): { runId: string; send: (h: RunHandle) => Promise<ControlAck> } {
+export function parseControl(cmd: ControlCommand, args: string[]): { runId: string; json: boolean; send: (h: RunHandle) => Promise<ControlAck> } {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
@@ -39,22 +39,24 @@ export function parseControl(cmd: ControlCommand, args: string[]): { runId: stri
       steps: { type: 'string' },
       'max-tokens': { type: 'string' },
       'max-cost': { type: 'string' },
+      json: { type: 'boolean', default: false },
     },
   });
+  const json = values.json;
   const runId = positionals[0];
   const expected = cmd === 'hint' ? 2 : 1;
   const flags: Record<ControlCommand, string[]> = {
     pause: [], resume: [], hint: [], stop: ['reason'], budget: ['budget', 'steps', 'max-tokens', 'max-cost'],
   };
-  const stray = Object.keys(values).filter((k) => !flags[cmd].includes(k));
+  const stray = Object.keys(values).filter((k) => k !== 'json' && !flags[cmd].includes(k));
   if (!runId || positionals.length !== expected || stray.length > 0) {
     throw new UsageError(`usage: ${USAGE[cmd]}${stray.length ? ` (--${stray[0]} does not apply)` : ''}`);
   }
   switch (cmd) {
-    case 'pause': return { runId, send: (h) => h.executeUpdate(pauseUpdate) };
-    case 'resume': return { runId, send: (h) => h.executeUpdate(resumeUpdate) };
-    case 'stop': return { runId, send: (h) => h.executeUpdate(stopUpdate, { args: [values.reason ?? null] }) };
-    case 'hint': return { runId, send: (h) => h.executeUpdate(hintUpdate, { args: [positionals[1]!] }) };
+    case 'pause': return { runId, json, send: (h) => h.executeUpdate(pauseUpdate) };
+    case 'resume': return { runId, json, send: (h) => h.executeUpdate(resumeUpdate) };
+    case 'stop': return { runId, json, send: (h) => h.executeUpdate(stopUpdate, { args: [values.reason ?? null] }) };
+    case 'hint': return { runId, json, send: (h) => h.executeUpdate(hintUpdate, { args: [positionals[1]!] }) };
     case 'budget': {
       const change: BudgetChange = {};
       if (values.budget !== undefined) {
@@ -68,7 +70,7 @@ export function parseControl(cmd: ControlCommand, args: string[]): { runId: stri
       if (values['max-tokens'] !== undefined) change.maxTokens = number('max-tokens', values['max-tokens']);
       if (values['max-cost'] !== undefined) change.maxCostUsd = number('max-cost', values['max-cost']);
       if (Object.keys(change).length === 0) throw new UsageError(`usage: ${USAGE.budget} (give at least one budget)`);
-      return { runId, send: (h) => h.executeUpdate(setBudgetUpdate, { args: [change] }) };
+      return { runId, json, send: (h) => h.executeUpdate(setBudgetUpdate, { args: [change] }) };
     }
   }
 }
@@ -91,7 +93,7 @@ export function formatControlStatus(s: RunStatus): string {
 }
 
 export async function cmdControl(client: Client, cmd: ControlCommand, args: string[]): Promise<number> {
-  const { runId, send } = parseControl(cmd, args);
+  const { runId, json, send } = parseControl(cmd, args);
   const handle = client.workflow.getHandle<typeof agentRun>(runId);
   const desc = await handle.describe().catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) throw new UsageError(`no run "${runId}": list runs with \`crucible ls\``);
@@ -106,7 +108,7 @@ export async function cmdControl(client: Client, cmd: ControlCommand, args: stri
     if (err instanceof WorkflowNotFoundError) throw new UsageError(`run ${runId} is not running any more`);
     throw err;
   }
-  console.log(ack.message);
-  console.log(formatControlStatus(ack.status));
+  if (json) console.log(JSON.stringify({ runId, command: cmd, ...ack }, null, 2));
+  else console.log(`${ack.message}\n${formatControlStatus(ack.status)}`);
   return 0;
 }

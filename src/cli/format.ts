@@ -1,6 +1,7 @@
+import { MAX_STEPS } from '../config/constants.js';
 import { formatDuration } from '../config/duration.js';
 import type { NodeRecord, Spend } from '../search/types.js';
-import type { RunSummary } from '../workflows/types.js';
+import type { RunStatus, RunSummary } from '../workflows/types.js';
 
 const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));
 
@@ -74,4 +75,24 @@ export function formatTree(nodes: NodeRecord[]): string {
   };
   walk(0, '');
   return out.join('\n');
+}
+
+/**
+ * The live status line of `crucible watch`: a bar for the time budget, nodes, best so far, spend.
+ * `[#########---------------] 04:12 / 10:00  12 nodes (2 running)  best 0.98765 (#7)  1,200 tokens $0.0123`
+ */
+export function formatProgress(s: RunStatus, now: number, width = 24): string {
+  const total = Math.max(1, s.budget.wallMs);
+  const used = Math.min(total, Math.max(0, now - s.startedAt));
+  const filled = Math.round((used / total) * width);
+  const steps = s.budget.maxSteps < MAX_STEPS ? ` of ${s.budget.maxSteps}` : '';
+  const tokens = s.spend.promptTokens + s.spend.completionTokens;
+  return [
+    `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${formatDuration(used)} / ${formatDuration(total)}`,
+    `${s.nodes} nodes${steps} (${s.inFlight} running)`,
+    s.bestScore === null ? 'no working node yet' : `best ${fmtScore(s.bestScore)} (#${s.bestNodeId})`,
+    ...(s.spend.calls > 0 ? [`${tokens.toLocaleString('en-US')} tokens $${s.spend.costUsd.toFixed(4)}`] : []),
+    ...(s.paused ? ['PAUSED'] : []),
+    ...(s.phase !== 'searching' ? [s.phase] : []),
+  ].join('  ');
 }

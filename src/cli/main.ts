@@ -1,27 +1,28 @@
 /**
  * The `crucible` command. Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started).
  */
-import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../config/agent.js';
 import { stateDir } from '../config/paths.js';
-import type { NodeRecord } from '../search/types.js';
 import { listTasks } from '../tasks/load.js';
 import { tableMarkdown } from '../tasks/benchmarkResults.js';
-import { agentRun, benchmark, benchmarkStatusQuery, nodesQuery, statusQuery } from '../workflows/index.js';
-import { CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleTask, initialSearchAttributes } from '../workflows/searchAttributes.js';
-import type { AgentRunInput, RunSummary } from '../workflows/types.js';
+import { agentRun, benchmark, benchmarkStatusQuery } from '../workflows/index.js';
+import { initialSearchAttributes } from '../workflows/searchAttributes.js';
+import type { AgentRunInput } from '../workflows/types.js';
 import { defaultServerOptions, serverStatus, startServer, stopServer } from './devServer.js';
 import { registerSearchAttributes } from './attributes.js';
 import { CONTROL_COMMANDS, cmdControl, type ControlCommand } from './control.js';
 import { startEmbeddedWorkers } from './embedded.js';
-import { formatNodeLine, formatSummary, formatTree } from './format.js';
+import { formatSummary } from './format.js';
+import { commandHelp, wantsHelp } from './help.js';
+import { cmdLs, cmdShow } from './inspect.js';
 import { cmdReport, writeRunReport } from './report.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
+import { connectClient } from './runNodes.js';
+import { cmdWatch, followRun, watchOptions } from './watch.js';
 
 const DEMO_TASK = 'breast-cancer';
 
@@ -36,26 +37,32 @@ Usage:
   crucible bench --tasks <suite|id,id> --agents <preset,preset> [--seeds 3] [--budget 5m] [--steps N]
                  [--concurrency 2] [--selection validation|holdout|kfold] [--exec-timeout 2m] [--detach]
                                                 every (task, agent, seed) run as a child workflow; a results table
-  crucible ls                                   runs with status and best score
+  crucible watch <run>                          follow a run live: time bar, a line per node, best score, spend
+  crucible ls [--task ID] [--agent NAME] [--status running|completed|failed] [--min-score X] [--since 2h] [--query Q]
+                                                runs with status, nodes and best score (Temporal visibility)
   crucible show <run>                           a run's graph as a tree, and its summary
   crucible report <run> [--out file.html]       one self-contained HTML page: graph, scores over time, node details, selection
+  crucible report --bench <id>                  a benchmark's tables and charts as one page
   crucible pause <run>                          start no new actions (running ones finish); the time budget still runs
   crucible resume <run>                         continue a paused run
   crucible stop <run> [--reason text]           finish gracefully: running actions finish, then selection and report
   crucible hint <run> "text"                    a note for the agent: the following prompts show it (max 2,000 chars)
   crucible budget <run> [--budget 30m] [--steps N] [--max-tokens N] [--max-cost USD]
                                                 extend or cut a running run's budgets (total, from its start)
-  crucible export <run> [--out DIR] [--json]    the run's history JSON (each continue-as-new execution), run folder
+  crucible export <run> [--out DIR]             the run's history JSON (each continue-as-new execution), run folder
                                                 and every artifact its nodes reference (default DIR ./<run>-export)
-  crucible replay <history.json> [--json]       replay the current workflow code against a recorded history;
+  crucible replay <history.json>                replay the current workflow code against a recorded history;
                                                 prints the first divergence and exits 1 on nondeterminism
   crucible fork <run> --at <node> [--agent preset|file] [--seed N] [--budget 10m] [--steps N] [--detach]
                                                 a new run (<run>-fork) starting from <run>'s nodes 1..<node> (greedy agents)
+  crucible doctor [--run <id>] [--fix]          check that the artifact store holds every artifact the runs reference
   crucible tasks                                bundled tasks
   crucible tasks show <id|path>                 one task: type, metric, rows, columns, medal thresholds, description
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
   crucible attributes                           register Crucible's search attributes on a cluster (TEMPORAL_ADDRESS)
 
+Every command takes --help (usage, examples, exit codes) and --json (machine-readable output).
+Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started or changed).
 Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file (see README)
 Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible),
   CRUCIBLE_LLM_BASE_URL and CRUCIBLE_LLM_MODEL (defaults of --llm-url and --llm-model),
@@ -63,54 +70,30 @@ Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default .
 
 const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
 
-async function connectClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 5000 }).catch(() => {
-    throw new Error(`no Temporal server answers at ${temporalAddress()}: start one with \`crucible server start\``);
-  });
-  return new Client({ connection });
-}
-
-async function cmdServer(action: string | undefined): Promise<number> {
+async function cmdServer(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const [action, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError('usage: crucible server start|stop|status [--json]');
   const o = serverOptions();
+  const print = (json: object, text: string) => console.log(values.json ? JSON.stringify(json, null, 2) : text);
   if (action === 'start') {
     const s = await startServer(o);
-    console.log(`${s.reused ? 'Temporal dev server already running' : 'Started Temporal dev server'} at ${s.address}${s.pid ? ` (pid ${s.pid})` : ''}`);
-    console.log(`UI: ${s.uiUrl}  database: ${s.dbFile}  log: ${s.logFile}`);
+    print(s, `${s.reused ? 'Temporal dev server already running' : 'Started Temporal dev server'} at ${s.address}${s.pid ? ` (pid ${s.pid})` : ''}\n` +
+      `UI: ${s.uiUrl}  database: ${s.dbFile}  log: ${s.logFile}`);
     return 0;
   }
   if (action === 'stop') {
-    console.log((await stopServer(o)) ? 'Stopped the Temporal dev server' : 'No Temporal dev server started by crucible is running');
+    const stopped = await stopServer(o);
+    print({ stopped }, stopped ? 'Stopped the Temporal dev server' : 'No Temporal dev server started by crucible is running');
     return 0;
   }
   if (action === 'status') {
     const s = await serverStatus(o);
-    console.log(s.running ? `running at ${s.address}${s.pid ? ` (pid ${s.pid})` : ''}, UI ${s.uiUrl}` : `not running (${s.address})`);
-    console.log(`database: ${s.dbFile}  log: ${s.logFile}`);
+    print(s, `${s.running ? `running at ${s.address}${s.pid ? ` (pid ${s.pid})` : ''}, UI ${s.uiUrl}` : `not running (${s.address})`}\n` +
+      `database: ${s.dbFile}  log: ${s.logFile}`);
     return s.running ? 0 : 3;
   }
-  throw new UsageError('usage: crucible server start|stop|status');
-}
-
-/** Prints nodes as they finish until the run completes. */
-async function watch(client: Client, runId: string, startedAt: number): Promise<RunSummary> {
-  const handle = client.workflow.getHandle<typeof agentRun>(runId);
-  let seen = 1;
-  let done = false;
-  const result = handle.result().finally(() => { done = true; });
-  const printNew = async () => {
-    const nodes: NodeRecord[] = await handle.query(nodesQuery, seen).catch(() => []);
-    for (const n of nodes) console.log(formatNodeLine(n, startedAt));
-    seen += nodes.length;
-  };
-  while (!done) {
-    await printNew();
-    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
-  }
-  const summary = await result;
-  // Nodes finished since the last poll are in the report folder's graph.
-  const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
-  for (const n of graph.nodes.slice(seen)) console.log(formatNodeLine(n, startedAt));
-  return summary;
+  throw new UsageError('usage: crucible server start|stop|status [--json]');
 }
 
 async function cmdRun(args: string[], demo: boolean): Promise<number> {
@@ -130,8 +113,10 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
       'max-tokens': { type: 'string' },
       'max-cost': { type: 'string' },
       replay: { type: 'string' },
+      json: { type: 'boolean', default: false },
     },
   });
+  const json = values.json;
   if (!values.task && !values.replay) throw new UsageError('--task is required (a bundled task id or a task folder); see `crucible tasks`');
   const input: AgentRunInput | null = values.replay ? null : await buildRunInput({
     task: values.task!, agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
@@ -139,16 +124,17 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     maxTokens: values['max-tokens'], maxCost: values['max-cost'],
   });
   const server = await startServer(serverOptions());
-  console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
+  if (!json) console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
   const client = await connectClient();
   // A server started by an older version may lack newer attributes; registering is idempotent.
   await registerSearchAttributes(client.connection as Connection);
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
   try {
-    if (values.replay) return await cmdReplay(client, values.replay, values.detach, server.uiUrl);
+    const follow: Follow = { detach: values.detach, json, uiUrl: server.uiUrl };
+    if (values.replay) return await cmdReplay(client, values.replay, follow);
     const run = input!;
     const backend = run.agent.operators.backend === 'llm' ? `, LLM ${run.agent.operators.llm?.models.default} at ${run.agent.operators.llm?.baseURL}` : '';
-    return await launch(client, run, makeRunId(run), values.detach, server.uiUrl,
+    return await launch(client, run, makeRunId(run), follow,
       `${run.agent.name} on ${run.task.id} (${run.task.metric}, ${run.task.direction}), seed ${run.seed}, budget ${values.budget}${backend}`);
   } finally {
     await workers?.stop();
@@ -156,43 +142,46 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   }
 }
 
+interface Follow { detach: boolean; json: boolean; uiUrl: string | null }
+
 /** Starts a run; prints it and, unless detached, follows it to the end. */
-async function launch(client: Client, input: AgentRunInput, runId: string, detach: boolean, uiUrl: string | null, what: string): Promise<number> {
+async function launch(client: Client, input: AgentRunInput, runId: string, f: Follow, what: string): Promise<number> {
   await client.workflow.start(agentRun, {
     taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [input],
     typedSearchAttributes: initialSearchAttributes(input),
     staticSummary: what,
   });
-  console.log(`Run ${runId}: ${what}`);
-  if (detach) {
-    console.log(`Started; workers elsewhere will pick it up. Follow it with \`crucible show ${runId}\`.`);
+  if (f.detach) {
+    console.log(f.json ? JSON.stringify({ runId }) : `Run ${runId}: ${what}\nStarted; workers elsewhere will pick it up. Follow it with \`crucible watch ${runId}\`.`);
     return 0;
   }
-  return follow(client, runId, uiUrl);
+  if (!f.json) console.log(`Run ${runId}: ${what}`);
+  return follow(client, runId, f);
 }
 
-async function follow(client: Client, runId: string, uiUrl: string | null): Promise<number> {
-  const handle = client.workflow.getHandle<typeof agentRun>(runId);
-  const { startedAt } = await handle.query(statusQuery).catch(() => ({ startedAt: Date.now() }));
-  let summary: RunSummary;
-  try {
-    summary = await watch(client, runId, startedAt);
-  } catch (err) {
-    // The failure's own message (e.g. the LLM endpoint refused the key), not "Workflow execution failed".
-    if (err instanceof WorkflowFailedError) throw new Error(`run ${runId} failed: ${err.cause?.message ?? err.message}`);
-    throw err;
+async function follow(client: Client, runId: string, f: Follow): Promise<number> {
+  // --json: only the final summary, so the output parses as one JSON document.
+  const view = watchOptions(false);
+  const outcome = await followRun(client, runId, f.json ? { ...view, tty: false, write: () => {} } : view);
+  if (!outcome.ok) throw new Error(outcome.message);
+  const report = await writeRunReport(client, outcome.summary);
+  if (f.json) {
+    console.log(JSON.stringify({ ...outcome.summary, report: report.path, uiUrl: runUiUrl(f.uiUrl, runId) }, null, 2));
+    return 0;
   }
-  console.log(formatSummary(summary, uiUrl));
-  console.log(await writeRunReport(client, summary));
+  console.log(formatSummary(outcome.summary, f.uiUrl));
+  console.log(report.line);
   console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
   return 0;
 }
+
+const runUiUrl = (uiUrl: string | null, runId: string) => (uiUrl ? `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}` : null);
 
 /**
  * `run --replay <run>`: the recorded run's own input (task, agent, seed, budgets), with the replay backend
  * feeding back its recorded completions instead of calling the endpoint.
  */
-async function cmdReplay(client: Client, sourceRunId: string, detach: boolean, uiUrl: string | null): Promise<number> {
+async function cmdReplay(client: Client, sourceRunId: string, f: Follow): Promise<number> {
   const history = await client.workflow.getHandle(sourceRunId).fetchHistory().catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) throw new UsageError(`--replay: no run "${sourceRunId}": list runs with \`crucible ls\``);
     throw err;
@@ -208,7 +197,7 @@ async function cmdReplay(client: Client, sourceRunId: string, detach: boolean, u
     agent: { ...source.agent, operators: { ...source.agent.operators, backend: 'replay', replayFrom: sourceRunId } },
   };
   const runId = `${makeRunId(input)}-replay`;
-  return launch(client, input, runId, detach, uiUrl, `re-drive of ${sourceRunId} from its recorded completions`);
+  return launch(client, input, runId, f, `re-drive of ${sourceRunId} from its recorded completions`);
 }
 
 async function cmdBench(args: string[]): Promise<number> {
@@ -224,8 +213,10 @@ async function cmdBench(args: string[]): Promise<number> {
       selection: { type: 'string', default: 'validation' },
       'exec-timeout': { type: 'string', default: '2m' },
       detach: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
     },
   });
+  const json = values.json;
   const input = await buildBenchmarkInput({
     tasks: values.tasks, agents: values.agents, seeds: values.seeds, budget: values.budget, steps: values.steps,
     concurrency: values.concurrency, selection: values.selection, execTimeout: values['exec-timeout'],
@@ -240,7 +231,8 @@ async function cmdBench(args: string[]): Promise<number> {
       taskQueue: CONTROL_TASK_QUEUE, workflowId: benchmarkId, args: [input],
       staticSummary: `benchmark: ${input.runs.length} runs, ${input.concurrency} at a time`,
     });
-    console.log(`Benchmark ${benchmarkId}: ${input.runs.length} runs (${values.tasks} × ${values.agents} × ${values.seeds} seeds), ${input.concurrency} at a time; UI ${server.uiUrl}`);
+    if (values.detach && json) console.log(JSON.stringify({ benchmarkId }));
+    if (!json) console.log(`Benchmark ${benchmarkId}: ${input.runs.length} runs (${values.tasks} × ${values.agents} × ${values.seeds} seeds), ${input.concurrency} at a time; UI ${server.uiUrl}`);
     if (values.detach) return 0;
     const shown = new Set<string>();
     let done = false;
@@ -251,11 +243,12 @@ async function cmdBench(args: string[]): Promise<number> {
       // Results arrive in completion order but are listed in run order: print each one once.
       for (const r of status?.results.filter((x) => !shown.has(x.runId)) ?? []) {
         shown.add(r.runId);
-        console.log(`  ${r.runId}: ${r.status === 'failed' ? `failed: ${r.error}` : `test ${r.testScore ?? '—'}, ${r.medal ?? 'no'} medal, gap ${r.gap === null ? '—' : Number(r.gap.toPrecision(4))}`}`);
+        if (!json) console.log(`  ${r.runId}: ${r.status === 'failed' ? `failed: ${r.error}` : `test ${r.testScore ?? '—'}, ${r.medal ?? 'no'} medal, gap ${r.gap === null ? '—' : Number(r.gap.toPrecision(4))}`}`);
       }
     }
     const summary = await result;
-    console.log(`\n${tableMarkdown(summary.table)}\nResults: ${summary.dir} (results.md, results.csv, results.json)`);
+    console.log(json ? JSON.stringify(summary, null, 2)
+      : `\n${tableMarkdown(summary.table)}\nResults: ${summary.dir} (results.md, results.csv, results.json)\nPage: \`crucible report --bench ${benchmarkId}\``);
     return 0;
   } finally {
     await workers?.stop();
@@ -263,57 +256,13 @@ async function cmdBench(args: string[]): Promise<number> {
   }
 }
 
-async function cmdLs(): Promise<number> {
-  const client = await connectClient();
-  try {
-    const rows: string[] = [];
-    for await (const wf of client.workflow.list({ query: 'WorkflowType="agentRun"' })) {
-      const sa = wf.typedSearchAttributes;
-      const best = sa.get(CrucibleBestScore);
-      rows.push([
-        wf.workflowId, wf.status.name.padEnd(10), (sa.get(CrucibleTask) ?? '').padEnd(14), (sa.get(CrucibleAgent) ?? '').padEnd(12),
-        `nodes ${String(sa.get(CrucibleNodes) ?? 0).padStart(4)}`, `best ${best === undefined ? '—' : best.toFixed(5)}`,
-        wf.startTime.toISOString(),
-      ].join('  '));
-    }
-    console.log(rows.length ? rows.join('\n') : 'No runs yet: start one with `crucible run --task breast-cancer`.');
-    return 0;
-  } finally {
-    await client.connection.close();
-  }
-}
-
-async function cmdShow(runId: string | undefined): Promise<number> {
-  if (!runId) throw new UsageError('usage: crucible show <run>');
-  const client = await connectClient();
-  try {
-    const handle = client.workflow.getHandle<typeof agentRun>(runId);
-    const desc = await handle.describe().catch((err) => {
-      if (err instanceof WorkflowNotFoundError) throw new UsageError(`no run "${runId}": list runs with \`crucible ls\``);
-      throw err;
-    });
-    console.log(`${runId}: ${desc.status.name}, started ${desc.startTime.toISOString()}`);
-    if (desc.status.name === 'RUNNING') {
-      const [status, nodes] = await Promise.all([handle.query(statusQuery), handle.query(nodesQuery, 0)]);
-      console.log(formatTree([{ id: 0 } as NodeRecord, ...nodes]));
-      console.log(`${status.nodes} nodes, best ${status.bestScore ?? '—'}`);
-    } else if (desc.status.name === 'COMPLETED') {
-      const summary = await handle.result();
-      const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
-      console.log(formatTree(graph.nodes));
-      console.log(formatSummary(summary, null));
-    }
-    return 0;
-  } finally {
-    await client.connection.close();
-  }
-}
-
-async function cmdAttributes(): Promise<number> {
+async function cmdAttributes(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
   const client = await connectClient();
   try {
     const added = await registerSearchAttributes(client.connection as Connection);
-    console.log(added.length ? `Registered ${added.join(', ')} on ${temporalAddress()}` : `All search attributes already exist on ${temporalAddress()}`);
+    if (values.json) console.log(JSON.stringify({ address: temporalAddress(), added }));
+    else console.log(added.length ? `Registered ${added.join(', ')} on ${temporalAddress()}` : `All search attributes already exist on ${temporalAddress()}`);
     return 0;
   } finally {
     await client.connection.close();
@@ -331,33 +280,43 @@ async function cmdSteer(cmd: ControlCommand, args: string[]): Promise<number> {
   }
 }
 
-async function cmdTasks(args: string[] = []): Promise<number> {
-  if (args[0] === 'show') {
-    if (args[1] === undefined || args.length > 2) throw new UsageError('usage: crucible tasks show <id|path>');
+async function cmdTasks(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals[0] === 'show') {
+    if (positionals[1] === undefined || positionals.length > 2) throw new UsageError('usage: crucible tasks show <id|path> [--json]');
     const { loadTask } = await import('../tasks/load.js');
     const { describeTask, formatTaskSummary } = await import('../tasks/describe.js');
-    console.log(formatTaskSummary(await describeTask(await loadTask(args[1]))));
+    const summary = await describeTask(await loadTask(positionals[1]));
+    console.log(values.json ? JSON.stringify(summary, null, 2) : formatTaskSummary(summary));
     return 0;
   }
-  if (args.length > 0) throw new UsageError(`unknown tasks subcommand "${args[0]}"; try \`crucible tasks\` or \`crucible tasks show <id>\``);
+  if (positionals.length > 0) throw new UsageError(`unknown tasks subcommand "${positionals[0]}"; try \`crucible tasks\` or \`crucible tasks show <id>\``);
   const tasks = await listTasks();
-  if (tasks.length === 0) console.log('No bundled tasks are built yet: run `npm run setup`.');
-  for (const t of tasks) console.log(`${t.id.padEnd(16)} ${t.type.padEnd(24)} ${t.metric} (${t.direction})  ${t.dir}`);
+  if (values.json) console.log(JSON.stringify(tasks, null, 2));
+  else if (tasks.length === 0) console.log('No bundled tasks are built yet: run `npm run setup`.');
+  else for (const t of tasks) console.log(`${t.id.padEnd(16)} ${t.type.padEnd(24)} ${t.metric} (${t.direction})  ${t.dir}`);
   return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  const help = cmd === undefined ? null : commandHelp(cmd);
+  if (help !== null && wantsHelp(rest)) {
+    console.log(help);
+    return 0;
+  }
   switch (cmd) {
     case 'demo': return cmdRun(rest, true);
     case 'run': return cmdRun(rest, false);
     case 'bench': return cmdBench(rest);
-    case 'ls': return cmdLs();
-    case 'show': return cmdShow(rest[0]);
+    case 'watch': return cmdWatch(rest);
+    case 'ls': return cmdLs(rest);
+    case 'show': return cmdShow(rest);
     case 'report': return cmdReport(rest);
     case 'tasks': return cmdTasks(rest);
-    case 'server': return cmdServer(rest[0]);
-    case 'attributes': return cmdAttributes();
+    case 'server': return cmdServer(rest);
+    case 'attributes': return cmdAttributes(rest);
+    case 'doctor': return (await import('./doctor.js')).cmdDoctor(rest);
     case 'pause': case 'resume': case 'stop': case 'hint': case 'budget': return cmdSteer(cmd, rest);
     case 'export': return (await import('./export.js')).cmdExport(rest);
     case 'replay': return (await import('./replay.js')).cmdReplayHistory(rest);

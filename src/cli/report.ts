@@ -248,13 +248,14 @@ export async function cmdReport(args: string[]): Promise<number> {
   return 0;
 }
 
-/** After `crucible run`: writes <runDir>/report.html; the line to print (a warning when it could not be written). */
-export async function writeRunReport(client: Client, summary: Pick<RunSummary, 'runId' | 'runDir'>): Promise<string> {
+/** After `crucible run`: writes <runDir>/report.html; its path and the line to print (a warning when it could not be written). */
+export async function writeRunReport(client: Client, summary: Pick<RunSummary, 'runId' | 'runDir'>): Promise<{ path: string | null; line: string }> {
   try {
     const store = openArtifactStore(process.env, artifactsDir(path.dirname(path.dirname(summary.runDir))));
-    return `Report: ${await writeReport({ runDir: summary.runDir, store, budget: await budgetOf(client, summary.runId) })}`;
+    const out = await writeReport({ runDir: summary.runDir, store, budget: await budgetOf(client, summary.runId) });
+    return { path: out, line: `Report: ${out}` };
   } catch (err) {
-    return `warning: the report could not be written (${(err as Error).message}); try \`crucible report ${summary.runId}\``;
+    return { path: null, line: `warning: the report could not be written (${(err as Error).message}); try \`crucible report ${summary.runId}\`` };
   }
 }
 
