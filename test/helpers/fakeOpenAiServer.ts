@@ -18,6 +18,8 @@ export interface ScriptedReply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent as is instead of `body` (garbage that is not JSON). */
+  rawBody?: string;
   /** Milliseconds before answering (for timeouts and concurrency). */
   delayMs?: number;
 }
@@ -93,7 +95,7 @@ export async function startFakeServer(fallback?: (req: RecordedRequest) => Scrip
         inFlight--;
         if (res.destroyed) return;
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-        res.end(JSON.stringify(reply.body ?? {}));
+        res.end(reply.rawBody ?? JSON.stringify(reply.body ?? {}));
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs);
       else send();
