@@ -79,6 +79,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const hints: Hint[] = [...(input.carried?.hints ?? [])];
   let paused = input.carried?.paused ?? false;
   let stopRequested: { note?: string } | null = input.carried?.stopRequested ?? null;
+  const forkedFrom = input.carried?.forkedFrom ?? (input.fork ? { runId: input.fork.fromRunId, atNode: input.fork.nodes.length } : undefined);
   let stopNote: string | undefined;
   let budgetChanged = false;
 
@@ -280,6 +281,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
         carried: {
           search: snapshotOf(loop), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1, spend, hints, paused,
           ...(stopRequested === null ? {} : { stopRequested }),
+          ...(forkedFrom ? { forkedFrom } : {}),
         },
       });
     }
@@ -304,7 +306,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     spend,
     ...(fatalError === null ? {} : { error: fatalError }),
     ...(stopNote === undefined ? {} : { stopNote }),
-    ...(input.fork ? { forkedFrom: { runId: input.fork.fromRunId, atNode: input.fork.nodes.length } } : {}),
+    ...(forkedFrom ? { forkedFrom } : {}),
     hints,
     best,
     selection,

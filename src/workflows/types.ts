@@ -62,6 +62,8 @@ export interface CarriedState {
   paused?: boolean;
   /** A `stop` update that arrived while the run was continuing as new; the next run applies it. */
   stopRequested?: { note?: string };
+  /** A fork's origin (the input's `fork` is dropped at continue-as-new: its nodes are in the graph). */
+  forkedFrom?: RunSummary['forkedFrom'];
 }
 
 /** A human note sent to a running run (update `hint`); LLM prompts show every hint made so far. */

@@ -1,7 +1,8 @@
 /**
  * `crucible export`, `crucible replay` and `crucible fork` against the suite's dev server, with the real
  * workflow and scripted activities: an exported history replays cleanly (and fails against a changed
- * workflow), and a fork at node 3 starts with the old run's nodes 1..3 and adds new ones after them.
+ * workflow), and a fork at node 3 starts with the old run's nodes 1..3 and adds new ones after them; the
+ * same across continue-as-new (the suite's server suggests it every 400 events).
  */
 import type { Worker } from '@temporalio/worker';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -111,6 +112,32 @@ describe('export, replay and fork', () => {
     const out = path.join(stateRoot, 'export-fork');
     const r = await exportRun(env.client, runId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
     expect(await replayHistoryFile(path.join(out, r.histories[0]!), env.workflowBundle)).toMatchObject({ ok: true });
+  });
+
+  it('across continue-as-new: one exported history per execution, each replays; a fork from the first execution gets full node records and continues as new itself', async () => {
+    const longId = `${q.workflowId}-long`;
+    const input = await bundledRunInput({ execQueue: q.exec, steps: '45', seed: String(SEED) });
+    input.agent.parallelism = 2;
+    const long = await env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: longId, args: [input] });
+    expect(long.continuedAsNew).toBeGreaterThanOrEqual(1);
+
+    const out = path.join(stateRoot, 'export-long');
+    const r = await exportRun(env.client, longId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
+    expect(r.histories).toHaveLength(long.continuedAsNew + 1);
+    expect(r.missing).toEqual([]);
+    for (const h of r.histories) expect(await replayHistoryFile(path.join(out, h), env.workflowBundle)).toMatchObject({ ok: true });
+
+    // Node 30 was archived (compact in the carried graph) at the first continue-as-new: the fork still gets its full record.
+    const old = await graphOf(long);
+    const forkInput = await buildForkInput(env.client, { runId: longId, at: 30, steps: '45' }, runsDir(stateRoot));
+    expect(forkInput.fork!.nodes).toEqual(old.slice(1, 31));
+    expect(forkInput.fork!.nodes.every((n) => n.codeRef !== null && n.exec !== null)).toBe(true);
+    const forked = await env.client.workflow.getHandle<typeof agentRun>(await startFork(env.client, forkInput, q.control)).result();
+    expect(forked).toMatchObject({ nodes: 75, forkedFrom: { runId: longId, atNode: 30 } });
+    expect(forked.continuedAsNew).toBeGreaterThanOrEqual(1);
+    const nodes = await graphOf(forked);
+    expect(nodes.slice(1, 31)).toEqual(old.slice(1, 31));
+    expect(nodes.slice(31).map((n) => n.id)).toEqual(Array.from({ length: 45 }, (_, i) => i + 31));
   });
 
   it('fork refuses a policy whose state is not in the graph, and a node the run does not have', async () => {
