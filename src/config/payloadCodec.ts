@@ -17,13 +17,16 @@
  * enabled keeps working).
  */
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA_KEY = 'encryption-key-id';
 export const PAYLOAD_KEYS_ENV = 'CRUCIBLE_PAYLOAD_KEYS';
 export const PAYLOAD_KEY_ID_ENV = 'CRUCIBLE_PAYLOAD_KEY_ID';
+
+// A CommonJS package: under Node's ESM loader only its default export is importable by name.
+const { temporal } = proto;
 
 const ALGORITHM = 'aes-256-gcm';
 const KEY_BYTES = 32;
