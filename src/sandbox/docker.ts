@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { CappedBuffer } from './capped-output.js';
+import { setLongTimeout, type LongTimer } from './timer.js';
 import type { ExecResult, ExecSpec, Executor } from './types.js';
+import { sealWorkspace, withNotes } from './workspace.js';
 
 /** Image built by scripts/sandbox-image.sh; `latest` follows the newest recipe. */
 export const DEFAULT_SANDBOX_IMAGE = 'crucible-sandbox:latest';
@@ -234,7 +236,8 @@ export class DockerExecutor implements Executor {
     }
     // Not swallowed: a container that cannot be removed is a leak someone must hear about.
     await removeContainer(container);
-    return result;
+    // The container is gone: nothing can change the workspace any more while the host reads it.
+    return withNotes(result, await sealWorkspace(workDir));
   }
 
   /** Attaches, starts and waits for the container, enforcing the timeout and the abort signal. */
@@ -258,7 +261,7 @@ export class DockerExecutor implements Executor {
     signal?.addEventListener('abort', onAbort, { once: true });
     // An abort between the caller's check and here fired no event.
     if (signal?.aborted) cancelled = true;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: LongTimer | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let stream: Duplex | undefined;
     const result = (r: Pick<ExecResult, 'exitCode' | 'signal' | 'oomKilled' | 'durationMs'>): ExecResult => ({
@@ -286,7 +289,7 @@ export class DockerExecutor implements Executor {
       await container.start();
       started = true;
       // The timeout measures the solution's own running time, not the engine's start-up.
-      timer = setTimeout(() => {
+      timer = setLongTimeout(() => {
         timedOut = true;
         kill();
       }, spec.timeoutMs);
@@ -294,7 +297,7 @@ export class DockerExecutor implements Executor {
       const waited = (await container.wait()) as { StatusCode?: number };
       const durationMs = Math.round(performance.now() - t0);
       // From here on neither a late timeout nor an abort may relabel a finished run.
-      clearTimeout(timer);
+      timer.clear();
       signal?.removeEventListener('abort', onAbort);
 
       // The stream ends once the engine has forwarded the last output; a wedged engine must not hang us.
@@ -305,7 +308,7 @@ export class DockerExecutor implements Executor {
       const sig = status === null ? null : signalName(status);
       return result({ exitCode: sig === null ? status : null, signal: sig, oomKilled: info.State.OOMKilled === true, durationMs });
     } finally {
-      clearTimeout(timer);
+      timer?.clear();
       clearTimeout(drainTimer);
       signal?.removeEventListener('abort', onAbort);
       stream?.destroy();

@@ -7,7 +7,9 @@ import { pythonPath } from '../config/paths.js';
 import { SANDBOX_GID, SANDBOX_UID, SETUP_ERROR, bwrapArgs, findExecutable, isRoot, probeBwrap, pythonLayout, type PythonLayout } from './bwrap.js';
 import { CappedBuffer } from './capped-output.js';
 import { hostCgroups, type Cgroups, type ExecCgroup } from './cgroup.js';
+import { setLongTimeout } from './timer.js';
 import type { ExecResult, ExecSpec, Executor } from './types.js';
+import { sealWorkspace, withNotes } from './workspace.js';
 
 export interface Logger {
   warn(message: string): void;
@@ -244,6 +246,12 @@ export class ProcessExecutor implements Executor {
   }
 
   async execute(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
+    const result = await this.executeUnsealed(spec, signal);
+    // The whole tree is dead by now: nothing can change the workspace any more while the host reads it.
+    return withNotes(result, await sealWorkspace(spec.workDir));
+  }
+
+  private async executeUnsealed(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
     const setup = await this.setup();
     this.announce(setup.info);
     const stdout = new CappedBuffer(spec.maxOutputBytes);
@@ -323,7 +331,7 @@ export class ProcessExecutor implements Executor {
         // Inside bwrap the solution has its own session; the cgroup holds the whole tree.
         void cgroup?.killAll();
       };
-      const timer = setTimeout(() => {
+      const timer = setLongTimeout(() => {
         timedOut = true;
         kill();
       }, spec.timeoutMs);
@@ -334,7 +342,7 @@ export class ProcessExecutor implements Executor {
       signal?.addEventListener('abort', onAbort, { once: true });
 
       const cleanup = (): void => {
-        clearTimeout(timer);
+        timer.clear();
         clearTimeout(drainTimer);
         signal?.removeEventListener('abort', onAbort);
         if (pgid !== undefined) liveGroups.delete(pgid);
@@ -357,7 +365,7 @@ export class ProcessExecutor implements Executor {
       child.once('exit', (code, sig) => {
         exit = { code, signal: sig, durationMs: performance.now() - started };
         // From here on neither a late timeout nor an abort may relabel a finished run.
-        clearTimeout(timer);
+        timer.clear();
         signal?.removeEventListener('abort', onAbort);
         // Whatever the solution left running dies with it.
         kill();
