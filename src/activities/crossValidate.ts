@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
+import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/types.js';
 import { materializeFold } from '../tasks/folds.js';
 import { scoreAgainst } from '../tasks/grade.js';
@@ -15,14 +16,14 @@ import { inFreshWorkspace } from './workspace.js';
  * the fold's data (train without the fold, the fold's rows as test) and its predictions for the fold
  * are scored with the task metric against labels it never saw.
  */
-export function makeCrossValidate({ store, executor, workspaces, dataCache }: {
-  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
+export function makeCrossValidate({ store, executor, workspaces, dataCache, workdirBytes = null }: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota;
 }) {
   return async function crossValidate(input: CrossValidateInput): Promise<CrossValidateOutput> {
     const publicDir = await materializePublicData(store, input.dataRef, dataCache);
     const { dir, split } = await materializeFold(input.task, publicDir, input.folds, input.fold);
     const code = await store.getText(input.codeRef);
-    return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}-fold-${input.fold}`, async (workDir) => {
+    return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}-fold-${input.fold}`, workdirBytes, async (workDir) => {
       const result = await whileHeartbeating(() => executor.execute({
         code, dataDir: dir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: 64 * 1024,
         labels: { [RUN_LABEL]: input.runId, [NODE_LABEL]: String(input.nodeId) },

@@ -4,6 +4,7 @@ import { sha256Of, type ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { projectRoot } from '../config/paths.js';
 import { RUN_LABEL } from '../sandbox/labels.js';
+import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/types.js';
 import { materializePublicData } from '../tasks/publicData.js';
 import type { ArtifactRef } from '../search/types.js';
@@ -21,8 +22,8 @@ const MAX_OUTPUT_BYTES = 64 * 1024;
  * an artifact, and this worker remembers its reference next to the materialised data. Null when the
  * script fails (the prompts then fall back to a plain CSV summary; the run does not stop for it).
  */
-export function makeDescribeData({ store, executor, workspaces, dataCache }: {
-  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
+export function makeDescribeData({ store, executor, workspaces, dataCache, workdirBytes = null }: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota;
 }) {
   return async function describeData(input: DescribeDataInput): Promise<ArtifactRef | null> {
     const script = await readFile(SCRIPT, 'utf8');
@@ -30,7 +31,7 @@ export function makeDescribeData({ store, executor, workspaces, dataCache }: {
     const cached = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as ArtifactRef, () => null);
     if (cached && await store.get(cached).then(() => true, () => false)) return cached;
     const dataDir = await materializePublicData(store, input.dataRef, dataCache);
-    const result = await inFreshWorkspace(workspaces, input.runId, 'data-overview', (workDir) => whileHeartbeating(() => executor.execute({
+    const result = await inFreshWorkspace(workspaces, input.runId, 'data-overview', workdirBytes, (workDir) => whileHeartbeating(() => executor.execute({
       code: script, dataDir, workDir, timeoutMs: TIMEOUT_MS, maxOutputBytes: MAX_OUTPUT_BYTES, labels: { [RUN_LABEL]: input.runId },
     })));
     if (result.exitCode !== 0 || result.stdout.text.trim() === '') return null;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../operators/analyze.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
+import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/types.js';
 import { materializePublicData } from '../tasks/publicData.js';
 import { validateSubmission } from '../tasks/submission.js';
@@ -18,15 +19,16 @@ async function readIfExists(file: string): Promise<string | null> {
 }
 
 /**
- * Runs one solution in a fresh workspace under the executor's quotas, heartbeating so that a dead
- * worker is noticed; stores outputs as artifacts and returns references and flags only.
+ * Runs one solution in a fresh workspace under the executor's quotas (and the workspace's disk quota,
+ * `workdirBytes`, none by default), heartbeating so that a dead worker is noticed; stores outputs as
+ * artifacts and returns references and flags only.
  */
-export function makeExecute({ store, executor, workspaces, dataCache }: {
-  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
+export function makeExecute({ store, executor, workspaces, dataCache, workdirBytes = null }: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota;
 }) {
   return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
     const dataDir = await materializePublicData(store, input.dataRef, dataCache);
-    return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}`, async (workDir) => {
+    return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}`, workdirBytes, async (workDir, workspace) => {
       const code = await store.getText(input.codeRef);
       const result = await whileHeartbeating(() => executor.execute(
         {
@@ -40,7 +42,9 @@ export function makeExecute({ store, executor, workspaces, dataCache }: {
         readIfExists(path.join(workDir, 'submission.csv')),
       ]);
       const submission = submissionCsv === null ? null : validateSubmission(input.task, submissionCsv);
-      const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs });
+      const failed = result.exitCode !== 0 || metricsJson === null || submissionCsv === null;
+      const disk = { quotaBytes: workspace.quotaBytes, full: failed && await workspace.isFull() };
+      const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs, disk });
       const [stdoutRef, stderrRef, submissionRef] = await Promise.all([
         store.put(result.stdout.text),
         store.put(result.stderr.text),

@@ -1,5 +1,6 @@
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend } from '../operators/types.js';
+import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/types.js';
 import { publishPublicData } from '../tasks/publicData.js';
 import { makeArchive } from './archive.js';
@@ -29,7 +30,11 @@ export function createControlActivities(deps: {
 }
 
 /** Activities of an exec worker: sandboxed execution (of solutions, and of the data overview script). */
-export function createExecActivities(deps: { store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string }) {
+export function createExecActivities(deps: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
+  /** Disk quota of each execution's workspace (src/sandbox/diskQuota.ts); none when absent or null. */
+  workdirBytes?: WorkdirQuota;
+}) {
   return { execute: makeExecute(deps), describeData: makeDescribeData(deps), crossValidate: makeCrossValidate(deps) };
 }
 

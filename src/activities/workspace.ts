@@ -1,18 +1,39 @@
 import { activityInfo } from '@temporalio/activity';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { mountQuota, type WorkdirQuota } from '../sandbox/diskQuota.js';
+
+/** The folder a sandbox gets as its workspace, and what its disk quota is. */
+export interface Workspace {
+  dir: string;
+  /** Size of the workspace's own filesystem; null when it has no quota (none asked, or unsupported here). */
+  quotaBytes: number | null;
+  /** Whether the quota is (about) used up; always false without a quota. */
+  isFull(): Promise<boolean>;
+}
 
 /**
  * Runs `work` in a fresh, empty folder of its own, removed afterwards. One folder per attempt: a
- * sandbox orphaned by a dead worker must not write into its retry's folder.
+ * sandbox orphaned by a dead worker must not write into its retry's folder. With a quota the folder
+ * is a filesystem of that size (src/sandbox/diskQuota.ts), so a solution that fills it gets ENOSPC
+ * instead of filling the host's disk.
  */
-export async function inFreshWorkspace<T>(workspaces: string, runId: string, name: string, work: (dir: string) => Promise<T>): Promise<T> {
+export async function inFreshWorkspace<T>(
+  workspaces: string, runId: string, name: string, quota: WorkdirQuota,
+  work: (dir: string, workspace: Workspace) => Promise<T>,
+): Promise<T> {
   const dir = path.join(workspaces, runId, `${name}-attempt-${activityInfo().attempt}`);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
+  const mount = quota === null ? null
+    : typeof quota === 'number' ? await mountQuota(workspaces, dir, quota)
+      : await mountQuota(workspaces, dir, quota.bytes, quota);
+  let unmounted = true;
   try {
-    return await work(dir);
+    return await work(dir, { dir, quotaBytes: mount?.bytes ?? null, isFull: async () => (mount ? mount.isFull() : false) });
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (mount) unmounted = await mount.release();
+    // A folder still mounted (its unmount failed) is left to the sweep at the next worker start.
+    if (unmounted) await rm(dir, { recursive: true, force: true });
   }
 }

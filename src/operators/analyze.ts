@@ -19,6 +19,29 @@ export interface ExecutionEvidence {
   /** Result of validating submission.csv against the sample submission; null when it is missing. */
   submission: { valid: true } | { valid: false; reason: string } | null;
   timeoutMs: number;
+  /**
+   * The workspace's disk: its quota (null: none) and whether it was full once the solution exited.
+   * Absent: nothing is known about the disk.
+   */
+  disk?: { quotaBytes: number | null; full: boolean };
+}
+
+const NO_SPACE = /No space left on device|\bENOSPC\b|\[Errno 28\]/;
+
+/**
+ * Why a failed execution failed, when it ran out of disk: the workspace filesystem was full after the
+ * run, or a write failed with ENOSPC (the solution may have removed its partial files since). Null otherwise.
+ */
+function diskReason(ev: ExecutionEvidence, detail: string | null): string | null {
+  const full = ev.disk?.full === true;
+  if (!full && !NO_SPACE.test(ev.exec.stderr.text)) return null;
+  const quota = ev.disk?.quotaBytes ?? null;
+  const why = detail ? ` (${detail})` : '';
+  if (quota === null) return `disk full: no space left on device${why}`;
+  const mib = Math.round(quota / 1024 ** 2);
+  return full
+    ? `disk quota exceeded: the workspace is limited to ${mib} MiB and the solution filled it; write less to the working directory${why}`
+    : `disk quota exceeded: the workspace is limited to ${mib} MiB and a write failed with "No space left on device"${why}`;
 }
 
 /** Last line of a Python traceback ("ValueError: ..."), the most useful one-line bug reason. */
@@ -39,6 +62,17 @@ export function judgeExecution(ev: ExecutionEvidence): Verdict {
   if (exec.cancelled) return bug('execution cancelled: the run budget ran out while it was running');
   if (exec.timedOut) return bug(`timeout: execution exceeded its limit of ${Math.round(ev.timeoutMs / 1000)} s`);
   if (exec.oomKilled) return bug('out of memory: the solution was killed at its memory limit');
+  const verdict = judgeOutputs(ev);
+  if (!verdict.buggy) return verdict;
+  // Whatever the symptom (an exit code, missing files), a full disk is the cause to report.
+  const disk = diskReason(ev, lastErrorLine(exec.stderr.text));
+  return disk === null ? verdict : bug(disk);
+}
+
+/** The judgement of a run that was neither cancelled, timed out nor OOM killed. */
+function judgeOutputs(ev: ExecutionEvidence): Verdict {
+  const bug = (reason: string, needsReview = false): Verdict => ({ score: null, buggy: true, bugReason: reason, needsReview });
+  const { exec } = ev;
   if (exec.exitCode !== 0) {
     const detail = lastErrorLine(exec.stderr.text) ?? (exec.signal ? `killed by ${exec.signal}` : 'no output');
     return bug(`exit code ${exec.exitCode ?? exec.signal}: ${detail}`);
