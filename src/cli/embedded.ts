@@ -1,4 +1,5 @@
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { connectNativeConnection } from '../config/temporalConnection.js';
 import { installRuntime } from '../workers/logging.js';
 import { bundleWorkflows } from '../workers/bundle.js';
 import { createControlWorker } from '../workers/control.js';
@@ -7,7 +8,8 @@ import { createExecWorker } from '../workers/exec.js';
 /** Control and exec workers in this process (the embedded default), stopped with `stop()`. */
 export async function startEmbeddedWorkers(address: string, opts: { execConcurrency?: number } = {}): Promise<{ stop: () => Promise<void> }> {
   installRuntime();
-  const connection = await NativeConnection.connect({ address });
+  // TLS, API key, namespace and payload encryption come from the environment (config/temporalConnection.ts).
+  const connection = await connectNativeConnection({ address });
   const workers: Worker[] = [
     await createControlWorker({ connection, workflowBundle: await bundleWorkflows() }),
     await createExecWorker({ connection, maxConcurrent: opts.execConcurrency ?? 1 }),

@@ -5,8 +5,7 @@
  * Node data comes from graph.json, summary.json holds the selection; code and outputs come from the
  * artifact store (outputs trimmed to a head and a tail).
  */
-import { Client, Connection } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openArtifactStore } from '../artifacts/index.js';
 import type { ArtifactStore } from '../artifacts/store.js';
-import { temporalAddress } from '../config/constants.js';
+import { connectTemporalClient, decodeHistoryPayload } from '../config/temporalConnection.js';
 import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
 import type { ArtifactRef, Direction, NodeRecord } from '../search/types.js';
 import { metricDirection } from '../tasks/metrics.js';
@@ -182,7 +181,7 @@ export async function budgetOf(client: Client, runId: string): Promise<RunBudget
   const payload = history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) return null;
   try {
-    return defaultPayloadConverter.fromPayload<AgentRunInput>(payload).budget ?? null;
+    return (await decodeHistoryPayload<AgentRunInput>(payload, client.options.loadedDataConverter)).budget ?? null;
   } catch {
     return null;
   }
@@ -261,12 +260,12 @@ export async function writeRunReport(client: Client, summary: Pick<RunSummary, '
 
 /** The budget from the Temporal server, if one answers quickly; null otherwise (the report says so). */
 async function budgetFromServer(runId: string): Promise<RunBudget | null> {
-  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 2000 }).catch(() => null);
-  if (!connection) return null;
+  const client = await connectTemporalClient({ connectTimeout: 2000 }).catch(() => null);
+  if (!client) return null;
   try {
-    return await budgetOf(new Client({ connection }), runId);
+    return await budgetOf(client, runId);
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

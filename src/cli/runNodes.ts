@@ -3,22 +3,22 @@
  * from the run folder's graph.json once the run has reported; while it runs, from the `nodes` query, with
  * the nodes archived at continue-as-new (compact in the live graph) read back from runs/<run>/nodes/.
  */
-import { Client, Connection, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { Client, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readArchivedNode } from '../activities/archive.js';
-import { temporalAddress } from '../config/constants.js';
+import { connectTemporalClient, decodeHistoryPayload } from '../config/temporalConnection.js';
 import type { NodeRecord } from '../search/types.js';
 import { nodesQuery, type agentRun } from '../workflows/index.js';
 import type { AgentRunInput } from '../workflows/types.js';
 import { UsageError } from './runInput.js';
 
-export async function connectClient(): Promise<Client> {
-  const connection = await Connection.connect({ address: temporalAddress(), connectTimeout: 5000 }).catch(() => {
-    throw new Error(`no Temporal server answers at ${temporalAddress()}: start one with \`crucible server start\``);
-  });
-  return new Client({ connection });
+/**
+ * A client on the configured cluster: address, namespace, TLS, API key and payload encryption from the
+ * environment (config/temporalConnection.ts); a clear error naming the address (and TLS) when none answers.
+ */
+export function connectClient(): Promise<Client> {
+  return connectTemporalClient({ connectTimeout: 5000 });
 }
 
 /** gRPC status NOT_FOUND. */
@@ -71,5 +71,6 @@ export async function runInputOf(client: Client, runId: string): Promise<AgentRu
   const history = await client.workflow.getHandle(runId).fetchHistory().catch(noSuchRun(runId));
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new UsageError(`run "${runId}" has no input in its history`);
-  return defaultPayloadConverter.fromPayload<AgentRunInput>(payload);
+  // Through the client's codecs: the history is encrypted when CRUCIBLE_PAYLOAD_KEYS is set.
+  return decodeHistoryPayload<AgentRunInput>(payload, client.options.loadedDataConverter);
 }

@@ -18,7 +18,7 @@
  * The API key and the payload keys are never printed: descriptions say only that they are set.
  */
 import { Client, Connection, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
-import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter, type DataConverter, type Payload, type PayloadCodec, type PayloadConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_NAMESPACE, DEFAULT_TEMPORAL_PORT } from './constants.js';
@@ -149,15 +149,15 @@ export function dataConverter(env: NodeJS.ProcessEnv = process.env): DataConvert
 }
 
 /** Why a connection failed, naming the address and the TLS setup (never a secret). */
-function connectError(s: TemporalSettings, err: unknown, hint: string): Error {
-  const cause = err instanceof Error ? err.message : String(err);
-  const tlsHint = s.tls
-    ? ' TLS is on: check that the server speaks TLS on that port, that its certificate is signed by the CA (TEMPORAL_TLS_CA) and names the host (TEMPORAL_TLS_SERVER_NAME); set TEMPORAL_TLS=0 for a plain server.'
-    : '';
-  return new Error(`no Temporal server answers at ${describeTemporal(s)}: ${cause}.${tlsHint} ${hint}`.trim(), { cause: err });
+function connectError(s: TemporalSettings, err: unknown): Error {
+  const cause = (err instanceof Error ? err.message : String(err)).replace(/\.$/, '');
+  const hint = s.tls
+    ? 'TLS is on: check that the server speaks TLS on that port, that its certificate is signed by the CA (TEMPORAL_TLS_CA, else the system roots) '
+      + 'and names the host (else set TEMPORAL_TLS_SERVER_NAME), and, where it requires mTLS, that TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY hold a client '
+      + 'certificate it accepts; set TEMPORAL_TLS=0 for a plain server.'
+    : 'For the local dev server, start one with `crucible server start`.';
+  return new Error(`no Temporal server answers at ${describeTemporal(s)}: ${cause}. ${hint}`, { cause: err });
 }
-
-const LOCAL_HINT = 'For the local dev server, start one with `crucible server start`.';
 
 /** A client on the configured cluster and namespace, with the configured data converter. */
 export async function connectTemporalClient(opts: { env?: NodeJS.ProcessEnv; address?: string; connectTimeout?: number } = {}): Promise<Client> {
@@ -165,22 +165,25 @@ export async function connectTemporalClient(opts: { env?: NodeJS.ProcessEnv; add
   const s = temporalSettings(opts);
   const converter = dataConverter(env);
   const connection = await Connection.connect(clientConnectionOptions({ ...opts, connectTimeout: opts.connectTimeout ?? 5000 }))
-    .catch((err: unknown) => { throw connectError(s, err, LOCAL_HINT); });
+    .catch((err: unknown) => { throw connectError(s, err); });
   return new Client({ connection, namespace: s.namespace, dataConverter: converter });
 }
 
 /** A worker connection to the configured cluster. */
 export async function connectNativeConnection(opts: { env?: NodeJS.ProcessEnv; address?: string } = {}): Promise<NativeConnection> {
   const s = temporalSettings(opts);
-  return NativeConnection.connect(nativeConnectionOptions(opts)).catch((err: unknown) => { throw connectError(s, err, LOCAL_HINT); });
+  return NativeConnection.connect(nativeConnectionOptions(opts)).catch((err: unknown) => { throw connectError(s, err); });
 }
 
 /**
- * A payload read straight from history (fetchHistory) as a value: through the configured codec first
- * (decrypts; plain payloads pass), then the default payload converter.
+ * A payload read straight from history (fetchHistory) as a value: through the codecs first (decrypts;
+ * plain payloads pass), then the payload converter. Pass a client's `options.loadedDataConverter` to
+ * decode as that client does; the default is the environment's.
  */
-export async function decodeHistoryPayload<T>(payload: Payload, converter: DataConverter = dataConverter()): Promise<T> {
+export async function decodeHistoryPayload<T>(
+  payload: Payload, converter: { payloadCodecs?: PayloadCodec[]; payloadConverter?: PayloadConverter } = dataConverter(),
+): Promise<T> {
   let decoded = [payload];
   for (const codec of [...(converter.payloadCodecs ?? [])].reverse()) decoded = await codec.decode(decoded);
-  return defaultPayloadConverter.fromPayload<T>(decoded[0]!);
+  return (converter.payloadConverter ?? defaultPayloadConverter).fromPayload<T>(decoded[0]!);
 }

@@ -1,8 +1,10 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
 import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
-import { CONTROL_TASK_QUEUE, DEFAULT_NAMESPACE } from '../config/constants.js';
+import { CONTROL_TASK_QUEUE } from '../config/constants.js';
 import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
+import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
 import { apiKeyFromEnv } from '../operators/llm/config.js';
 import { OfflineBackend } from '../operators/offline/index.js';
 
@@ -11,7 +13,10 @@ export async function createControlWorker(opts: {
   connection: NativeConnection;
   workflowBundle: WorkflowBundleWithSourceMap;
   taskQueue?: string;
+  /** Defaults to TEMPORAL_NAMESPACE, else "default". */
   namespace?: string;
+  /** Defaults to the environment's (payload encryption when CRUCIBLE_PAYLOAD_KEYS is set); clients must use the same. */
+  dataConverter?: DataConverter;
   /** State folder for artifacts and run folders; defaults to CRUCIBLE_HOME or .crucible. */
   stateRoot?: string;
   /** Defaults to the store this worker's environment names (CRUCIBLE_ARTIFACTS), never one from a workflow. */
@@ -22,9 +27,11 @@ export async function createControlWorker(opts: {
   const store = opts.store ?? openArtifactStore(process.env, artifactsDir(opts.stateRoot));
   return Worker.create({
     connection: opts.connection,
-    namespace: opts.namespace ?? DEFAULT_NAMESPACE,
+    namespace: opts.namespace ?? temporalNamespace(),
     taskQueue: opts.taskQueue ?? CONTROL_TASK_QUEUE,
     workflowBundle: opts.workflowBundle,
+    // The codec runs here, outside the workflow sandbox: activations are decoded before the workflow sees them.
+    dataConverter: opts.dataConverter ?? dataConverter(),
     activities: createControlActivities({
       store, offline: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot), benchmarksRoot: benchmarksDir(opts.stateRoot),
       // The API key lives here only: read from this worker's environment, handed to the HTTP client.

@@ -5,10 +5,10 @@
  * Production runs one control worker and one exec worker per GPU (`--gpus N`, which polls the GPU
  * queue) or per CPU pool, each a process, on any number of machines.
  */
-import { NativeConnection } from '@temporalio/worker';
 import { installRuntime } from './logging.js';
 import { parseArgs } from 'node:util';
-import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
+import { CONTROL_TASK_QUEUE } from '../config/constants.js';
+import { connectNativeConnection, describeTemporal, temporalSettings } from '../config/temporalConnection.js';
 import { bundleWorkflows } from './bundle.js';
 import { createControlWorker } from './control.js';
 import { createExecWorker } from './exec.js';
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     throw new Error(`--role must be control, exec or all (got "${role}")`);
   }
   installRuntime();
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  // Address, namespace, TLS, API key and payload encryption: all from the environment (config/temporalConnection.ts).
+  const settings = temporalSettings();
+  const connection = await connectNativeConnection();
   try {
     const workers = [];
     if (role !== 'exec') workers.push(await createControlWorker({ connection, workflowBundle: await bundleWorkflows(), taskQueue: values['control-queue'] }));
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
         connection, taskQueue: values['exec-queue'], maxConcurrent: concurrency, executor: { kind, gpus },
       }));
     }
-    console.log(`crucible worker (${role}) polling ${temporalAddress()}`);
+    console.log(`crucible worker (${role}) polling ${describeTemporal(settings)}`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     await connection.close();
