@@ -294,6 +294,8 @@ print("err line", file=sys.stderr)
 
   it('identity: uid/gid 65534, no capabilities, no_new_privs; the worker environment does not leak', async () => {
     process.env.CRUCIBLE_TEST_SECRET = 'must-not-leak';
+    process.env.CRUCIBLE_PAYLOAD_KEYS = 'k1:cGF5bG9hZC1rZXktbXVzdC1ub3QtbGVhay0zMmJ5dGU=';
+    process.env.TEMPORAL_API_KEY = 'temporal-api-key-must-not-leak';
     try {
       const code = `
 import json, os
@@ -315,6 +317,9 @@ print(json.dumps({"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups
       expect(res).toMatchObject({ uid: 65534, gid: 65534, CapEff: '0000000000000000', CapPrm: '0000000000000000', NoNewPrivs: '1', shadow: 'PermissionError' });
       expect(res.env).toMatchObject({ MY_SETTING: '42', CRUCIBLE_DATA_DIR: '/data', HOME: '/tmp', PYTHONUNBUFFERED: '1', OMP_NUM_THREADS: '1' });
       expect(res.env.CRUCIBLE_TEST_SECRET).toBeUndefined();
+      expect(res.env.CRUCIBLE_PAYLOAD_KEYS).toBeUndefined();
+      expect(res.env.TEMPORAL_API_KEY).toBeUndefined();
+      expect(JSON.stringify(res.env)).not.toContain('must-not-leak');
       // Nothing but what the executor sets (HOSTNAME comes from the engine).
       const allowed = new Set([
         'PATH', 'HOME', 'LANG', 'HOSTNAME', 'PYTHONUNBUFFERED', 'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED',
@@ -323,6 +328,8 @@ print(json.dumps({"uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups
       expect(Object.keys(res.env).filter((k) => !allowed.has(k))).toEqual([]);
     } finally {
       delete process.env.CRUCIBLE_TEST_SECRET;
+      delete process.env.CRUCIBLE_PAYLOAD_KEYS;
+      delete process.env.TEMPORAL_API_KEY;
     }
   });
 

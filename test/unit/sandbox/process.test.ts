@@ -123,12 +123,18 @@ sys.stderr.write("small\\n")
 
   it("gives the solution a minimal environment: none of the worker's variables leak", async () => {
     process.env.CRUCIBLE_TEST_SECRET = 'do-not-leak';
+    // The payload encryption keys and the Temporal API key live in the worker's environment only.
+    process.env.CRUCIBLE_PAYLOAD_KEYS = 'k1:cGF5bG9hZC1rZXktZG8tbm90LWxlYWstMzJieXRlcyE=';
+    process.env.TEMPORAL_API_KEY = 'temporal-api-key-do-not-leak';
     try {
       const s = spec('import json, os\nprint(json.dumps(dict(os.environ)))\n', { env: { EXTRA_SETTING: 'yes' } });
       const r = await executor.execute(s);
       const env = JSON.parse(r.stdout.text) as Record<string, string>;
       expect(env.CRUCIBLE_TEST_SECRET).toBeUndefined();
+      expect(env.CRUCIBLE_PAYLOAD_KEYS).toBeUndefined();
+      expect(env.TEMPORAL_API_KEY).toBeUndefined();
       expect(JSON.stringify(env)).not.toContain('do-not-leak');
+      expect(JSON.stringify(env)).not.toContain('cGF5bG9hZC1rZXkt');
       expect(env).toMatchObject({
         CRUCIBLE_DATA_DIR: s.dataDir,
         HOME: s.workDir,
@@ -141,6 +147,8 @@ sys.stderr.write("small\\n")
       for (const key of Object.keys(env)) expect(allowed.includes(key) || /^(PYTHON|OMP_|OPENBLAS_|MKL_|NUMEXPR_)/.test(key), key).toBe(true);
     } finally {
       delete process.env.CRUCIBLE_TEST_SECRET;
+      delete process.env.CRUCIBLE_PAYLOAD_KEYS;
+      delete process.env.TEMPORAL_API_KEY;
     }
   });
 
