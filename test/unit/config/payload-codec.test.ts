@@ -70,7 +70,7 @@ describe('payload encryption codec (AES-256-GCM, key ids)', () => {
     const c = codec(`k1:${k1}`);
     const [p] = await c.encode([defaultPayloadConverter.toPayload(value)]);
     const flipped = Buffer.from(p!.data!);
-    flipped[20] ^= 0x01;
+    flipped[20] = flipped[20]! ^ 0x01;
     await expect(c.decode([{ ...p, data: flipped }])).rejects.toThrow(/key id "k1" does not decrypt/);
     const truncated = Buffer.from(p!.data!).subarray(0, p!.data!.length - 1);
     await expect(c.decode([{ ...p, data: truncated }])).rejects.toThrow(/does not decrypt/);
