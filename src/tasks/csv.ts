@@ -43,22 +43,21 @@ function records(text: string, limit = Infinity): { fields: string[]; line: numb
     while (!atRecordEnd) {
       if (text[i] === '"') {
         // Quoted field: runs to the next quote that is not doubled.
+        // Whole runs up to the next quote at a time: a character at a time is far too slow for big files.
         i++;
         for (;;) {
-          if (i >= n) throw new CsvError(`unterminated quoted field starting on line ${startLine}`, startLine);
-          const c = text[i]!;
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              field += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            break;
+          const quote = text.indexOf('"', i);
+          if (quote < 0) throw new CsvError(`unterminated quoted field starting on line ${startLine}`, startLine);
+          const run = text.slice(i, quote);
+          line += run.match(/\r\n|\r|\n/g)?.length ?? 0;
+          field += run;
+          if (text[quote + 1] === '"') {
+            field += '"';
+            i = quote + 2;
+            continue;
           }
-          if (c === '\n' || (c === '\r' && text[i + 1] !== '\n')) line++;
-          field += c;
-          i++;
+          i = quote + 1;
+          break;
         }
         const next = text[i];
         if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
@@ -117,32 +116,64 @@ export function readCsvFile(file: string): CsvTable {
   }
 }
 
+/** Most bytes a header row may take: past this the file is not a CSV a task can use (one huge line, binary data). */
+export const MAX_HEADER_BYTES = 1 << 20;
+
+/** Where the first byte that is not UTF-8 is, in words: "line 2, byte 0xff at offset 17". */
+function invalidUtf8At(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  const bad = text.indexOf('\ufffd');
+  if (bad < 0) return 'an incomplete character at the end';
+  const offset = Buffer.byteLength(text.slice(0, bad));
+  const line = text.slice(0, bad).split('\n').length;
+  return `line ${line}, byte 0x${bytes[offset]!.toString(16).padStart(2, '0')} at offset ${offset}`;
+}
+
+/** "not UTF-8 text …", with a hint for the encodings that usually cause it. */
+export function notUtf8(bytes: Buffer): string {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  return `not UTF-8 text (${utf16 ? 'it starts with a UTF-16 byte-order mark' : invalidUtf8At(bytes)}); save it as UTF-8`;
+}
+
 /**
- * Reads only the header row of a CSV file, so that checking the columns of a multi-gigabyte file
- * costs one small read.
+ * The header row of a CSV file and whether a data row follows, reading only as far as the start of
+ * the second record, so that checking a multi-gigabyte file costs one small read. What is read must
+ * be UTF-8, and the header must end within MAX_HEADER_BYTES.
  */
-export function readCsvHeader(file: string): string[] {
+export function readCsvHead(file: string): { header: string[]; hasRow: boolean } {
   const fd = openSync(file, 'r');
   try {
     const chunks: Buffer[] = [];
+    const decoder = new TextDecoder('utf-8', { fatal: true });
     const buf = Buffer.alloc(1 << 16);
+    let text = '';
+    let bytes = 0;
     for (;;) {
       const got = readSync(fd, buf, 0, buf.length, null);
-      if (got > 0) chunks.push(Buffer.from(buf.subarray(0, got)));
-      const text = Buffer.concat(chunks).toString('utf8');
-      let recs: { fields: string[] }[];
+      const chunk = Buffer.from(buf.subarray(0, got));
+      chunks.push(chunk);
+      bytes += got;
+      try {
+        text += decoder.decode(chunk, { stream: got > 0 });
+      } catch {
+        throw new CsvError(notUtf8(Buffer.concat(chunks)), 1);
+      }
+      let recs: { fields: string[] }[] | null;
       try {
         recs = records(text, 2);
       } catch (err) {
         // A quoted header field cut by the chunk boundary looks unterminated: read more first.
-        if (got > 0 && err instanceof CsvError) continue;
-        throw err;
+        if (got > 0 && err instanceof CsvError) recs = null;
+        else throw err;
       }
       // The header is complete once the next record has started, or at end of file.
-      if (got === 0 || recs.length === 2) {
+      if (recs !== null && (got === 0 || recs.length === 2)) {
         const first = recs[0];
         if (!first) throw new CsvError('empty file: no header row', 1);
-        return first.fields;
+        return { header: first.fields, hasRow: recs.length === 2 };
+      }
+      if (bytes > MAX_HEADER_BYTES) {
+        throw new CsvError(`no complete header row in the first ${MAX_HEADER_BYTES} bytes: not a CSV file, or its first line is far too long`, 1);
       }
     }
   } catch (err) {
@@ -151,6 +182,11 @@ export function readCsvHeader(file: string): string[] {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads only the header row of a CSV file (see readCsvHead). */
+export function readCsvHeader(file: string): string[] {
+  return readCsvHead(file).header;
 }
 
 /** Quotes a field only when it must be: it holds a comma, a quote, a line break, or edge spaces. */

@@ -1,11 +1,13 @@
 import { readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { builtTasksDir } from '../config/paths.js';
+import { checkDescription, checkSampleIds, checkTaskFiles } from './checks.js';
+import { notUtf8 } from './csv.js';
 import { TaskError } from './errors.js';
-import { headerOf, isDir, isFile } from './files.js';
+import { headOf, headerOf, isDir, isFile } from './files.js';
 import { readLeaderboard } from './leaderboard.js';
 import { metricDirection } from './metrics.js';
 import { isMlebenchDir, loadMlebenchTask } from './mlebench.js';
@@ -100,16 +102,31 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   }
 }
 
+/** A task.yaml is a few lines; anything this big is not one. */
+const MAX_TASK_YAML_BYTES = 1024 ** 2;
+
 async function readTaskYaml(file: string): Promise<TaskYaml> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
+  const info = await stat(file).catch((err: NodeJS.ErrnoException) => err);
+  if (info instanceof Error && info.code === 'ENOENT') {
     const dir = path.dirname(file);
     const hint = isFile(path.join(dir, 'prepare.py'))
       ? ` (${dir} is a task source: build it with \`python ${path.join(dir, 'prepare.py')} OUTDIR\` or scripts/setup.sh, then load the built task)`
       : '';
     throw new TaskError(`${file}: missing task.yaml; a task folder needs task.yaml, description.md, public/ and private/${hint}`);
+  }
+  if (info instanceof Error) throw new TaskError(`${file}: cannot be read (${info.code ?? info.message})`);
+  if (!info.isFile()) throw new TaskError(`${file}: not a file; task.yaml must be a YAML file`);
+  if (info.size > MAX_TASK_YAML_BYTES) {
+    throw new TaskError(`${file}: ${info.size} bytes; a task.yaml is a few lines of YAML (at most ${MAX_TASK_YAML_BYTES} bytes)`);
+  }
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new TaskError(`${file}: cannot be read (${err.code ?? err.message})`);
+  });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new TaskError(`${file}: ${notUtf8(bytes)}`);
   }
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
@@ -155,7 +172,11 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
   if (!isDir(dir)) throw new TaskError(`task folder not found: ${dir}`);
   const yamlFile = path.join(dir, 'task.yaml');
   // A competition prepared by `mlebench prepare` has no task.yaml: prepared/public + prepared/private.
-  if (!isFile(yamlFile) && isMlebenchDir(dir)) return checkColumns(loadMlebenchTask(dir));
+  if (!isFile(yamlFile) && isMlebenchDir(dir)) {
+    const spec = loadMlebenchTask(dir);
+    checkTaskFiles(spec);
+    return checkColumns(spec);
+  }
   const y = await readTaskYaml(yamlFile);
 
   const natural = metricDirection(y.metric);
@@ -193,7 +214,7 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
     leaderboardPath = path.join(dir, 'leaderboard.csv');
   }
 
-  return checkColumns({
+  const spec: TaskSpec = {
     id: y.id,
     name: y.name,
     type: y.type,
@@ -209,7 +230,12 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
     selectionPath,
     leaderboardPath,
     gpu: y.resources.gpu,
-  }, 'task.yaml');
+  };
+  checkDescription(descriptionPath, dir);
+  checkTaskFiles(spec);
+  checkColumns(spec, 'task.yaml');
+  checkSampleIds(spec);
+  return spec;
 }
 
 /**
@@ -218,6 +244,9 @@ async function loadTaskDir(dir: string): Promise<TaskSpec> {
  */
 function checkColumns(spec: TaskSpec, source = 'crucible.yaml or the sample submission'): TaskSpec {
   const what = (f: string) => (source === 'task.yaml' ? `task.yaml ${f}` : `${f} from ${source}`);
+  for (const file of [spec.files.train, spec.files.test, spec.files.sampleSubmission, spec.answersPath]) {
+    if (!headOf(file).hasRow) throw new TaskError(`${file}: no data rows, only the header; a task needs at least one row here`);
+  }
   requireColumns(spec.files.train, [spec.target], what('target'));
   requireColumns(spec.files.test, [spec.idColumn], what('id_column'));
   if (headerOf(spec.files.test).includes(spec.target)) {
