@@ -2,6 +2,7 @@ import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE, MAX_STEPS } from '../config/c
 import { parseDuration } from '../config/duration.js';
 import { resolveAgent, withLlmEndpoint, type AgentConfig } from '../config/agent.js';
 import { listTaskIds, loadTask } from '../tasks/load.js';
+import { MAX_WALL_MS } from '../workflows/control.js';
 import type { AgentRunInput, BenchmarkInput } from '../workflows/types.js';
 
 /** Bad input from the user: the CLI prints it and exits with code 2; nothing is started. */
@@ -36,6 +37,7 @@ function positiveDuration(flag: string, text: string): number {
     throw new UsageError(`--${flag}: ${(err as Error).message}`);
   }
   if (ms <= 0) throw new UsageError(`--${flag} must be greater than zero (got "${text}")`);
+  if (ms > MAX_WALL_MS) throw new UsageError(`--${flag} must be at most 30d (got "${text}")`);
   return ms;
 }
 
@@ -87,6 +89,13 @@ export async function buildRunInput(o: RunOptions): Promise<AgentRunInput> {
   if (o.llmUrl !== undefined || o.llmModel !== undefined) agent = llmAgent(agent, o.llmUrl, o.llmModel);
   const maxTokens = o.maxTokens === undefined ? null : integer('max-tokens', o.maxTokens, 1, Number.MAX_SAFE_INTEGER);
   const maxCostUsd = o.maxCost === undefined ? null : positiveNumber('max-cost', o.maxCost);
+  if ((maxTokens !== null || maxCostUsd !== null) && agent.operators.backend === 'offline') {
+    const flag = maxTokens !== null ? '--max-tokens' : '--max-cost';
+    throw new UsageError(
+      `${flag} budgets LLM spend, but agent ${agent.name} uses the offline operators, which spend none; ` +
+        'add --llm-url and --llm-model (or an agent file with an llm backend), or drop the flag',
+    );
+  }
   let task;
   try {
     task = await loadTask(o.task);

@@ -9,8 +9,13 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { llmConfigSchema } from '../operators/llm/config.js';
 import type { OperatorName } from '../search/types.js';
+import { MAX_STEPS } from './constants.js';
 
-const int = (min: number) => z.number().int().min(min);
+/**
+ * A count of nodes, drafts, generations or debug attempts: no run makes more than MAX_STEPS nodes, so
+ * a larger value can never be reached and is taken for a typo (1e12 for 12, say) rather than obeyed.
+ */
+const int = (min: number, max = MAX_STEPS) => z.number().int().min(min).max(max);
 const probability = z.number().min(0).max(1);
 
 export const greedySchema = z.strictObject({
@@ -67,8 +72,9 @@ export const operatorSetSchema = z.strictObject({
     debug: memoryScopeSchema.default('ancestors'),
     crossover: memoryScopeSchema.default('none'),
   }).default(() => ({ draft: 'global' as const, improve: 'global' as const, debug: 'ancestors' as const, crossover: 'none' as const })),
-  maxMemoryEntries: int(0).default(10),
-  maxMemoryChars: int(0).default(4000),
+  /** Memory entries and characters in a prompt: bounded by what any model's context could take. */
+  maxMemoryEntries: int(0, 1000).default(10),
+  maxMemoryChars: int(0, 1_000_000).default(4000),
 });
 
 const STRATEGIES = ['validation', 'holdout', 'kfold'] as const;
@@ -186,9 +192,15 @@ function merge(base: unknown, over: unknown): unknown {
  */
 export async function loadAgentFile(file: string): Promise<AgentConfig> {
   const source = path.basename(file);
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new AgentConfigError(`agent file ${file} cannot be read`);
+  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+    throw new AgentConfigError(`agent file ${file} cannot be read (${err.code ?? err.message})`);
   });
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AgentConfigError(`${source}: not UTF-8 text; save the agent file as UTF-8`);
+  }
   let doc: unknown;
   try {
     doc = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);

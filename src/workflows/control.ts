@@ -5,6 +5,12 @@ import type { BudgetChange, RunBudget } from './types.js';
 
 const FIELDS = ['wallMs', 'maxSteps', 'maxTokens', 'maxCostUsd'] as const;
 
+/**
+ * The longest time budget a run may have, and the longest an execution may take: 30 days. More is
+ * taken for a mistake (a unit typed wrong) rather than obeyed, as `--budget 36500d` would be.
+ */
+export const MAX_WALL_MS = 30 * 86_400_000;
+
 /** Throws an Error naming the field unless `change` sets at least one budget, each a positive finite number. */
 export function validateBudgetChange(change: unknown): asserts change is BudgetChange {
   if (change === null || typeof change !== 'object' || Array.isArray(change)) {
@@ -23,6 +29,10 @@ export function validateBudgetChange(change: unknown): asserts change is BudgetC
   const steps = record.maxSteps as number | undefined;
   if (steps !== undefined && (!Number.isInteger(steps) || steps > MAX_STEPS)) {
     throw new Error(`setBudget: maxSteps must be an integer from 1 to ${MAX_STEPS} (got ${steps})`);
+  }
+  const wall = record.wallMs as number | undefined;
+  if (wall !== undefined && wall > MAX_WALL_MS) {
+    throw new Error(`setBudget: wallMs must be at most ${MAX_WALL_MS} (${formatDuration(MAX_WALL_MS)}, 30 days; got ${wall})`);
   }
   const tokens = record.maxTokens as number | undefined;
   if (tokens !== undefined && !Number.isInteger(tokens)) throw new Error(`setBudget: maxTokens must be an integer (got ${tokens})`);

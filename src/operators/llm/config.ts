@@ -28,8 +28,11 @@ export const llmConfigSchema = z.strictObject({
   analyzeTemperature: z.number().min(0).max(2).nullable().default(0.5),
   /** Upper bound on completion tokens per call; null leaves it to the server. */
   maxCompletionTokens: z.number().int().positive().nullable().default(null),
-  /** A request that has not answered in this time fails with a retryable error. */
-  requestTimeoutMs: z.number().int().positive().default(600_000),
+  /**
+   * A request that has not answered in this time fails with a retryable error. At most a day: the
+   * client's timer cannot hold more than 24.8 days (it would fire at once), and no completion takes a day.
+   */
+  requestTimeoutMs: z.number().int().positive().max(86_400_000).default(600_000),
   /** Requests in flight at once to this endpoint, across all backends of this process. */
   maxConcurrent: z.number().int().min(1).max(256).default(4),
   /** Re-asks after a reply without usable code (the paper: 3). */
