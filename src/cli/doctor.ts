@@ -26,6 +26,7 @@ import {
 import { temporalAddress } from '../config/constants.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
 import type { NodeRecord } from '../search/types.js';
+import { decodeHistoryCodecs } from '../config/temporalConnection.js';
 import { chainHistories, nodeArtifacts } from './export.js';
 import { UsageError } from './runInput.js';
 import { connectClient } from './runNodes.js';
@@ -352,7 +353,8 @@ async function runsToCheck(client: Client, named: string[] | undefined): Promise
  * other execution listed under its id (an id reused after an earlier run closed).
  */
 async function runHistories(client: Client, run: string, listed: Set<string>): Promise<History[]> {
-  const chain = await chainHistories(client, run);
+  // Encrypted payloads (CRUCIBLE_PAYLOAD_KEYS) are decrypted first: references hide inside them.
+  const chain = await Promise.all((await chainHistories(client, run)).map((h) => decodeHistoryCodecs(h, client.options.loadedDataConverter)));
   if (listed.size === 0) return chain;
   const covered = new Set<string>([(await client.workflow.getHandle(run).describe()).runId]);
   for (const h of chain) {
@@ -361,7 +363,7 @@ async function runHistories(client: Client, run: string, listed: Set<string>): P
   }
   const others: History[] = [];
   for (const runId of listed) {
-    if (!covered.has(runId)) others.push(await client.workflow.getHandle(run, runId).fetchHistory());
+    if (!covered.has(runId)) others.push(await decodeHistoryCodecs(await client.workflow.getHandle(run, runId).fetchHistory(), client.options.loadedDataConverter));
   }
   return [...others, ...chain];
 }

@@ -21,7 +21,8 @@ export function formatSpend(s: Spend): string {
   return `${n(s.calls)} calls, ${n(s.promptTokens + s.completionTokens)} tokens (${n(s.promptTokens)} prompt + ${n(s.completionTokens)} completion), $${s.costUsd.toFixed(4)}${unpriced}`;
 }
 
-export function formatSummary(s: RunSummary, uiUrl: string | null): string {
+/** `runUrl`: the run's page in the Temporal UI, when known. */
+export function formatSummary(s: RunSummary, runUrl: string | null): string {
   const { metric } = s;
   const lines = [
     '',
@@ -51,7 +52,7 @@ export function formatSummary(s: RunSummary, uiUrl: string | null): string {
   }
   if (s.spend.calls > 0) lines.push(`LLM spend: ${formatSpend(s.spend)}`);
   lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json)`);
-  if (uiUrl) lines.push(`Temporal UI: ${uiUrl}/namespaces/default/workflows/${encodeURIComponent(s.runId)}`);
+  if (runUrl) lines.push(`Temporal UI: ${runUrl}`);
   return lines.join('\n');
 }
 

@@ -2,11 +2,11 @@
  * The `crucible` command. Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started).
  */
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
 import { DEFAULT_PRESET, PRESET_NAMES } from '../config/agent.js';
 import { stateDir } from '../config/paths.js';
+import { decodeHistoryPayload, describeTemporal, temporalSettings } from '../config/temporalConnection.js';
 import { listTasks } from '../tasks/load.js';
 import { tableMarkdown } from '../tasks/benchmarkResults.js';
 import { agentRun, benchmark, benchmarkStatusQuery } from '../workflows/index.js';
@@ -64,11 +64,37 @@ Usage:
 Every command takes --help (usage, examples, exit codes) and --json (machine-readable output).
 Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started or changed).
 Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file (see README)
-Environment: TEMPORAL_ADDRESS (default localhost:7233), CRUCIBLE_HOME (default ./.crucible),
+Environment: TEMPORAL_ADDRESS (default localhost:7233; another host or TLS: that cluster, no local dev server),
+  TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_UI_URL, CRUCIBLE_PAYLOAD_KEYS (see README),
+  CRUCIBLE_HOME (default ./.crucible),
   CRUCIBLE_LLM_BASE_URL and CRUCIBLE_LLM_MODEL (defaults of --llm-url and --llm-model),
   CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY (read by the control worker only)`;
 
 const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
+
+/**
+ * The cluster a run goes to: for a local address without TLS, the background dev server (started when
+ * it is not running); any other address (a remote or cloud cluster) is used as it is. The Temporal UI
+ * address of a remote cluster comes from TEMPORAL_UI_URL, if set.
+ */
+async function ensureCluster(json: boolean): Promise<{ uiUrl: string | null }> {
+  const settings = temporalSettings();
+  const host = settings.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  if (settings.tls !== null || !['localhost', '127.0.0.1', '::1'].includes(host)) {
+    if (!json) console.log(`Temporal cluster ${describeTemporal(settings)}, namespace ${settings.namespace}`);
+    return { uiUrl: process.env.TEMPORAL_UI_URL || null };
+  }
+  const server = await startServer(serverOptions());
+  if (!json) console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
+  return { uiUrl: server.uiUrl };
+}
+
+/** A client on the configured cluster, with Crucible's search attributes registered in its namespace (idempotent). */
+async function clusterClient(): Promise<Client> {
+  const client = await connectClient();
+  await registerSearchAttributes(client.connection as Connection, client.options.namespace);
+  return client;
+}
 
 async function cmdServer(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
@@ -123,14 +149,11 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     execTimeout: values['exec-timeout'], parallelism: values.parallelism, llmUrl: values['llm-url'], llmModel: values['llm-model'],
     maxTokens: values['max-tokens'], maxCost: values['max-cost'],
   });
-  const server = await startServer(serverOptions());
-  if (!json) console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
-  const client = await connectClient();
-  // A server started by an older version may lack newer attributes; registering is idempotent.
-  await registerSearchAttributes(client.connection as Connection);
+  const { uiUrl } = await ensureCluster(json);
+  const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
   try {
-    const follow: Follow = { detach: values.detach, json, uiUrl: server.uiUrl };
+    const follow: Follow = { detach: values.detach, json, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` };
     if (values.replay) return await cmdReplay(client, values.replay, follow);
     const run = input!;
     const backend = run.agent.operators.backend === 'llm' ? `, LLM ${run.agent.operators.llm?.models.default} at ${run.agent.operators.llm?.baseURL}` : '';
@@ -142,6 +165,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   }
 }
 
+/** `uiUrl`: the Temporal UI's page of the run's namespace, when known. */
 interface Follow { detach: boolean; json: boolean; uiUrl: string | null }
 
 /** Starts a run; prints it and, unless detached, follows it to the end. */
@@ -169,13 +193,13 @@ async function follow(client: Client, runId: string, f: Follow): Promise<number>
     console.log(JSON.stringify({ ...outcome.summary, report: report.path, uiUrl: runUiUrl(f.uiUrl, runId) }, null, 2));
     return 0;
   }
-  console.log(formatSummary(outcome.summary, f.uiUrl));
+  console.log(formatSummary(outcome.summary, runUiUrl(f.uiUrl, runId)));
   console.log(report.line);
   console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
   return 0;
 }
 
-const runUiUrl = (uiUrl: string | null, runId: string) => (uiUrl ? `${uiUrl}/namespaces/default/workflows/${encodeURIComponent(runId)}` : null);
+const runUiUrl = (namespaceUrl: string | null, runId: string) => (namespaceUrl ? `${namespaceUrl}/workflows/${encodeURIComponent(runId)}` : null);
 
 /**
  * `run --replay <run>`: the recorded run's own input (task, agent, seed, budgets), with the replay backend
@@ -188,7 +212,7 @@ async function cmdReplay(client: Client, sourceRunId: string, f: Follow): Promis
   });
   const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new UsageError(`--replay: run "${sourceRunId}" has no input in its history`);
-  const source = defaultPayloadConverter.fromPayload<AgentRunInput>(payload);
+  const source = await decodeHistoryPayload<AgentRunInput>(payload, client.options.loadedDataConverter);
   if (source.agent.operators.backend === 'offline') {
     throw new UsageError(`--replay: run "${sourceRunId}" used the offline operators; only LLM runs have recorded completions`);
   }
@@ -221,9 +245,8 @@ async function cmdBench(args: string[]): Promise<number> {
     tasks: values.tasks, agents: values.agents, seeds: values.seeds, budget: values.budget, steps: values.steps,
     concurrency: values.concurrency, selection: values.selection, execTimeout: values['exec-timeout'],
   });
-  const server = await startServer(serverOptions());
-  const client = await connectClient();
-  await registerSearchAttributes(client.connection as Connection);
+  const { uiUrl } = await ensureCluster(json);
+  const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress(), { execConcurrency: input.concurrency });
   try {
     const benchmarkId = `bench-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${Math.random().toString(36).slice(2, 6)}`;
@@ -232,7 +255,7 @@ async function cmdBench(args: string[]): Promise<number> {
       staticSummary: `benchmark: ${input.runs.length} runs, ${input.concurrency} at a time`,
     });
     if (values.detach && json) console.log(JSON.stringify({ benchmarkId }));
-    if (!json) console.log(`Benchmark ${benchmarkId}: ${input.runs.length} runs (${values.tasks} × ${values.agents} × ${values.seeds} seeds), ${input.concurrency} at a time; UI ${server.uiUrl}`);
+    if (!json) console.log(`Benchmark ${benchmarkId}: ${input.runs.length} runs (${values.tasks} × ${values.agents} × ${values.seeds} seeds), ${input.concurrency} at a time${uiUrl ? `; UI ${uiUrl}` : ''}`);
     if (values.detach) return 0;
     const shown = new Set<string>();
     let done = false;
@@ -260,7 +283,7 @@ async function cmdAttributes(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
   const client = await connectClient();
   try {
-    const added = await registerSearchAttributes(client.connection as Connection);
+    const added = await registerSearchAttributes(client.connection as Connection, client.options.namespace);
     if (values.json) console.log(JSON.stringify({ address: temporalAddress(), added }));
     else console.log(added.length ? `Registered ${added.join(', ')} on ${temporalAddress()}` : `All search attributes already exist on ${temporalAddress()}`);
     return 0;

@@ -4,6 +4,7 @@
  * or recorded runs shows up here as the first divergence: the event id and the command the code issued
  * instead. Exit codes: 0 replays cleanly, 1 nondeterminism (or another replay failure), 2 unreadable file.
  */
+import { dataConverter } from '../config/temporalConnection.js';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -39,7 +40,8 @@ export async function replayHistoryFile(file: string, workflowBundle?: WorkflowB
   installRuntime();
   const bundle = workflowBundle ?? await bundleWorkflows();
   try {
-    await Worker.runReplayHistory({ workflowBundle: bundle }, json, workflowId ?? undefined);
+    // An encrypted history (CRUCIBLE_PAYLOAD_KEYS) replays with the same keys.
+    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: dataConverter() }, json, workflowId ?? undefined);
     return { ok: true, events, workflowId };
   } catch (err) {
     const nondeterminism = err instanceof DeterminismViolationError;

@@ -187,3 +187,31 @@ export async function decodeHistoryPayload<T>(
   for (const codec of [...(converter.payloadCodecs ?? [])].reverse()) decoded = await codec.decode(decoded);
   return (converter.payloadConverter ?? defaultPayloadConverter).fromPayload<T>(decoded[0]!);
 }
+
+/**
+ * Every payload anywhere in a history (or part of one) run through the codecs, in place: the history as
+ * a client without a codec would see an unencrypted one. Plain payloads pass unchanged.
+ */
+export async function decodeHistoryCodecs<T>(value: T, converter: { payloadCodecs?: PayloadCodec[] } = dataConverter()): Promise<T> {
+  const codecs = [...(converter.payloadCodecs ?? [])].reverse();
+  if (codecs.length === 0) return value;
+  const visit = async (v: unknown): Promise<void> => {
+    if (Array.isArray(v)) {
+      for (const x of v) await visit(x);
+      return;
+    }
+    if (v === null || typeof v !== 'object' || v instanceof Uint8Array) return;
+    const record = v as Record<string, unknown>;
+    const metadata = record.metadata as Record<string, unknown> | null | undefined;
+    if (metadata && typeof metadata === 'object' && metadata.encoding instanceof Uint8Array) {
+      let decoded = [record as Payload];
+      for (const codec of codecs) decoded = await codec.decode(decoded);
+      record.metadata = decoded[0]!.metadata;
+      record.data = decoded[0]!.data;
+      return;
+    }
+    for (const x of Object.values(record)) await visit(x);
+  };
+  await visit(value);
+  return value;
+}
