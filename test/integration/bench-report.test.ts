@@ -1,11 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeBenchmarkReport } from '../../src/activities/benchmarkReport.js';
 import { writeBenchReport } from '../../src/cli/benchReport.js';
@@ -14,9 +13,8 @@ import { UsageError } from '../../src/cli/runInput.js';
 import { benchmarksDir, projectRoot } from '../../src/config/paths.js';
 import type { BenchmarkRunResult } from '../../src/tasks/benchmarkResults.js';
 import type { Medal } from '../../src/tasks/medals.js';
+import { launchChromium } from '../helpers/chromium.js';
 
-/** The distribution's Chromium (scripts/setup.sh installs Debian's `chromium` when run as root). */
-const CHROMIUM = process.env.CRUCIBLE_CHROMIUM ?? '/usr/bin/chromium';
 
 const BENCH_ID = 'bench-20260101-000000-test';
 const XSS_TASK = '<script>window.__pwned = 1</script>';
@@ -63,19 +61,12 @@ describe('crucible report --bench: a benchmark\'s page in headless Chromium', ()
   const savedHome = process.env.CRUCIBLE_HOME;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: the report browser test drives it headless with playwright-core. ` +
-          'Install it with `sudo apt-get install chromium` (Debian; `npm run setup` does it when run as root), ' +
-          'or point CRUCIBLE_CHROMIUM at a Chromium or Chrome executable.',
-      );
-    }
     stateRoot = await mkdtemp(path.join(os.tmpdir(), 'crucible-bench-report-'));
     process.env.CRUCIBLE_HOME = stateRoot;
     // results.{md,csv,json} written by the benchmark workflow's own activity.
     benchDir = (await makeBenchmarkReport(benchmarksDir(stateRoot))({ benchmarkId: BENCH_ID, results: RUNS })).dir;
     reportPath = await writeBenchReport({ benchDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    browser = await launchChromium('report');
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });

@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { trimText, writeReport } from '../../src/cli/report.js';
@@ -12,10 +11,9 @@ import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';
 import type { RunSummary } from '../../src/workflows/types.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 
-/** The distribution's Chromium (scripts/setup.sh installs Debian's `chromium` when run as root). */
-const CHROMIUM = process.env.CRUCIBLE_CHROMIUM ?? '/usr/bin/chromium';
 
 describe('crucible report: the HTML page of a real run, in headless Chromium', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -26,13 +24,6 @@ describe('crucible report: the HTML page of a real run, in headless Chromium', (
   let reportPath: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: the report browser test drives it headless with playwright-core. ` +
-          'Install it with `sudo apt-get install chromium` (Debian; `npm run setup` does it when run as root), ' +
-          'or point CRUCIBLE_CHROMIUM at a Chromium or Chrome executable.',
-      );
-    }
     env = await testEnv();
     const stateRoot = await tempStateRoot();
     const q = uniqueQueues('report');
@@ -44,7 +35,7 @@ describe('crucible report: the HTML page of a real run, in headless Chromium', (
     nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
     store = new FileArtifactStore(artifactsDir(stateRoot));
     reportPath = await writeReport({ runDir: summary.runDir, store, budget: input.budget });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    browser = await launchChromium('report');
   });
   afterAll(async () => {
     await browser?.close();

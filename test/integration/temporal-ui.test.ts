@@ -2,12 +2,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, stopServer, type DevServerOptions } from '../../src/cli/devServer.js';
 import { builtTasksDir, projectRoot, temporalCliPath } from '../../src/config/paths.js';
@@ -21,10 +20,9 @@ import {
   ALL_SEARCH_ATTRIBUTES, CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleStatus, CrucibleTask, initialSearchAttributes, searchAttributeFlags,
 } from '../../src/workflows/searchAttributes.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
+import { launchChromium } from '../helpers/chromium.js';
 import { bundledRunInput, tempStateRoot, uniqueQueues } from '../helpers/temporal.js';
 
-/** The distribution's Chromium (scripts/setup.sh installs Debian's `chromium` when run as root). */
-const CHROMIUM = process.env.CRUCIBLE_CHROMIUM ?? '/usr/bin/chromium';
 
 /** What an ops team types: breast-cancer runs whose best validation score beats 0.5. */
 const QUERY = "CrucibleTask='breast-cancer' AND CrucibleBestScore > 0.5";
@@ -53,13 +51,6 @@ describe('finding runs by search attributes: temporal CLI, SDK and the Web UI', 
   let stateRoot: string | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: the Temporal UI browser test drives it headless with playwright-core. ` +
-          'Install it with `sudo apt-get install chromium` (Debian; `npm run setup` does it when run as root), ' +
-          'or point CRUCIBLE_CHROMIUM at a Chromium or Chrome executable.',
-      );
-    }
     installRuntime();
     const bundle = bundleWorkflows();
     server = { stateDir: await mkdtemp(path.join(os.tmpdir(), 'crucible-ui-server-')), port: await freePort(), uiPort: await freePort() };
@@ -93,7 +84,7 @@ describe('finding runs by search attributes: temporal CLI, SDK and the Web UI', 
     const handles = [await start('match', q.control), await start('otherTask', q.control)];
     const results = await control.runUntil(exec.runUntil(Promise.all(handles.map((h) => h.result()))));
     for (const r of results) expect(r.nodes).toBe(3);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
+    browser = await launchChromium('Temporal UI');
   });
 
   afterAll(async () => {
