@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
@@ -9,7 +8,7 @@ import { scoreAgainst } from '../tasks/grade.js';
 import { materializePublicData } from '../tasks/publicData.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { CrossValidateInput, CrossValidateOutput } from './types.js';
-import { inFreshWorkspace } from './workspace.js';
+import { inFreshWorkspace, readOutputFile, tooLargeReason } from './workspace.js';
 
 /**
  * One fold of the k-fold re-evaluation of a node's code: the code runs unchanged in the sandbox on
@@ -31,8 +30,9 @@ export function makeCrossValidate({ store, executor, workspaces, dataCache, work
       const fail = (reason: string): CrossValidateOutput => ({ score: null, reason, durationMs: result.durationMs });
       if (result.timedOut) return fail('timed out');
       if (result.exitCode !== 0) return fail(`exit code ${result.exitCode ?? result.signal}`);
-      const submission = await readFile(path.join(workDir, 'submission.csv'), 'utf8').catch(() => null);
+      const submission = await readOutputFile(path.join(workDir, 'submission.csv'));
       if (submission === null) return fail('no submission.csv');
+      if (typeof submission === 'object') return fail(tooLargeReason('submission.csv', submission.tooLarge));
       const { score, reason } = scoreAgainst(input.task, split.truth, submission);
       return { score, reason, durationMs: result.durationMs };
     });

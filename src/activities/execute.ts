@@ -1,5 +1,4 @@
 import { cancellationSignal } from '@temporalio/activity';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../operators/analyze.js';
@@ -10,13 +9,10 @@ import { materializePublicData } from '../tasks/publicData.js';
 import { validateSubmission } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { ExecuteInput, ExecuteOutput } from './types.js';
-import { inFreshWorkspace } from './workspace.js';
+import { inFreshWorkspace, readOutputFile, tooLargeReason } from './workspace.js';
 
 const MAX_OUTPUT_BYTES = 1 << 20;
 
-async function readIfExists(file: string): Promise<string | null> {
-  return readFile(file, 'utf8').catch(() => null);
-}
 
 /**
  * Runs one solution in a fresh workspace under the executor's quotas (and the workspace's disk quota,
@@ -37,14 +33,18 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
         },
         cancellationSignal(),
       ));
-      const [metricsJson, submissionCsv] = await Promise.all([
-        readIfExists(path.join(workDir, 'metrics.json')),
-        readIfExists(path.join(workDir, 'submission.csv')),
+      const [metricsFile, submissionFile] = await Promise.all([
+        readOutputFile(path.join(workDir, 'metrics.json')),
+        readOutputFile(path.join(workDir, 'submission.csv')),
       ]);
+      const text = (f: typeof metricsFile) => (typeof f === 'string' ? f : null);
+      const [metricsJson, submissionCsv] = [text(metricsFile), text(submissionFile)];
+      const oversized = [['metrics.json', metricsFile], ['submission.csv', submissionFile]] as const;
+      const tooLarge = oversized.flatMap(([name, f]) => (f !== null && typeof f === 'object' ? [tooLargeReason(name, f.tooLarge)] : []))[0] ?? null;
       const submission = submissionCsv === null ? null : validateSubmission(input.task, submissionCsv);
       const failed = result.exitCode !== 0 || metricsJson === null || submissionCsv === null;
       const disk = { quotaBytes: workspace.quotaBytes, full: failed && await workspace.isFull() };
-      const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs, disk });
+      const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs, disk, tooLarge });
       const [stdoutRef, stderrRef, submissionRef] = await Promise.all([
         store.put(result.stdout.text),
         store.put(result.stderr.text),

@@ -1,5 +1,5 @@
 import { activityInfo } from '@temporalio/activity';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { mountQuota, type WorkdirQuota } from '../sandbox/diskQuota.js';
 
@@ -36,4 +36,24 @@ export async function inFreshWorkspace<T>(
     // A folder still mounted (its unmount failed) is left to the sweep at the next worker start.
     if (unmounted) await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Most bytes of an output file (submission.csv, metrics.json) the worker reads; a bigger one is the solution's bug. */
+export const MAX_OUTPUT_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * An output file the solution wrote: its text, null when it is not there, or `{ tooLarge }` (its size)
+ * when reading it would make the worker parse more than `maxBytes`.
+ */
+export async function readOutputFile(file: string, maxBytes = MAX_OUTPUT_FILE_BYTES): Promise<string | null | { tooLarge: number }> {
+  const size = await stat(file).then((s) => (s.isFile() ? s.size : null), () => null);
+  if (size === null) return null;
+  if (size > maxBytes) return { tooLarge: size };
+  return readFile(file, 'utf8').catch(() => null);
+}
+
+/** The bug reason of an output file that was too large to read. */
+export function tooLargeReason(name: string, bytes: number, maxBytes = MAX_OUTPUT_FILE_BYTES): string {
+  const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
+  return `${name} is ${mib(bytes)}; outputs larger than ${mib(maxBytes)} are not read`;
 }

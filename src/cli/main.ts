@@ -144,6 +144,14 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   });
   const json = values.json;
   if (!values.task && !values.replay) throw new UsageError('--task is required (a bundled task id or a task folder); see `crucible tasks`');
+  if (values.replay) {
+    // parseArgs fills in defaults, so look at what was typed: a re-drive takes the recorded run's own settings.
+    const typed = args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!);
+    const ignored = typed.filter((f) => !['replay', 'detach', 'json'].includes(f));
+    if (ignored.length > 0) {
+      throw new UsageError(`--replay re-drives the recorded run with its own task, agent, seed and budgets: --${ignored[0]} does not apply`);
+    }
+  }
   const input: AgentRunInput | null = values.replay ? null : await buildRunInput({
     task: values.task!, agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
     execTimeout: values['exec-timeout'], parallelism: values.parallelism, llmUrl: values['llm-url'], llmModel: values['llm-model'],

@@ -24,6 +24,8 @@ export interface ExecutionEvidence {
    * Absent: nothing is known about the disk.
    */
   disk?: { quotaBytes: number | null; full: boolean };
+  /** Why an output file was not read (too large), if one was not. */
+  tooLarge?: string | null;
 }
 
 const NO_SPACE = /No space left on device|\bENOSPC\b|\[Errno 28\]/;
@@ -73,6 +75,7 @@ export function judgeExecution(ev: ExecutionEvidence): Verdict {
 function judgeOutputs(ev: ExecutionEvidence): Verdict {
   const bug = (reason: string, needsReview = false): Verdict => ({ score: null, buggy: true, bugReason: reason, needsReview });
   const { exec } = ev;
+  if (ev.tooLarge) return bug(ev.tooLarge);
   if (exec.exitCode !== 0) {
     const detail = lastErrorLine(exec.stderr.text) ?? (exec.signal ? `killed by ${exec.signal}` : 'no output');
     return bug(`exit code ${exec.exitCode ?? exec.signal}: ${detail}`);

@@ -5,7 +5,7 @@ import {
 } from '../search/driver.js';
 import { LLM_CONFIG_ERROR } from '../activities/types.js';
 import { addSpend, emptySpend, spendLimitReached, totalTokens } from '../operators/spend.js';
-import { bestNode, type SolutionGraph } from '../search/graph.js';
+import { bestNode, isBetter, isGood, type SolutionGraph } from '../search/graph.js';
 import { policyFor } from '../search/policies.js';
 import type { SearchPolicy } from '../search/policy.js';
 import type { NodeRecord, Spend } from '../search/types.js';
@@ -82,6 +82,12 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const forkedFrom = input.carried?.forkedFrom ?? (input.fork ? { runId: input.fork.fromRunId, atNode: input.fork.nodes.length } : undefined);
   let stopNote: string | undefined;
   let budgetChanged = false;
+  // Fewer history events per node (issue 9). Decided once per execution at its start, so an execution
+  // begun by older code replays, and goes on, with the behaviour it began with.
+  /** One wall-clock timer per deadline instead of a timer started and cancelled by every wait of the loop. */
+  const oneDeadlineTimer = wf.patched(PATCH_ONE_DEADLINE_TIMER);
+  /** Progress and spend search attributes upserted on a new best score, every PROGRESS_EVERY_MS and at the end, not per node. */
+  const throttledProgress = wf.patched(PATCH_THROTTLED_PROGRESS);
 
   const status = (): RunStatus => {
     const best = bestNode(loop.graph);
@@ -167,7 +173,8 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     return ack(`hint ${hint.id} added to run ${runId}: the next operator calls will see it`);
   }, {
     validator: (text) => {
-      if (typeof text !== 'string' || text.trim() === '') throw new Error('hint: the text must not be empty');
+      if (typeof text !== 'string') throw new Error(`hint: the text must be a string (got ${text === null ? 'null' : typeof text})`);
+      if (text.trim() === '') throw new Error('hint: the text must not be empty');
       if (text.trim().length > MAX_HINT_CHARS) {
         throw new Error(`hint: the text has ${text.trim().length} characters; at most ${MAX_HINT_CHARS} are allowed`);
       }
@@ -197,12 +204,13 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     loop.scheduler.complete(ticket, fields);
     if (fields.llm) {
       spend = addSpend(spend, fields.llm);
-      publishSpend(spend);
+      if (!throttledProgress) publishSpend(spend);
       const limit = spendLimitReached(spend, limits);
       if (limit) stop(limit, false);
     }
     const { committed, started } = commitReady(loop);
-    if (committed.length > 0) publishProgress(loop);
+    if (throttledProgress) progress.commit(committed, spend);
+    else if (committed.length > 0) publishProgress(loop);
     launchAll(started);
     changed = true;
   };
@@ -256,6 +264,21 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     launchHeld();
   };
 
+  // The wall-clock deadline as one timer, re-armed only when setBudget moves the deadline; it wakes the loop.
+  let deadlineTimer: { at: number; scope: wf.CancellationScope } | null = null;
+  const armDeadline = () => {
+    if (deadlineTimer?.at === deadline) return;
+    deadlineTimer?.scope.cancel();
+    const scope = new wf.CancellationScope();
+    deadlineTimer = { at: deadline, scope };
+    scope.run(() => wf.sleep(Math.max(1, deadline - Date.now()))).then(() => { changed = true; }, () => undefined);
+  };
+  const disarmDeadline = () => {
+    deadlineTimer?.scope.cancel();
+    deadlineTimer = null;
+  };
+  const progress = new ProgressPublisher(loop.graph, spend);
+
   const carriedLimit = spendLimitReached(spend, limits);
   if (carriedLimit) stop(carriedLimit, false);
   launchAll([...loop.scheduler.running(), ...begin(loop)]);
@@ -274,6 +297,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     if (draining && stopReason === null && stopRequested === null && launched.size === 0) {
       await wf.condition(wf.allHandlersFinished);
       const archived = await archiveCommitted(loop, archivedUpTo);
+      if (throttledProgress) progress.flush(spend);
       // Updates that arrive while archiving travel on: the budget is in the input, the rest in `carried`.
       return wf.continueAsNew<typeof agentRun>({
         ...input,
@@ -286,8 +310,14 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
       });
     }
     changed = false;
-    await wf.condition(() => changed, pastDeadline ? undefined : Math.max(1, deadline - Date.now()));
+    if (oneDeadlineTimer) {
+      if (!pastDeadline) armDeadline();
+      await wf.condition(() => changed);
+    } else {
+      await wf.condition(() => changed, pastDeadline ? undefined : Math.max(1, deadline - Date.now()));
+    }
   }
+  disarmDeadline();
 
   phase = 'selecting';
   const { best, ...selection } = await selectFinal(input, exec, loop.graph.nodes, archivedUpTo);
@@ -315,6 +345,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     runId: summary.runId, nodes: loop.graph.nodes, archivedUpTo, summary, bestNodeId: best?.id ?? null,
   }]);
   phase = 'finished';
+  if (throttledProgress) progress.flush(spend);
   wf.upsertSearchAttributes([{ key: CrucibleStatus, value: fatalError === null ? 'completed' : 'failed' }]);
   // Handlers never await, so this returns at once; it keeps an accepted update from being cut off.
   await wf.condition(wf.allHandlersFinished);
@@ -378,6 +409,58 @@ function publishProgress(loop: SearchLoop<unknown, unknown>): void {
     { key: CrucibleNodes, value: loop.graph.nodes.length - 1 },
     ...(best?.score != null ? [{ key: CrucibleBestScore, value: best.score }] : []),
   ]);
+}
+
+export const PATCH_ONE_DEADLINE_TIMER = 'one-deadline-timer';
+export const PATCH_THROTTLED_PROGRESS = 'throttled-progress';
+/** Longest time, in workflow time, between progress upserts while nodes commit (a new best score goes at once). */
+export const PROGRESS_EVERY_MS = 10_000;
+
+/**
+ * The progress search attributes (nodes, best score, tokens, cost), upserted when the best score
+ * improves, at most every PROGRESS_EVERY_MS otherwise, and at continue-as-new and the end (flush).
+ * An upsert per node was one history event and one visibility write per node; the best score is kept
+ * from the committed nodes instead of a scan of the graph per commit.
+ */
+class ProgressPublisher {
+  private nodes: number;
+  private best: number | null;
+  private direction: SolutionGraph['direction'];
+  private sent: { nodes: number; best: number | null; tokens: number; costUsd: number; at: number };
+
+  constructor(graph: SolutionGraph, spend: Spend) {
+    this.nodes = graph.nodes.length - 1;
+    this.best = bestNode(graph)?.score ?? null;
+    this.direction = graph.direction;
+    // What the execution starts with is what the previous one published (or nothing yet, on a fresh run).
+    this.sent = { nodes: this.nodes, best: this.best, tokens: totalTokens(spend), costUsd: spend.costUsd, at: Date.now() };
+  }
+
+  commit(committed: readonly NodeRecord[], spend: Spend): void {
+    let improved = false;
+    for (const n of committed) {
+      this.nodes = Math.max(this.nodes, n.id);
+      if (isGood(n) && (this.best === null || isBetter(n.score, this.best, this.direction))) {
+        this.best = n.score;
+        improved = true;
+      }
+    }
+    if (improved || Date.now() - this.sent.at >= PROGRESS_EVERY_MS) this.flush(spend);
+  }
+
+  /** Upserts whatever changed since the last upsert. */
+  flush(spend: Spend): void {
+    const tokens = totalTokens(spend);
+    const attrs = [
+      ...(this.nodes !== this.sent.nodes ? [{ key: CrucibleNodes, value: this.nodes }] : []),
+      ...(this.best !== null && this.best !== this.sent.best ? [{ key: CrucibleBestScore, value: this.best }] : []),
+      ...(tokens !== this.sent.tokens ? [{ key: CrucibleTokens, value: tokens }] : []),
+      ...(spend.costUsd !== this.sent.costUsd ? [{ key: CrucibleCostUsd, value: spend.costUsd }] : []),
+    ];
+    if (attrs.length === 0) return;
+    wf.upsertSearchAttributes(attrs);
+    this.sent = { nodes: this.nodes, best: this.best, tokens, costUsd: spend.costUsd, at: Date.now() };
+  }
 }
 
 /** Archives the full records of committed nodes and compacts them in the graph; returns the new boundary. */
