@@ -7,7 +7,7 @@
  *   siblings   the first parent's other children, newest first (what was already tried from here)
  */
 import type { MemoryScope } from '../config/agent.js';
-import { compareScores, isGood, type SolutionGraph } from '../search/graph.js';
+import { childIds, isGood, topGoodNodes, type SolutionGraph } from '../search/graph.js';
 import type { Action, NodeRecord } from '../search/types.js';
 
 export interface MemoryEntry {
@@ -26,13 +26,15 @@ export interface MemoryLimits {
   maxChars: number;
 }
 
-function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope): NodeRecord[] {
+/** The scope's nodes, most relevant first; at most `limit` of them for the scopes that rank. */
+function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope, limit: number): NodeRecord[] {
   const first = action.parents[0];
   switch (scope) {
     case 'none':
       return [];
     case 'global':
-      return graph.nodes.filter(isGood).sort((a, b) => compareScores(a.score, b.score, graph.direction) || a.id - b.id);
+      // Best first, equal scores in id order: read off the graph's index, not a sort of the whole graph per call.
+      return topGoodNodes(graph, limit);
     case 'ancestors': {
       const chain: NodeRecord[] = [];
       for (let node = first ? graph.nodes[first] : undefined; node && node.id !== 0; node = graph.nodes[node.parents[0] ?? 0]) {
@@ -42,7 +44,9 @@ function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope): N
       return chain;
     }
     case 'siblings':
-      return first === undefined ? [] : graph.nodes.filter((n) => n.parents[0] === first && n.id !== 0).reverse();
+      // The first parent's children whose first parent it is, newest first.
+      return first === undefined ? [] : childIds(graph, first).filter((id) => graph.nodes[id]?.parents[0] === first)
+        .reverse().map((id) => graph.nodes[id] as NodeRecord);
   }
 }
 
@@ -52,7 +56,7 @@ export function buildMemory(
 ): MemoryEntry[] {
   const out: MemoryEntry[] = [];
   let chars = 0;
-  for (const n of candidates(graph, action, scope).slice(0, limits.maxEntries)) {
+  for (const n of candidates(graph, action, scope, limits.maxEntries).slice(0, limits.maxEntries)) {
     if (n.id < archivedUpTo) {
       out.push({ nodeId: n.id, archived: true, operator: n.operator, plan: '', score: n.score, buggy: n.buggy, bugReason: n.bugReason });
       continue;

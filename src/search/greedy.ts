@@ -11,7 +11,7 @@
  * of the same step, which is the point of running them in parallel. With parallelism 1 nothing is ever
  * in flight when it proposes, so it makes exactly greedyNext's choices with the same RNG draws.
  */
-import { ROOT_ID, bestNode, buggyLeaves, draftNodes, type SolutionGraph } from './graph.js';
+import { ROOT_ID, bestNode, buggyLeaves, draftCount, type SolutionGraph } from './graph.js';
 import type { SearchPolicy } from './policy.js';
 import type { Rng } from './rng.js';
 import type { Action } from './types.js';
@@ -42,7 +42,7 @@ export function greedyNext(graph: SolutionGraph, rng: Rng, config: GreedyConfig)
 /** greedyNext, aware of actions proposed but not yet in the graph (same draws as greedyNext). */
 function greedyChoice(graph: SolutionGraph, rng: Rng, config: GreedyConfig, pending: readonly Action[]): Action {
   const pendingDrafts = pending.reduce((n, a) => n + (a.op === 'draft' ? 1 : 0), 0);
-  if (draftNodes(graph).length + pendingDrafts < config.numDrafts) return { op: 'draft', parents: [ROOT_ID] };
+  if (draftCount(graph) + pendingDrafts < config.numDrafts) return { op: 'draft', parents: [ROOT_ID] };
 
   if (rng.next() < config.debugProb) {
     const busy = new Set(pending.filter((a) => a.op === 'debug').map((a) => a.parents[0]));

@@ -35,7 +35,7 @@
  *   forever, spending the whole budget on it. The root is never closed: a dead round of drafts is
  *   followed by another round.
  */
-import { ROOT_ID, goodNodes, isGood, type SolutionGraph } from './graph.js';
+import { ROOT_ID, childIds, goodScoreRange, isGood, type SolutionGraph } from './graph.js';
 import { extendChain, noChains, openChain, takeDebug, type DebugChains } from './debugChains.js';
 import type { SearchPolicy } from './policy.js';
 import type { Action, Direction } from './types.js';
@@ -83,14 +83,7 @@ export interface ScoreRange {
 
 /** Min and max raw score over good nodes; null when none is good. */
 export function scoreRange(graph: SolutionGraph): ScoreRange | null {
-  let range: ScoreRange | null = null;
-  for (const node of goodNodes(graph)) {
-    const s = node.score as number;
-    if (range === null) range = { min: s, max: s };
-    else if (s < range.min) range.min = s;
-    else if (s > range.max) range.max = s;
-  }
-  return range;
+  return goodScoreRange(graph);
 }
 
 /** A raw score (or mean) mapped to [0, 1], 1 = best in this direction; 0.5 when the range is a point. */
@@ -119,8 +112,6 @@ const visitsOf = (state: MctsState, id: number): number => state.visits[id] ?? 0
  * closed) by highest UCT, first on ties; stops at a node with no live child.
  */
 export function selectPath(graph: SolutionGraph, state: MctsState): number[] {
-  const kids: number[][] = graph.nodes.map(() => []);
-  for (const node of graph.nodes) for (const p of node.parents) kids[p]?.push(node.id);
   const closed = new Set(state.closed);
   const range = scoreRange(graph);
   const path = [ROOT_ID];
@@ -128,7 +119,7 @@ export function selectPath(graph: SolutionGraph, state: MctsState): number[] {
     const at = path[path.length - 1] as number;
     let best = -1;
     let bestUct = -Infinity;
-    for (const child of kids[at] ?? []) {
+    for (const child of childIds(graph, at)) {
       const n = visitsOf(state, child);
       if (n === 0 || closed.has(child)) continue;
       const score = uct(state.values[child] ?? 0, n, visitsOf(state, at), range, state.config.uctC, graph.direction);
