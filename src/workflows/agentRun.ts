@@ -82,12 +82,11 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const forkedFrom = input.carried?.forkedFrom ?? (input.fork ? { runId: input.fork.fromRunId, atNode: input.fork.nodes.length } : undefined);
   let stopNote: string | undefined;
   let budgetChanged = false;
-  // Fewer history events per node (issue 9). Decided once per execution at its start, so an execution
-  // begun by older code replays, and goes on, with the behaviour it began with.
+  // Fewer history events per node (issue 9); both patches are decided once per execution, where the loop starts.
   /** One wall-clock timer per deadline instead of a timer started and cancelled by every wait of the loop. */
-  const oneDeadlineTimer = wf.patched(PATCH_ONE_DEADLINE_TIMER);
+  let oneDeadlineTimer = false;
   /** Progress and spend search attributes upserted on a new best score, every PROGRESS_EVERY_MS and at the end, not per node. */
-  const throttledProgress = wf.patched(PATCH_THROTTLED_PROGRESS);
+  let throttledProgress = false;
 
   const status = (): RunStatus => {
     const best = bestNode(loop.graph);
@@ -278,6 +277,9 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     deadlineTimer = null;
   };
   const progress = new ProgressPublisher(loop.graph, spend);
+  // Where the behaviour first differs: an execution begun by older code replays, and goes on, as it began.
+  oneDeadlineTimer = wf.patched(PATCH_ONE_DEADLINE_TIMER);
+  throttledProgress = wf.patched(PATCH_THROTTLED_PROGRESS);
 
   const carriedLimit = spendLimitReached(spend, limits);
   if (carriedLimit) stop(carriedLimit, false);
