@@ -10,7 +10,7 @@ import { policyFor } from '../search/policies.js';
 import type { SearchPolicy } from '../search/policy.js';
 import type { NodeRecord, Spend } from '../search/types.js';
 import { control, execActivities, failedFields, llmActivities, runAction } from './action.js';
-import { ARCHIVE_CHUNK, compactNode } from './carry.js';
+import { ARCHIVE_CHUNK, compactNode, packSearch, unpackSearch } from './carry.js';
 import { describeBudget, validateBudgetChange } from './control.js';
 import { selectFinal } from './selection.js';
 import { CrucibleBestScore, CrucibleCostUsd, CrucibleNodes, CrucibleStatus, CrucibleTokens, initialSearchAttributes } from './searchAttributes.js';
@@ -59,7 +59,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const startedAt = input.carried?.startedAt ?? Date.now();
   const continuedAsNew = input.carried?.continuedAsNew ?? 0;
   const archivedUpTo = input.carried?.archivedUpTo ?? 0;
-  const snapshot = input.carried?.search ?? startSearch(input, policy, config, startedAt);
+  const snapshot = input.carried ? unpackSearch(input.carried.search) : startSearch(input, policy, config, startedAt);
   const loop = openLoop(policy, snapshot, { parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps });
   let deadline = startedAt + input.budget.wallMs;
   const exec = execActivities(input);
@@ -305,7 +305,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
         ...input,
         fork: undefined, // the forked nodes are in the carried graph
         carried: {
-          search: snapshotOf(loop), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1, spend, hints, paused,
+          search: packSearch(snapshotOf(loop), archived), startedAt, archivedUpTo: archived, continuedAsNew: continuedAsNew + 1, spend, hints, paused,
           ...(stopRequested === null ? {} : { stopRequested }),
           ...(forkedFrom ? { forkedFrom } : {}),
         },

@@ -4,7 +4,9 @@
  * the carried graph keeps only what the search policies read: structure, scores, flags. Activities
  * that need an archived node's plan, code or output read it back from the archive by run and id.
  */
-import type { NodeRecord } from '../search/types.js';
+import type { SearchSnapshot } from '../search/driver.js';
+import { ROOT_ID, addNode, createGraph, type SolutionGraph } from '../search/graph.js';
+import type { NodeRecord, OperatorName } from '../search/types.js';
 
 /** Nodes per archiveNodes call: about 1.8 KB each, so a call stays far below the 2 MB payload limit. */
 export const ARCHIVE_CHUNK = 200;
@@ -29,4 +31,105 @@ export function compactNode(n: NodeRecord): NodeRecord {
     llm: null,
     hintIds: [],
   };
+}
+
+/**
+ * Archived nodes in the carried graph, one compact record each, while there are at most this many;
+ * beyond it they are packed into columns (PackedNodes). A compact record is about 210 bytes of JSON,
+ * so 10,000 of them (2.1 MB) would pass Temporal's 2 MB payload limit on the continue-as-new input
+ * and stop the run; packed they take about 30 bytes each. Below it, each node stays a readable
+ * record in the next execution's input (the Temporal UI shows it).
+ */
+export const PACK_FROM = 1000;
+
+const OP_LETTERS: Record<string, string> = { root: 'r', draft: 'D', improve: 'I', debug: 'd', crossover: 'X' };
+const LETTER_OPS: Record<string, OperatorName> = { D: 'draft', I: 'improve', d: 'debug', X: 'crossover' };
+
+/**
+ * Nodes 0 .. n − 1 of a graph, compacted (compactNode) and stored by column. Parents are implied by
+ * the operator where the graph's rules fix them (checkParents): a draft's is the root; improve and
+ * debug have one, crossover two, listed in `parents` in node order. Debug depths are recomputed by
+ * addNode when unpacking.
+ */
+export interface PackedNodes {
+  /** Format version. */
+  v: 1;
+  n: number;
+  /** One letter per node: r root, D draft, I improve, d debug, X crossover. */
+  ops: string;
+  parents: number[];
+  score: (number | null)[];
+  /** '1' where the node is buggy, '0' elsewhere. */
+  buggy: string;
+  testScore: (number | null)[];
+  /** createdAt of node 0, then each node's difference from the previous one's. */
+  createdAt: number[];
+  /** Bug reasons, cut as compactNode cuts them, by node id where there is one. */
+  bugReason: Record<string, string>;
+}
+
+/** A carried graph: plain, or with its first `packed.n` nodes packed and the rest in `nodes`. */
+export type CarriedGraph = SolutionGraph | (Omit<SolutionGraph, 'nodes'> & { packed: PackedNodes; nodes: NodeRecord[] });
+
+/** The carried form of a search: the same snapshot with its graph as a CarriedGraph. */
+export type CarriedSearch = Omit<SearchSnapshot<unknown>, 'graph'> & { graph: CarriedGraph };
+
+/** The graph to carry: nodes below `archivedUpTo` (already compact) packed when there are more than PACK_FROM. */
+export function packGraph(graph: SolutionGraph, archivedUpTo: number): CarriedGraph {
+  const n = Math.min(archivedUpTo, graph.nodes.length);
+  if (n <= PACK_FROM) return graph;
+  const packed: PackedNodes = { v: 1, n, ops: '', parents: [], score: [], buggy: '', testScore: [], createdAt: [], bugReason: {} };
+  const ops: string[] = [];
+  const buggy: string[] = [];
+  let previous = 0;
+  for (let id = 0; id < n; id++) {
+    const node = compactNode(graph.nodes[id]!);
+    const letter = OP_LETTERS[node.operator];
+    if (letter === undefined) throw new RangeError(`carry: node ${id} has an unknown operator ${node.operator}`);
+    ops.push(letter);
+    if (node.operator !== 'root' && node.operator !== 'draft') packed.parents.push(...node.parents);
+    packed.score.push(node.score);
+    buggy.push(node.buggy ? '1' : '0');
+    packed.testScore.push(node.testScore);
+    packed.createdAt.push(node.createdAt - previous);
+    previous = node.createdAt;
+    if (node.bugReason !== null) packed.bugReason[id] = node.bugReason;
+  }
+  packed.ops = ops.join('');
+  packed.buggy = buggy.join('');
+  return { direction: graph.direction, packed, nodes: graph.nodes.slice(n) };
+}
+
+/** The graph a CarriedGraph stands for: packed nodes come back as the compact records they were. */
+export function unpackGraph(carried: CarriedGraph): SolutionGraph {
+  if (!('packed' in carried)) return carried;
+  const p = carried.packed;
+  if (p.v !== 1 || p.ops[0] !== 'r' || p.ops.length !== p.n) throw new RangeError(`carry: unreadable packed graph (v ${p.v}, ${p.ops.length} ops for ${p.n} nodes)`);
+  const graph = createGraph(carried.direction, p.createdAt[0] ?? 0);
+  let createdAt = graph.nodes[0]!.createdAt;
+  let at = 0;
+  for (let id = 1; id < p.n; id++) {
+    const operator = LETTER_OPS[p.ops[id]!];
+    if (operator === undefined) throw new RangeError(`carry: node ${id} has an unknown operator letter ${p.ops[id]}`);
+    const arity = operator === 'draft' ? 0 : operator === 'crossover' ? 2 : 1;
+    const parents = arity === 0 ? [ROOT_ID] : p.parents.slice(at, at + arity);
+    at += arity;
+    createdAt += p.createdAt[id]!;
+    addNode(graph, {
+      parents, operator, plan: '', codeRef: null, score: p.score[id] ?? null, buggy: p.buggy[id] === '1',
+      bugReason: p.bugReason[id] ?? null, testScore: p.testScore[id] ?? null, exec: null, createdAt, llm: null,
+    });
+  }
+  if (at !== p.parents.length) throw new RangeError(`carry: packed graph has ${p.parents.length - at} parent ids left over`);
+  for (const node of carried.nodes) graph.nodes.push(node);
+  return graph;
+}
+
+/** A search snapshot as carried across continue-as-new (packGraph), and back (unpackSearch). */
+export function packSearch(search: SearchSnapshot<unknown>, archivedUpTo: number): CarriedSearch {
+  return { ...search, graph: packGraph(search.graph, archivedUpTo) };
+}
+
+export function unpackSearch(search: CarriedSearch): SearchSnapshot<unknown> {
+  return { ...search, graph: unpackGraph(search.graph) };
 }

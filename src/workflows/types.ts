@@ -1,6 +1,6 @@
 import type { GradeOutput } from '../activities/types.js';
 import type { AgentConfig } from '../config/agent.js';
-import type { SearchSnapshot } from '../search/driver.js';
+import type { CarriedSearch } from './carry.js';
 import type { SelectionStrategy } from '../search/selection.js';
 import type { BenchmarkRunResult, TableRow } from '../tasks/benchmarkResults.js';
 import type { ArtifactRef, NodeRecord, Spend } from '../search/types.js';
@@ -47,8 +47,8 @@ export interface ForkSource {
 
 /** Everything a run needs to continue exactly where it was. */
 export interface CarriedState {
-  /** Graph, RNG, policy state (MCTS visits, evolutionary population…), scheduler tickets. */
-  search: SearchSnapshot<unknown>;
+  /** Graph, RNG, policy state (MCTS visits, evolutionary population…), scheduler tickets; a large graph's archived nodes packed (carry.ts). */
+  search: CarriedSearch;
   startedAt: number;
   /** Nodes with smaller ids are compact in the carried graph and archived in full (workflows/carry.ts). */
   archivedUpTo: number;
