@@ -5,7 +5,7 @@
  * (preset, task) plus an overall row per preset, and writes the raw per-run results as JSON under
  * bench/results/. See bench/README.md for the columns.
  *
- *   npm run bench -- --seeds 3 --steps 15 --tasks breast-cancer,diabetes --presets aira-greedy,aira-mcts --parallelism 1
+ *   npm run bench:presets -- --seeds 3 --steps 15 --tasks breast-cancer,diabetes --presets aira-greedy,aira-mcts --parallelism 1
  *
  * Every option can also be given by environment: BENCH_SEEDS, BENCH_STEPS, BENCH_TASKS,
  * BENCH_PRESETS, BENCH_PARALLELISM, BENCH_BUDGET, BENCH_OUT (argv wins).
@@ -77,7 +77,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     strict: true,
   });
   if (values.help) {
-    console.log('usage: npm run bench -- [--seeds N|a,b,c] [--steps N] [--tasks a,b] [--presets a,b] [--parallelism N] [--budget 24h] [--out file.json]');
+    console.log('usage: npm run bench:presets -- [--seeds N|a,b,c] [--steps N] [--tasks a,b] [--presets a,b] [--parallelism N] [--budget 24h] [--out file.json]');
     process.exit(0);
   }
   const presets = list(values.presets ?? env.BENCH_PRESETS ?? PRESET_NAMES.join(','));

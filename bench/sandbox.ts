@@ -4,7 +4,7 @@
  * ProcessExecutor (a plain child process) and bare python3 from the project venv. Prints a Markdown
  * table of medians (and minima) with each path's ratio to bare python3.
  *
- *   npx tsx bench/sandbox.ts [--runs 10]
+ *   npx tsx bench/sandbox.ts [--runs 10]      (npm run bench:sandbox; `npm run bench` runs it too, via sandboxBench)
  *
  * Needs the Docker engine and sandbox image (scripts/docker-engine.sh, scripts/sandbox-image.sh) and
  * the venv of scripts/setup.sh. The container runs Debian's Python stack, the other two the venv's:
@@ -15,15 +15,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pythonPath } from '../src/config/paths.js';
 import { DockerExecutor, dockerAvailable } from '../src/sandbox/docker.js';
 import { ProcessExecutor } from '../src/sandbox/process.js';
 import type { Executor } from '../src/sandbox/types.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
-const runs = Number(values.runs);
 const programs = { pass: 'pass\n', 'import sklearn': 'import sklearn\n' } as const;
+export type Program = keyof typeof programs;
 
 type Runner = (code: string, i: number) => Promise<void>;
 
@@ -44,7 +44,12 @@ function viaExecutor(executor: Executor, root: string): Runner {
   };
 }
 
-async function measure(run: Runner, code: string): Promise<{ median: number; min: number }> {
+export interface Timing {
+  median: number;
+  min: number;
+}
+
+async function measure(run: Runner, code: string, runs: number): Promise<Timing> {
   await run(code, -1); // warm-up: page cache, image layers, first container
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -58,31 +63,65 @@ async function measure(run: Runner, code: string): Promise<{ median: number; min
   return { median, min: times[0] as number };
 }
 
-if (!(await dockerAvailable())) throw new Error('no Docker engine answers: run scripts/docker-engine.sh and scripts/sandbox-image.sh');
-const root = await mkdtemp(path.join(os.tmpdir(), 'crucible-bench-sandbox-'));
-try {
-  const python = pythonPath();
-  const paths: [string, Runner][] = [
-    ['bare python3 (venv)', bare(python)],
-    ['ProcessExecutor', viaExecutor(new ProcessExecutor({ python, logger: { warn: () => undefined } }), root)],
-    ['DockerExecutor', viaExecutor(new DockerExecutor(), root)],
-  ];
-  const results: Record<string, Record<string, { median: number; min: number }>> = {};
-  for (const [name, run] of paths) {
-    results[name] = {};
-    for (const [label, code] of Object.entries(programs)) results[name][label] = await measure(run, code);
+export const BARE = 'bare python3 (venv)';
+
+/** Path name (bare python3, ProcessExecutor, DockerExecutor) → program → timing. */
+export type SandboxResults = Record<string, Partial<Record<Program, Timing>>>;
+
+/**
+ * Times every path on every program, `runs` times each after one warm-up. Without a Docker engine the
+ * Docker path is left out (and `docker` says why) unless `requireDocker`.
+ */
+export async function sandboxBench(opts: { runs: number; programs?: readonly Program[]; requireDocker?: boolean }): Promise<{
+  results: SandboxResults; docker: string | null;
+}> {
+  const wanted = opts.programs ?? (Object.keys(programs) as Program[]);
+  const hasDocker = await dockerAvailable();
+  if (!hasDocker && opts.requireDocker) {
+    throw new Error('no Docker engine answers: run scripts/docker-engine.sh and scripts/sandbox-image.sh');
   }
-  const base = results['bare python3 (venv)'] as Record<string, { median: number }>;
+  const root = await mkdtemp(path.join(os.tmpdir(), 'crucible-bench-sandbox-'));
+  try {
+    const python = pythonPath();
+    const paths: [string, Runner][] = [
+      [BARE, bare(python)],
+      ['ProcessExecutor', viaExecutor(new ProcessExecutor({ python, logger: { warn: () => undefined } }), root)],
+      ...(hasDocker ? [['DockerExecutor', viaExecutor(new DockerExecutor(), root)] as [string, Runner]] : []),
+    ];
+    const results: SandboxResults = {};
+    for (const [name, run] of paths) {
+      const byProgram: Partial<Record<Program, Timing>> = {};
+      for (const label of wanted) byProgram[label] = await measure(run, programs[label], opts.runs);
+      results[name] = byProgram;
+    }
+    return { results, docker: hasDocker ? null : 'no Docker engine answers (scripts/docker-engine.sh)' };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' } } });
+  const runs = Number(values.runs);
+  const { results } = await sandboxBench({ runs, requireDocker: true });
+  const base = results[BARE]!;
   const fmt = (ms: number) => `${Math.round(ms)} ms`;
+  const labels = Object.keys(programs) as Program[];
   console.log(`Median of ${runs} runs (min in parentheses), ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}\n`);
-  console.log(`| path | ${Object.keys(programs).map((p) => `\`${p}\` | ratio`).join(' | ')} |`);
-  console.log(`|---|${Object.keys(programs).map(() => '---:|---:').join('|')}|`);
+  console.log(`| path | ${labels.map((p) => `\`${p}\` | ratio`).join(' | ')} |`);
+  console.log(`|---|${labels.map(() => '---:|---:').join('|')}|`);
   for (const [name, byProgram] of Object.entries(results)) {
-    const cells = Object.entries(byProgram).map(
-      ([label, t]) => `${fmt(t.median)} (${fmt(t.min)}) | ${(t.median / (base[label]?.median ?? NaN)).toFixed(1)}×`,
-    );
+    const cells = labels.map((label) => {
+      const t = byProgram[label]!;
+      return `${fmt(t.median)} (${fmt(t.min)}) | ${(t.median / (base[label]?.median ?? NaN)).toFixed(1)}×`;
+    });
     console.log(`| ${name} | ${cells.join(' | ')} |`);
   }
-} finally {
-  await rm(root, { recursive: true, force: true });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
