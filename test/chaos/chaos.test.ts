@@ -37,6 +37,8 @@ const SOAK = process.env.CRUCIBLE_SOAK === '1';
 const RUNS = SOAK ? 6 : 3;
 const STEPS = SOAK ? 30 : 12;
 const ROUNDS = SOAK ? 4 : 1;
+/** How long the runs may take to finish after the last drill before the test reports a stall. */
+const RESULT_TIMEOUT_MS = SOAK ? 2_400_000 : 480_000;
 const FAULTS: Fault[] = ['hang', 'oom', 'fork-bomb', 'flood', 'write-outside', 'disk-fill'];
 /** The exec workers' workspace quota: small, so the disk-fill drill is quick. */
 const WORKDIR_QUOTA = '64m';
@@ -108,6 +110,14 @@ describe(`chaos drills (${SOAK ? 'soak' : 'short form'}): ${RUNS} runs of ${STEP
       runIds.push(runId);
     }
 
+    try {
+      await drillsAndResults();
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${await diagnose()}`);
+    }
+  }, SOAK ? 3_600_000 : 900_000);
+
+  async function drillsAndResults(): Promise<void> {
     // Each round's drills happen at fixed shares of the total work, while every run is still going.
     const total = RUNS * STEPS;
     for (let round = 0; round < ROUNDS; round++) {
@@ -131,8 +141,35 @@ describe(`chaos drills (${SOAK ? 'soak' : 'short form'}): ${RUNS} runs of ${STEP
       drills.push(`round ${round + 1}: dev server stopped for 2 s and restarted on the same database at ${restartAt} nodes`);
     }
 
-    for (const id of runIds) summaries.set(id, await cluster.client.workflow.getHandle<typeof agentRun>(id).result());
-  }, SOAK ? 3_600_000 : 600_000);
+    await Promise.race([
+      (async () => {
+        for (const id of runIds) summaries.set(id, await cluster.client.workflow.getHandle<typeof agentRun>(id).result());
+      })(),
+      sleep(RESULT_TIMEOUT_MS).then(() => { throw new Error(`the runs did not finish within ${RESULT_TIMEOUT_MS / 1000} s of the last drill`); }),
+    ]);
+  }
+
+  /** What a stalled drill leaves to look at: each run's pending work, and the workers' last output. */
+  async function diagnose(): Promise<string> {
+    const lines = [`drills: ${drills.join('; ')}`, `endpoint: ${JSON.stringify(model.stats)}`];
+    for (const id of runIds) {
+      const d = await cluster.client.workflow.getHandle(id).describe().catch((e: Error) => e);
+      if (d instanceof Error) {
+        lines.push(`${id}: ${d.message}`);
+        continue;
+      }
+      const raw = d.raw;
+      lines.push(`${id}: ${d.status.name}, ${d.historyLength} events, workflow task attempt ${raw.pendingWorkflowTask?.attempt ?? '-'}`);
+      for (const a of raw.pendingActivities ?? []) {
+        lines.push(`  ${a.activityType?.name} attempt ${a.attempt} state ${a.state}: ${a.lastFailure?.message ?? ''}`);
+      }
+    }
+    for (const [role, w] of [['control', cluster.control], ['exec', cluster.exec]] as const) {
+      lines.push(`--- ${role} worker ${w ? `pid ${w.pid}, ${w.exitCode === null && w.signalCode === null ? 'alive' : `exited ${w.exitCode ?? w.signalCode}`}` : 'none'} ---`);
+      if (w) lines.push(w.output().slice(-3000));
+    }
+    return lines.join('\n');
+  }
 
   afterAll(async () => {
     await cluster?.stop();
