@@ -116,9 +116,11 @@ describe('export, replay and fork', () => {
 
   it('across continue-as-new: one exported history per execution, each replays; a fork from the first execution gets full node records and continues as new itself', async () => {
     const longId = `${q.workflowId}-long`;
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '45', seed: String(SEED) });
+    // A time budget no busy machine reaches: this test is about the steps.
+    const input = await bundledRunInput({ execQueue: q.exec, steps: '45', seed: String(SEED), budget: '1h' });
     input.agent.parallelism = 2;
     const long = await env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: longId, args: [input] });
+    expect(long).toMatchObject({ nodes: 45, stopReason: 'step budget' });
     expect(long.continuedAsNew).toBeGreaterThanOrEqual(1);
 
     const out = path.join(stateRoot, 'export-long');
