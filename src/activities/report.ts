@@ -11,8 +11,13 @@ import type { ReportInput, ReportOutput } from './types.js';
 export function makeReport(store: ArtifactStore, runsRoot: string) {
   return async function report(input: ReportInput): Promise<ReportOutput> {
     const runDir = path.join(runsRoot, input.runId);
-    const nodes = await Promise.all(input.nodes.map((n) =>
-      n.id < input.archivedUpTo ? readArchivedNode(runsRoot, input.runId, n.id) : n));
+    const from = input.nodesFrom ?? 0;
+    if (from > input.archivedUpTo) throw new Error(`report: nodes from ${from} leave ${input.archivedUpTo}..${from - 1} out`);
+    const ids = Array.from({ length: from + input.nodes.length }, (_, id) => id);
+    const nodes = await Promise.all(ids.map((id) => {
+      const given = id >= from ? input.nodes[id - from]! : null;
+      return id < input.archivedUpTo ? readArchivedNode(runsRoot, input.runId, id) : given!;
+    }));
     const graphJson = JSON.stringify({ runId: input.runId, nodes }, null, 1);
     const graphRef = await store.put(graphJson);
     await writeFileAtomic(path.join(runDir, 'graph.json'), graphJson);

@@ -120,8 +120,14 @@ export interface GradeOutput {
 
 export interface ReportInput {
   runId: string;
-  /** Node metadata of the whole graph (root included); ids below archivedUpTo are compact. */
+  /**
+   * Node metadata from id `nodesFrom` on (the whole graph, root included, when `nodesFrom` is absent:
+   * inputs of older workflow code). Ids below archivedUpTo are compact here; the activity reads their
+   * full records from the archive.
+   */
   nodes: NodeRecord[];
+  /** The id of `nodes[0]`; the nodes before it are all archived and read from the archive (issue 9: a 10,000-node graph inline was over 2 MB). */
+  nodesFrom?: number;
   archivedUpTo: number;
   summary: object;
   bestNodeId: number | null;

@@ -344,7 +344,8 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     selection,
   };
   const { runDir } = await control.report.executeWithOptions({ summary: `write the run's report (${summary.nodes} nodes)` }, [{
-    runId: summary.runId, nodes: loop.graph.nodes, archivedUpTo, summary, bestNodeId: best?.id ?? null,
+    // Archived nodes are read from the archive: inline, a 10,000-node graph passed the 2 MB payload limit.
+    runId: summary.runId, nodes: loop.graph.nodes.slice(archivedUpTo), nodesFrom: archivedUpTo, archivedUpTo, summary, bestNodeId: best?.id ?? null,
   }]);
   phase = 'finished';
   if (throttledProgress) progress.flush(spend);
