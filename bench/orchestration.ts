@@ -431,6 +431,8 @@ export interface ManyResult {
   nodesPerRun: number;
   baseline: { wallMs: number; nodesPerSecond: number; p95StepMs: number; medianStepMs: number };
   crucible: { wallMs: number; nodesPerSecond: number; p95StepMs: number; medianStepMs: number };
+  /** CPU per node of the workers' process and of the dev server during the Temporal runs. */
+  cpu: CpuPerNode;
 }
 
 async function benchMany(env: Env, runs: number, nodes: number): Promise<ManyResult> {
@@ -440,7 +442,7 @@ async function benchMany(env: Env, runs: number, nodes: number): Promise<ManyRes
   const bWall = performance.now() - t0;
   env.sampler.phase = 'many';
   t0 = performance.now();
-  const runsDone = await Promise.all(Array.from({ length: runs }, (_, i) => temporalRun(env, nodes, `many${i}`)));
+  const [runsDone, cpu] = await cpuDuring(env.cpu, runs * nodes, () => Promise.all(Array.from({ length: runs }, (_, i) => temporalRun(env, nodes, `many${i}`))));
   const cWall = performance.now() - t0;
   const bSteps = bases.flatMap((r) => env.clock.stepsOf(r.runId).map((s) => s.ms));
   const cSteps = runsDone.flatMap((r) => env.clock.stepsOf(r.workflowId).map((s) => s.ms));
@@ -448,6 +450,7 @@ async function benchMany(env: Env, runs: number, nodes: number): Promise<ManyRes
     runs, nodesPerRun: nodes,
     baseline: { wallMs: bWall, nodesPerSecond: (runs * nodes) / (bWall / 1000), p95StepMs: quantile(bSteps, 0.95), medianStepMs: median(bSteps) },
     crucible: { wallMs: cWall, nodesPerSecond: (runs * nodes) / (cWall / 1000), p95StepMs: quantile(cSteps, 0.95), medianStepMs: median(cSteps) },
+    cpu,
   };
 }
 
@@ -606,6 +609,12 @@ function rows(r: Results): Row[] {
       bench: 'many', figure: 'step latency, p95', size, baseline: ms(m.baseline.p95StepMs), crucible: ms(m.crucible.p95StepMs),
       ratio: `+${ms(m.crucible.p95StepMs - m.baseline.p95StepMs)}`, target: '—', met: '—',
     });
+    if (m.cpu) {
+      out.push({
+        bench: 'many', figure: 'CPU per node', size, baseline: '—',
+        crucible: `${ms(m.cpu.selfMs)} workers + ${m.cpu.serverMs === null ? '?' : ms(m.cpu.serverMs)} server`, ratio: '—', target: '—', met: '—',
+      });
+    }
   }
   if (r.replay) {
     const p = r.replay;
