@@ -38,19 +38,39 @@ async function main(): Promise<void> {
   installRuntime();
   // Address, namespace, TLS, API key and payload encryption: all from the environment (config/temporalConnection.ts).
   const settings = temporalSettings();
-  const connection = await connectNativeConnection();
+  const connection = await whenReachable('connecting', () => connectNativeConnection());
   try {
-    const workers = [];
-    if (role !== 'exec') workers.push(await createControlWorker({ connection, workflowBundle: await bundleWorkflows(), taskQueue: values['control-queue'] }));
-    if (role !== 'control') {
-      workers.push(await createExecWorker({
-        connection, taskQueue: values['exec-queue'], maxConcurrent: concurrency, executor: { kind, gpus },
-      }));
-    }
+    const workflowBundle = role !== 'exec' ? await bundleWorkflows() : null;
+    const workers = await whenReachable('starting the workers', async () => [
+      ...(workflowBundle ? [await createControlWorker({ connection, workflowBundle, taskQueue: values['control-queue'] })] : []),
+      ...(role !== 'control'
+        ? [await createExecWorker({ connection, taskQueue: values['exec-queue'], maxConcurrent: concurrency, executor: { kind, gpus } })]
+        : []),
+    ]);
     console.log(`crucible worker (${role}) polling ${describeTemporal(settings)}`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {
     await connection.close();
+  }
+}
+
+/** How long a starting worker waits for its cluster (a server restarting, a network blip) before it gives up. */
+const START_PATIENCE_MS = 5 * 60_000;
+
+const unreachable = (err: unknown) =>
+  /Unavailable|tcp connect error|Connection refused|transport error|no Temporal server answers/i.test(err instanceof Error ? err.message : String(err));
+
+/** `attempt`, retried with backoff while the cluster does not answer; any other error is final. */
+async function whenReachable<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + START_PATIENCE_MS;
+  for (let delayMs = 1000; ; delayMs = Math.min(2 * delayMs, 10_000)) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!unreachable(err) || Date.now() + delayMs > giveUpAt) throw err;
+      console.warn(`${what}: the Temporal cluster does not answer yet; retrying in ${delayMs / 1000} s (${(err as Error).message.split('\n')[0]})`);
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
   }
 }
 

@@ -132,8 +132,9 @@ describe(`chaos drills (${SOAK ? 'soak' : 'short form'}): ${RUNS} runs of ${STEP
       await waitFor('an execution in flight', executing, 300_000);
       const executingAt = await totalNodes();
       await cluster.kill('exec');
-      drills.push(`round ${round + 1}: SIGKILL exec worker mid-execution at ${executingAt} nodes`);
-      cluster.startExec();
+      // Its replacement starts while the server is down: a worker must wait for its cluster, not exit.
+      await cluster.restartServer(3000, () => cluster.startExec());
+      drills.push(`round ${round + 1}: SIGKILL exec worker mid-execution at ${executingAt} nodes; its replacement started while the dev server was down for 3 s`);
 
       await waitFor(`${at(0.3)} nodes`, async () => (await totalNodes()) >= at(0.3), 300_000);
       const restartAt = await totalNodes();

@@ -69,9 +69,10 @@ export class ChaosCluster {
     this[role] = null;
   }
 
-  /** Stops the dev server and starts it again on the same database file and port. */
-  async restartServer(downMs: number): Promise<void> {
+  /** Stops the dev server and starts it again on the same database file and port; `whileDown` runs in between. */
+  async restartServer(downMs: number, whileDown: () => void = () => {}): Promise<void> {
     await stopServer(this.server);
+    whileDown();
     await new Promise((r) => setTimeout(r, downMs));
     await startServer(this.server);
   }
