@@ -21,6 +21,7 @@
  * in this process. It prints a Markdown table and writes bench/results/orchestration-<UTC>.json and .md.
  * Every option also reads from the environment (BENCH_ONLY, BENCH_FULL=1, BENCH_STEP_NODES, …; argv wins).
  */
+import { OptionError, parseOrExit, positiveInt } from './options.js';
 import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto'; // the default export: the named one fails under Node's ESM loader
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -74,14 +75,6 @@ export interface Options {
   address: string | null;
 }
 
-class OptionError extends Error {}
-
-function count(name: string, text: string, max: number): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > max) {
-    throw new OptionError(`--${name} must be an integer from 1 to ${max} (got "${text}")`);
-  }
-  return Number(text);
-}
 
 const FULL = { stepNodes: 1000, longNodes: 10_000, manyRuns: 100, manyNodes: 100, sandboxRuns: 10 };
 const CI = { stepNodes: 200, longNodes: 1200, manyRuns: 20, manyNodes: 50, sandboxRuns: 5 };
@@ -113,7 +106,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   const sizes = full ? FULL : CI;
   const opt = (flag: string, envName: string, fallback: number, max: number) => {
     const text = (values as Record<string, string | boolean | undefined>)[flag] ?? env[envName];
-    return text === undefined ? fallback : count(flag, String(text), max);
+    return text === undefined ? fallback : positiveInt(flag, String(text), max);
   };
   return {
     only: only as Benchmark[],
@@ -795,16 +788,7 @@ export async function runOrchestration(opts: Options): Promise<Results> {
 }
 
 async function main(): Promise<void> {
-  let opts: Options;
-  try {
-    opts = parseOptions(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof OptionError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`bench: ${(err as Error).message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const opts: Options = parseOrExit(() => parseOptions(process.argv.slice(2), process.env));
   const r = await runOrchestration(opts);
   const table = markdown(r);
   const stamp = r.date.replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

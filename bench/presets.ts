@@ -10,6 +10,7 @@
  * Every option can also be given by environment: BENCH_SEEDS, BENCH_STEPS, BENCH_TASKS,
  * BENCH_PRESETS, BENCH_PARALLELISM, BENCH_BUDGET, BENCH_OUT (argv wins).
  */
+import { OptionError, parseOrExit, positiveInt } from './options.js';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
@@ -47,14 +48,6 @@ export interface BenchOptions {
   out: string;
 }
 
-class OptionError extends Error {}
-
-function positiveInt(name: string, text: string, max: number): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1 || Number(text) > max) {
-    throw new OptionError(`--${name} must be an integer from 1 to ${max} (got "${text}")`);
-  }
-  return Number(text);
-}
 
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -377,16 +370,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: RunResult
 }
 
 async function main(): Promise<void> {
-  let opts: BenchOptions;
-  try {
-    opts = parseOptions(process.argv.slice(2), process.env);
-  } catch (err) {
-    if (err instanceof OptionError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      console.error(`bench: ${(err as Error).message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const opts: BenchOptions = parseOrExit(() => parseOptions(process.argv.slice(2), process.env));
   console.error(
     `bench: ${opts.presets.length} preset(s) × ${opts.tasks.length} task(s) × ${opts.seeds.length} seed(s) ` +
       `(${opts.seeds.join(',')}), ${opts.steps} steps, ${opts.parallelism} in flight`,
