@@ -3,13 +3,17 @@ import {
   Scheduler,
   begin,
   commitNext,
+  commitReady,
   isFinished,
   newSearch,
   openLoop,
   outcomeFields,
+  recordTestScore,
   runSearch,
   snapshotOf,
   stopProposing,
+  type NodeFields,
+  type NodeOutcome,
   type RunOptions,
   type SearchLimits,
   type SearchLoop,
@@ -20,8 +24,9 @@ import type { SolutionGraph } from '../../../src/search/graph.js';
 import { AIDE_GREEDY, AIRA_GREEDY, greedyPolicy } from '../../../src/search/greedy.js';
 import { MCTS_DEFAULTS, mctsPolicy } from '../../../src/search/mcts.js';
 import type { SearchPolicy } from '../../../src/search/policy.js';
+import { Rng, createRng } from '../../../src/search/rng.js';
 import type { Action, Direction } from '../../../src/search/types.js';
-import { drive, inOrder, newestFirst, scripted, shape, shuffled } from './helpers.js';
+import { drive, inOrder, newestFirst, scripted, shape, shuffled, type CompletionOrder } from './helpers.js';
 
 const fields = (score: number | null) => outcomeFields({ score, buggy: score === null, bugReason: null });
 
@@ -306,6 +311,147 @@ describe('continue-as-new', () => {
       expect(second.rng.state).toEqual(whole.rng.state);
       // The determinism rule: the same as the in-order run.
       expect(shape(second.graph)).toEqual(shape(c.run({ seed: 13, direction: 'maximize', outcome, ...limits }).graph));
+    });
+  }
+});
+
+describe('recordTestScore', () => {
+  /** A greedy loop with parallelism 3 and drafts 1, 2, 3 running. */
+  const open = () => {
+    const loop = cases[0]!.open(1, 'maximize', { parallelism: 3, maxNodes: 20 });
+    expect(begin(loop).map((t) => t.ticket)).toEqual([1, 2, 3]);
+    return loop;
+  };
+
+  it('puts a score that arrives before the commit on the buffered result, which the committed node then has', () => {
+    const loop = open();
+    const later = fields(0.5);
+    loop.scheduler.complete(2, later);
+    // 2 waits behind the still-running 1.
+    expect(commitNext(loop)).toBeNull();
+    recordTestScore(loop, 2, 0.875);
+    const entry = loop.scheduler.state.finished.find((f) => f.ticket === 2)!;
+    // Only the test score changed: the policy-visible score and flag are as the action reported them.
+    expect(entry.fields).toStrictEqual({ ...later, testScore: 0.875 });
+    // The caller's result object is not written to.
+    expect(later.testScore).toBeNull();
+    expect(loop.graph.nodes).toHaveLength(1);
+
+    loop.scheduler.complete(1, fields(0.25));
+    expect(commitReady(loop).committed.map((n) => n.id)).toEqual([1, 2]);
+    expect(loop.graph.nodes[2]).toMatchObject({ score: 0.5, buggy: false, bugReason: null, testScore: 0.875 });
+    expect(loop.graph.nodes[1]).toMatchObject({ score: 0.25, buggy: false, testScore: null });
+  });
+
+  it('sets the score on a committed node, replaces it on a later call, and null clears it', () => {
+    const loop = open();
+    loop.scheduler.complete(1, fields(0.25));
+    loop.scheduler.complete(3, fields(null));
+    loop.scheduler.complete(2, fields(0.75));
+    commitReady(loop);
+    expect(loop.graph.nodes.length).toBeGreaterThanOrEqual(4);
+    const before = JSON.stringify(loop.graph.nodes.map((n) => ({ ...n, testScore: null })));
+    recordTestScore(loop, 1, 0.3);
+    recordTestScore(loop, 2, 0.9);
+    recordTestScore(loop, 2, 0.95);
+    // A buggy node can still have been graded (its submission existed); it stays buggy.
+    recordTestScore(loop, 3, 0.1);
+    expect(loop.graph.nodes.slice(1, 4).map((n) => [n.score, n.buggy, n.testScore])).toEqual([
+      [0.25, false, 0.3],
+      [0.75, false, 0.95],
+      [null, true, 0.1],
+    ]);
+    recordTestScore(loop, 1, null);
+    expect(loop.graph.nodes[1]!.testScore).toBeNull();
+    // Nothing else in the graph changed.
+    expect(JSON.stringify(loop.graph.nodes.map((n) => ({ ...n, testScore: null })))).toBe(before);
+  });
+
+  it('throws a RangeError for a running ticket, one never started, and one outside the graph, changing nothing', () => {
+    const loop = open();
+    loop.scheduler.complete(2, fields(0.5));
+    const before = JSON.stringify(snapshotOf(loop));
+    expect(() => recordTestScore(loop, 1, 0.5)).toThrow(RangeError);
+    expect(() => recordTestScore(loop, 3, 0.5)).toThrow(/ticket 3 has not finished/);
+    expect(() => recordTestScore(loop, 4, 0.5)).toThrow(/ticket 4 has not finished/);
+    expect(() => recordTestScore(loop, 1_000, 0.5)).toThrow(RangeError);
+    expect(() => recordTestScore(loop, -1, 0.5)).toThrow(/node -1 is not in the graph/);
+    expect(() => recordTestScore(loop, 0.5, 0.5)).toThrow(RangeError);
+    expect(JSON.stringify(snapshotOf(loop))).toBe(before);
+  });
+
+  it('a score on a buffered result is carried across continue-as-new', () => {
+    const limits = { parallelism: 3, maxNodes: 20 };
+    const loop = open();
+    loop.scheduler.complete(3, fields(0.5));
+    recordTestScore(loop, 3, 0.625);
+    const carried = JSON.parse(JSON.stringify(snapshotOf(loop))) as SearchSnapshot<unknown>;
+    const resumed = cases[0]!.reopen(carried, limits);
+    resumed.scheduler.complete(1, fields(0.25));
+    resumed.scheduler.complete(2, fields(null));
+    commitReady(resumed);
+    expect(resumed.graph.nodes[3]).toMatchObject({ score: 0.5, buggy: false, testScore: 0.625 });
+  });
+
+  /**
+   * drive (helpers.ts), grading each node at a random moment: right after its action finishes (on the
+   * buffered result) or some completions later (often on the committed node). Returns each node's
+   * last recorded score and how many were recorded before and after the commit.
+   */
+  function driveGraded<S, C>(
+    loop: SearchLoop<S, C>,
+    outcome: (action: Action, nodeId: number, graph: SolutionGraph) => NodeOutcome,
+    order: CompletionOrder,
+    seed: number,
+  ): { graded: Map<number, number | null>; buffered: number; committed: number } {
+    const rng = new Rng(createRng(seed));
+    const results = new Map<number, NodeFields>();
+    const graded = new Map<number, number | null>();
+    const counts = { buffered: 0, committed: 0 };
+    const ungraded: number[] = [];
+    const launch = (started: readonly { ticket: number; action: Action }[]): void => {
+      for (const { ticket, action } of started) results.set(ticket, outcomeFields(outcome(action, ticket, loop.graph)));
+    };
+    const grade = (ticket: number): void => {
+      const score = rng.next() < 0.1 ? null : Math.round(rng.next() * 1000) / 1000;
+      counts[ticket < loop.scheduler.state.nextCommit ? 'committed' : 'buffered'] += 1;
+      recordTestScore(loop, ticket, score);
+      graded.set(ticket, score);
+    };
+    begin(loop);
+    launch(loop.scheduler.running());
+    while (!isFinished(loop)) {
+      const running = loop.scheduler.running();
+      const { ticket } = running[order(running)]!;
+      loop.scheduler.complete(ticket, results.get(ticket)!);
+      if (rng.next() < 0.4) grade(ticket);
+      else ungraded.push(ticket);
+      for (let step = commitNext(loop); step !== null; step = commitNext(loop)) launch(step.started);
+      if (ungraded.length > 0 && rng.next() < 0.5) grade(ungraded.splice(rng.int(ungraded.length), 1)[0]!);
+    }
+    for (const ticket of ungraded) grade(ticket);
+    return { graded, ...counts };
+  }
+
+  for (const c of cases) {
+    it(`${c.name}: recording test scores at any moment leaves the search exactly as without them`, () => {
+      const limits = { parallelism: 4, maxNodes: 150 };
+      const outcome = scripted(31);
+      const plain = c.open(17, 'maximize', limits);
+      drive(plain, outcome, shuffled(5));
+      const graded = c.open(17, 'maximize', limits);
+      const { graded: scores, buffered, committed } = driveGraded(graded, outcome, shuffled(5), 9);
+      // Both paths were taken many times.
+      expect(buffered).toBeGreaterThan(10);
+      expect(committed).toBeGreaterThan(10);
+      expect(shape(graded.graph)).toEqual(shape(plain.graph));
+      expect(graded.graph.nodes.map((n) => [n.buggy, n.bugReason])).toEqual(plain.graph.nodes.map((n) => [n.buggy, n.bugReason]));
+      expect(graded.state).toEqual(plain.state);
+      expect(graded.rng.state).toEqual(plain.rng.state);
+      // Every node has the score last recorded for it.
+      expect(scores.size).toBe(150);
+      expect(graded.graph.nodes.slice(1).map((n) => n.testScore)).toEqual(graded.graph.nodes.slice(1).map((n) => scores.get(n.id)));
+      expect(plain.graph.nodes.every((n) => n.testScore === null)).toBe(true);
     });
   }
 });
