@@ -299,6 +299,23 @@ export function commitReady<S, C>(loop: SearchLoop<S, C>): { committed: NodeReco
   return { committed, started };
 }
 
+/**
+ * Records a node's hidden test score after its action finished: on the committed node, or on its
+ * buffered result while an earlier ticket still runs. The workflow grades off the critical path
+ * (agentRun), so the score can arrive before or after the commit; the policy never reads it.
+ */
+export function recordTestScore<S, C>(loop: SearchLoop<S, C>, ticket: number, testScore: number | null): void {
+  if (ticket < loop.scheduler.state.nextCommit) {
+    const node = loop.graph.nodes[ticket];
+    if (node === undefined) throw new RangeError(`node ${ticket} is not in the graph`);
+    node.testScore = testScore;
+    return;
+  }
+  const entry = loop.scheduler.state.finished.find((f) => f.ticket === ticket);
+  if (entry === undefined) throw new RangeError(`ticket ${ticket} has not finished`);
+  entry.fields = { ...entry.fields, testScore };
+}
+
 /** Ends proposing now (e.g. the wall-clock budget ran out); in-flight actions still finish and commit. */
 export function stopProposing<S, C>(loop: SearchLoop<S, C>): void {
   loop.maxNodes = proposedNodes(loop);

@@ -1,6 +1,7 @@
 /** One action of the search, as activities: operate → execute → grade, turned into a node's fields. */
 import * as wf from '@temporalio/workflow';
 import type { ControlActivities, ExecActivities } from '../activities/index.js';
+import type { GradeOutput } from '../activities/types.js';
 import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type ParentRef } from '../activities/types.js';
 import { MAX_STEPS } from '../config/constants.js';
 import { applyReview } from '../operators/analyze.js';
@@ -88,9 +89,22 @@ export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | n
   return { plan, codeRef, score: null, buggy: true, bugReason: reason, testScore: null, exec: null, createdAt: Date.now(), llm: null };
 }
 
+/** An action's node, and the submission it left to grade when grading was deferred (else null). */
+export interface ActionOutcome {
+  fields: NodeFields;
+  ungraded: ArtifactRef | null;
+}
+
+/** Scores a node's submission on the hidden test; the score is recorded, never shown to the policy or an operator. */
+export function gradeNode(input: AgentRunInput, ticket: number, action: Action, submissionRef: ArtifactRef): Promise<GradeOutput> {
+  return control.grade.executeWithOptions({ summary: activitySummary('grade', ticket, action) }, [{ task: input.task, submissionRef }]);
+}
+
 /**
  * Runs one action. The context (parents, memory) is read from the committed graph when the action
  * starts, which the determinism rule makes identical in every replay and in the in-process driver.
+ * With `deferGrade` the hidden grade is left to the caller (`ungraded`), so that the node commits and
+ * the next action starts while it is graded.
  */
 export async function runAction(
   input: AgentRunInput,
@@ -101,8 +115,8 @@ export async function runAction(
   action: Action,
   deadline: number,
   archivedUpTo: number,
-  hints: readonly string[] = [],
-): Promise<NodeFields> {
+  { hints = [], deferGrade = false }: { hints?: readonly string[]; deferGrade?: boolean } = {},
+): Promise<ActionOutcome> {
   const ops = input.agent.operators;
   const runId = wf.workflowInfo().workflowId;
   const remainingMs = () => deadline - Date.now();
@@ -134,15 +148,13 @@ export async function runAction(
     }])
     : null;
   const verdict = review ? applyReview(result, review) : result;
-  // Hidden test score: recorded on the node, never passed to the policy or an operator.
-  const grade = result.submissionRef && !verdict.buggy
-    ? await control.grade.executeWithOptions(summary('grade'), [{ task: input.task, submissionRef: result.submissionRef }])
-    : null;
+  const toGrade = result.submissionRef && !verdict.buggy ? result.submissionRef : null;
+  const grade = toGrade && !deferGrade ? await gradeNode(input, ticket, action, toGrade) : null;
   const nodeLlm = mergeLlm(
     proposal.llm,
     review && { ...review.llm, review: { isBug: review.isBug, summary: review.summary, metric: review.metric } },
   );
-  return {
+  const fields: NodeFields = {
     plan: proposal.plan,
     codeRef: proposal.codeRef,
     score: verdict.score,
@@ -156,4 +168,5 @@ export async function runAction(
     createdAt: Date.now(),
     llm: nodeLlm,
   };
+  return { fields, ungraded: deferGrade ? toGrade : null };
 }

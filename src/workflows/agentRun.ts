@@ -1,6 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import {
-  begin, commitReady, forkSearch, isFinished, newSearch, openLoop, setMaxNodes, snapshotOf, stopProposing,
+  begin, commitReady, forkSearch, isFinished, newSearch, openLoop, recordTestScore, setMaxNodes, snapshotOf, stopProposing,
   type NodeFields, type SearchLoop, type SearchSnapshot, type Ticketed,
 } from '../search/driver.js';
 import { LLM_CONFIG_ERROR } from '../activities/types.js';
@@ -8,8 +8,8 @@ import { addSpend, emptySpend, spendLimitReached, totalTokens } from '../operato
 import { bestNode, isBetter, isGood, type SolutionGraph } from '../search/graph.js';
 import { policyFor } from '../search/policies.js';
 import type { SearchPolicy } from '../search/policy.js';
-import type { NodeRecord, Spend } from '../search/types.js';
-import { control, execActivities, failedFields, llmActivities, runAction } from './action.js';
+import type { Action, ArtifactRef, NodeRecord, Spend } from '../search/types.js';
+import { control, execActivities, failedFields, gradeNode, llmActivities, runAction } from './action.js';
 import { ARCHIVE_CHUNK, compactNode, packSearch, unpackSearch } from './carry.js';
 import { describeBudget, validateBudgetChange } from './control.js';
 import { selectFinal } from './selection.js';
@@ -66,6 +66,9 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   const llm = llmActivities(input);
   const actions = new wf.CancellationScope();
   const launched = new Set<number>();
+  // Hidden grades run outside `actions`: the deadline cancels actions, not the grading of finished nodes.
+  const grading = new wf.CancellationScope();
+  let pendingGrades = 0;
   const limits = { maxTokens: input.budget.maxTokens ?? null, maxCostUsd: input.budget.maxCostUsd ?? null };
   let spend: Spend = input.carried?.spend ?? emptySpend();
   let phase: RunPhase = 'searching';
@@ -87,6 +90,8 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   let oneDeadlineTimer = false;
   /** Progress and spend search attributes upserted on a new best score, every PROGRESS_EVERY_MS and at the end, not per node. */
   let throttledProgress = false;
+  /** A node commits, and the next action starts, while its hidden grade runs: one activity round trip less per step. */
+  let deferGrade = false;
 
   const status = (): RunStatus => {
     const best = bestNode(loop.graph);
@@ -219,8 +224,11 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     // The hints in effect now reach this action's operator call, and its node records their ids.
     const hintIds = hints.map((h) => h.id);
     const hintTexts = hints.map((h) => h.text);
-    actions.run(() => runAction(input, exec, llm, graph, ticket, action, deadline, archivedUpTo, hintTexts)).then(
-      (fields) => finish(ticket, { ...fields, hintIds }),
+    actions.run(() => runAction(input, exec, llm, graph, ticket, action, deadline, archivedUpTo, { hints: hintTexts, deferGrade })).then(
+      ({ fields, ungraded }) => {
+        finish(ticket, { ...fields, hintIds });
+        if (ungraded) gradeLater(ticket, action, ungraded);
+      },
       (err: unknown) => {
         if (isLlmConfigError(err) && fatalError === null) {
           fatalError = errorText(err);
@@ -232,6 +240,17 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
         });
       },
     );
+  };
+  /** A failed grade leaves the test score unknown (null), as for a node without a submission. */
+  const gradeLater = (ticket: number, action: Action, submissionRef: ArtifactRef) => {
+    pendingGrades += 1;
+    grading.run(() => gradeNode(input, ticket, action, submissionRef)).then(
+      (grade) => recordTestScore(loop, ticket, grade.score),
+      (err: unknown) => wf.log.warn(`node ${ticket}: the hidden grade failed, its test score stays unknown: ${errorText(err)}`),
+    ).finally(() => {
+      pendingGrades -= 1;
+      changed = true;
+    });
   };
   // While draining or paused, or once a stop is asked for, new tickets stay in the scheduler as
   // started-but-not-launched: resume (or the next run, after continue-as-new) launches them, a stop
@@ -280,6 +299,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   // Where the behaviour first differs: an execution begun by older code replays, and goes on, as it began.
   oneDeadlineTimer = wf.patched(PATCH_ONE_DEADLINE_TIMER);
   throttledProgress = wf.patched(PATCH_THROTTLED_PROGRESS);
+  deferGrade = wf.patched(PATCH_DEFERRED_GRADE);
 
   const carriedLimit = spendLimitReached(spend, limits);
   if (carriedLimit) stop(carriedLimit, false);
@@ -296,7 +316,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
       continue;
     }
     if (stopReason === null && !draining && wf.workflowInfo().continueAsNewSuggested) draining = true;
-    if (draining && stopReason === null && stopRequested === null && launched.size === 0) {
+    if (draining && stopReason === null && stopRequested === null && launched.size === 0 && pendingGrades === 0) {
       await wf.condition(wf.allHandlersFinished);
       const archived = await archiveCommitted(loop, archivedUpTo);
       if (throttledProgress) progress.flush(spend);
@@ -320,6 +340,9 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
     }
   }
   disarmDeadline();
+  // The final selection's oracle and the report read every node's test score. Awaited only when
+  // needed: a wait moves the deadline timer's cancellation ahead of selection's commands in history.
+  if (pendingGrades > 0) await wf.condition(() => pendingGrades === 0);
 
   phase = 'selecting';
   const { best, ...selection } = await selectFinal(input, exec, loop.graph.nodes, archivedUpTo);
@@ -416,6 +439,7 @@ function publishProgress(loop: SearchLoop<unknown, unknown>): void {
 
 export const PATCH_ONE_DEADLINE_TIMER = 'one-deadline-timer';
 export const PATCH_THROTTLED_PROGRESS = 'throttled-progress';
+export const PATCH_DEFERRED_GRADE = 'deferred-grade';
 /** Longest time, in workflow time, between progress upserts while nodes commit (a new best score goes at once). */
 export const PROGRESS_EVERY_MS = 10_000;
 

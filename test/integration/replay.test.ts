@@ -1,7 +1,7 @@
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,18 @@ import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';
 import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+
+interface HistoryEvent {
+  eventType: string;
+  markerRecordedEventAttributes?: { markerName: string; details: Record<string, { payloads: { data: string }[] }> };
+}
+
+/** The patch ids of a history's `wf.patched` markers, in order. */
+function patchIds(events: HistoryEvent[]): string[] {
+  return events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => (JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details['patch-data']!.payloads[0]!.data, 'base64').toString()) as { id: string }).id);
+}
 
 describe('replay', () => {
   let env: Awaited<ReturnType<typeof testEnv>>;
@@ -35,6 +47,23 @@ describe('replay', () => {
 
   it('the exported history of a finished run replays cleanly against the workflow code', async () => {
     await expect(Worker.runReplayHistory({ workflowBundle: env.workflowBundle }, history)).resolves.toBeUndefined();
+  });
+
+  // Runs recorded by earlier code (test/fixtures/histories/README.md): each `wf.patched` change must
+  // leave them replaying as they ran, or a run in flight across an upgrade would fail.
+  it.each([
+    ['agentrun-36dad94.json', []],
+    ['agentrun-861226e.json', ['one-deadline-timer', 'throttled-progress']],
+  ])('a run recorded by older code (%s) still replays against the current workflow code', async (file, patches) => {
+    const recorded = JSON.parse(await readFile(path.join(projectRoot, 'test/fixtures/histories', file), 'utf8')) as { events: HistoryEvent[] };
+    // What the history exercises: the patches it was recorded with, and none of the later ones.
+    expect(patchIds(recorded.events)).toEqual(patches);
+    expect(recorded.events.filter((e) => e.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED').length).toBeGreaterThan(20);
+    await expect(Worker.runReplayHistory({ workflowBundle: env.workflowBundle }, recorded)).resolves.toBeUndefined();
+  });
+
+  it('a run recorded by the current code carries every patch marker', () => {
+    expect(patchIds((history as { events: HistoryEvent[] }).events)).toEqual(['one-deadline-timer', 'throttled-progress', 'deferred-grade']);
   });
 
   it('a deliberately changed workflow fails replay with a nondeterminism error', async () => {
