@@ -305,6 +305,7 @@ export function commitReady<S, C>(loop: SearchLoop<S, C>): { committed: NodeReco
  * (agentRun), so the score can arrive before or after the commit; the policy never reads it.
  */
 export function recordTestScore<S, C>(loop: SearchLoop<S, C>, ticket: number, testScore: number | null): void {
+  if (!Number.isSafeInteger(ticket) || ticket < 1) throw new RangeError(`ticket ${ticket} is not a node's ticket (the root is never graded)`);
   if (ticket < loop.scheduler.state.nextCommit) {
     const node = loop.graph.nodes[ticket];
     if (node === undefined) throw new RangeError(`node ${ticket} is not in the graph`);

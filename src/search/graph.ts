@@ -62,6 +62,8 @@ function nodeAt(graph: SolutionGraph, id: number): NodeRecord {
  */
 interface GraphIndex {
   upTo: number;
+  /** nodes[upTo - 1] when last read: a list cut short and grown again since then no longer has it there. */
+  last: NodeRecord | undefined;
   drafts: number;
   /** Id of the best good node (earliest on ties), or -1. */
   best: number;
@@ -93,8 +95,8 @@ function firstAfter(ids: readonly number[], after: (id: number) => boolean): num
 function indexOf(graph: SolutionGraph): GraphIndex {
   const nodes = graph.nodes;
   let idx = indexes.get(nodes);
-  if (idx === undefined || idx.upTo > nodes.length) {
-    idx = { upTo: 0, drafts: 0, best: -1, good: [], range: null, kids: [], buggyLeaves: [] };
+  if (idx === undefined || idx.upTo > nodes.length || (idx.upTo > 0 && nodes[idx.upTo - 1] !== idx.last)) {
+    idx = { upTo: 0, last: undefined, drafts: 0, best: -1, good: [], range: null, kids: [], buggyLeaves: [] };
     indexes.set(nodes, idx);
   }
   const { direction } = graph;
@@ -123,6 +125,7 @@ function indexOf(graph: SolutionGraph): GraphIndex {
     }
   }
   idx.upTo = nodes.length;
+  idx.last = nodes[nodes.length - 1];
   return idx;
 }
 

@@ -35,9 +35,10 @@ export function compactNode(n: NodeRecord): NodeRecord {
 
 /**
  * Archived nodes in the carried graph, one compact record each, while there are at most this many;
- * beyond it they are packed into columns (PackedNodes). A compact record is about 210 bytes of JSON,
- * so 10,000 of them (2.1 MB) would pass Temporal's 2 MB payload limit on the continue-as-new input
- * and stop the run; packed they take about 30 bytes each. Below it, each node stays a readable
+ * beyond it they are packed into columns (PackedNodes). A compact record is 210–240 bytes of JSON,
+ * so 10,000 of them (2.1 MB and more) would pass Temporal's 2 MB payload limit on the continue-as-new
+ * input and stop the run; packed they take under 30 bytes each, plus up to 60 characters of bug
+ * reason for a buggy node (about 50 bytes a node when 40 % are buggy). Below it, each node stays a readable
  * record in the next execution's input (the Temporal UI shows it).
  */
 export const PACK_FROM = 1000;
@@ -105,6 +106,15 @@ export function unpackGraph(carried: CarriedGraph): SolutionGraph {
   if (!('packed' in carried)) return carried;
   const p = carried.packed;
   if (p.v !== 1 || p.ops[0] !== 'r' || p.ops.length !== p.n) throw new RangeError(`carry: unreadable packed graph (v ${p.v}, ${p.ops.length} ops for ${p.n} nodes)`);
+  // A short column would read as null scores or non-buggy nodes: what the policies see would change.
+  const columns = { score: p.score.length, testScore: p.testScore.length, createdAt: p.createdAt.length, buggy: p.buggy.length };
+  for (const [name, length] of Object.entries(columns)) {
+    if (length !== p.n) throw new RangeError(`carry: packed column ${name} has ${length} entries for ${p.n} nodes`);
+  }
+  if (!p.createdAt.every(Number.isFinite)) throw new RangeError('carry: packed column createdAt holds a value that is not a number');
+  carried.nodes.forEach((node, i) => {
+    if (node.id !== p.n + i) throw new RangeError(`carry: node ${node.id} follows the ${p.n} packed nodes at position ${p.n + i}`);
+  });
   const graph = createGraph(carried.direction, p.createdAt[0] ?? 0);
   let createdAt = graph.nodes[0]!.createdAt;
   let at = 0;

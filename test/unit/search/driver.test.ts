@@ -375,7 +375,8 @@ describe('recordTestScore', () => {
     expect(() => recordTestScore(loop, 3, 0.5)).toThrow(/ticket 3 has not finished/);
     expect(() => recordTestScore(loop, 4, 0.5)).toThrow(/ticket 4 has not finished/);
     expect(() => recordTestScore(loop, 1_000, 0.5)).toThrow(RangeError);
-    expect(() => recordTestScore(loop, -1, 0.5)).toThrow(/node -1 is not in the graph/);
+    expect(() => recordTestScore(loop, -1, 0.5)).toThrow(/ticket -1 is not a node's ticket/);
+    expect(() => recordTestScore(loop, 0, 0.5)).toThrow(/the root is never graded/);
     expect(() => recordTestScore(loop, 0.5, 0.5)).toThrow(RangeError);
     expect(JSON.stringify(snapshotOf(loop))).toBe(before);
   });

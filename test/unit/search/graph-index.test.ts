@@ -347,4 +347,13 @@ describe('a fresh index for a new node list', () => {
     growOne(g, new Rng(createRng(100)));
     expectIndexMatches(g, true);
   });
+
+  it('a node list cut short and grown past its old length before the next read is re-indexed', () => {
+    const g = grown('maximize', 500, 11);
+    answers(g);
+    g.nodes.length = 300;
+    const rng = new Rng(createRng(110));
+    while (g.nodes.length < 520) growOne(g, rng);
+    expectIndexMatches(g, true);
+  });
 });

@@ -407,6 +407,30 @@ describe('unpackGraph refuses corrupted packs', () => {
     expect(() => unpackGraph(c)).toThrow(RangeError);
   });
 
+  it('a column shorter than n, which would read as null scores or non-buggy nodes', () => {
+    for (const column of ['score', 'testScore', 'createdAt'] as const) {
+      const c = corrupt((p) => {
+        p[column].pop();
+      });
+      expect(() => unpackGraph(c)).toThrow(new RegExp(`packed column ${column} has 2499 entries for 2500 nodes`));
+    }
+    const buggy = corrupt((p) => {
+      p.buggy = p.buggy.slice(0, 2_000);
+    });
+    expect(() => unpackGraph(buggy)).toThrow(/packed column buggy has 2000 entries for 2500 nodes/);
+    const text = corrupt((p) => {
+      (p.createdAt as unknown[])[17] = '5';
+    });
+    expect(() => unpackGraph(text)).toThrow(/createdAt holds a value that is not a number/);
+  });
+
+  it('full records after the packed ones that do not continue their ids', () => {
+    const c = JSON.parse(JSON.stringify(packGraph(g, 2_000))) as Extract<CarriedGraph, { packed: PackedNodes }>;
+    expect(unpackGraph(JSON.parse(JSON.stringify(c)) as CarriedGraph).nodes).toHaveLength(2_500);
+    c.nodes.splice(3, 1);
+    expect(() => unpackGraph(c)).toThrow(/node 2004 follows the 2000 packed nodes at position 2003/);
+  });
+
   it('packGraph refuses a node with an operator it has no letter for', () => {
     const bad = runGraph(1_100, 15);
     (bad.nodes[700] as { operator: string }).operator = 'analyze';
