@@ -245,6 +245,7 @@ interface Env {
   sampler: MemorySampler;
   cpu: CpuMeter;
   bundle: WorkflowBundleWithSourceMap;
+  floorBundle: WorkflowBundleWithSourceMap;
   input: (nodes: number) => Promise<AgentRunInput>;
   /** The input with the task data already published: what the in-process baseline needs. */
   baselineInput: (nodes: number) => Promise<AgentRunInput>;
@@ -285,6 +286,7 @@ export interface StepResult {
   sameGraph: boolean;
   continuedAsNew: number;
   workflowId: string;
+  floorWorkflowId: string;
   /** History events of the whole chain by type, and per node. */
   eventTypes: Record<string, number>;
   eventsPerNode: number;
@@ -354,7 +356,7 @@ async function benchStep(env: Env, nodes: number): Promise<StepResult> {
   const { types, payloadBytes } = await historyProfile(env, crucible.workflowId);
   return {
     nodes, baseline: b, crucible: c, addedMedianMs: c.medianMs - b.medianMs, addedMeanMs: c.meanMs - b.meanMs,
-    sameGraph: shape(base.graph.nodes) === shape(crucible.graph), continuedAsNew: crucible.continuedAsNew, workflowId: crucible.workflowId,
+    sameGraph: shape(base.graph.nodes) === shape(crucible.graph), continuedAsNew: crucible.continuedAsNew, workflowId: crucible.workflowId, floorWorkflowId: floorId,
     eventTypes: types, payloadBytes, eventsPerNode: Object.values(types).reduce((a, b) => a + b, 0) / nodes,
     cpu: { baseline: baseCpu, crucible: cpu, floor: floorCpu }, floor, roundTrips: { crucible: crucibleHops, floor: floorHops },
   };
@@ -447,25 +449,45 @@ async function benchMany(env: Env, runs: number, nodes: number): Promise<ManyRes
   };
 }
 
-export interface ReplayResult {
-  nodes: number;
+/** One replay of a run's continue-as-new chain. */
+export interface ChainReplay {
   executions: number;
   events: number;
-  liveWallMs: number;
+  /** Workflow tasks in the chain: each is at least one activation to replay. */
+  workflowTasks: number;
   replayMs: number;
   errors: string[];
 }
 
-async function benchReplay(env: Env, workflowId: string, nodes: number, liveWallMs: number): Promise<ReplayResult> {
-  env.sampler.phase = 'replay';
+export interface ReplayResult extends ChainReplay {
+  nodes: number;
+  liveWallMs: number;
+  /** The floor workflow's chain for as many nodes (bench/floorWorkflow.ts): what the SDK's replay alone costs. */
+  floor: ChainReplay;
+}
+
+async function replayChain(env: Env, workflowId: string, workflowBundle: WorkflowBundleWithSourceMap): Promise<ChainReplay> {
   const histories = await chainHistories(env.client, workflowId);
+  const completed = proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
   const t0 = performance.now();
   const errors: string[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle: env.bundle }, histories.map((history) => ({ workflowId, history })))) {
+  for await (const r of Worker.runReplayHistories({ workflowBundle }, histories.map((history) => ({ workflowId, history })))) {
     if (r.error) errors.push(`${r.runId}: ${r.error.message}`);
   }
-  const replayMs = performance.now() - t0;
-  return { nodes, executions: histories.length, events: histories.reduce((n, h) => n + (h.events?.length ?? 0), 0), liveWallMs, replayMs, errors };
+  return {
+    executions: histories.length,
+    events: histories.reduce((n, h) => n + (h.events?.length ?? 0), 0),
+    workflowTasks: histories.reduce((n, h) => n + (h.events ?? []).filter((e) => e.eventType === completed).length, 0),
+    replayMs: performance.now() - t0,
+    errors,
+  };
+}
+
+async function benchReplay(env: Env, step: StepResult): Promise<ReplayResult> {
+  env.sampler.phase = 'replay';
+  const crucible = await replayChain(env, step.workflowId, env.bundle);
+  const floor = await replayChain(env, step.floorWorkflowId, env.floorBundle);
+  return { ...crucible, nodes: step.nodes, liveWallMs: step.crucible.wallMs, floor };
 }
 
 export interface MemoryResult {
@@ -616,6 +638,12 @@ function rows(r: Results): Row[] {
       baseline: `${ms(p.liveWallMs)} live`, crucible: ms(p.replayMs), ratio: ratio(p.replayMs, p.liveWallMs), target: '< 5 s, no errors',
       met: yes(p.replayMs < 5000 && p.errors.length === 0),
     });
+    const perTask = (c: ChainReplay) => ms(c.replayMs / c.workflowTasks);
+    out.push({
+      bench: 'replay', figure: 'Temporal floor: the same activities from a bare workflow, replayed', size: `${p.nodes} nodes`,
+      baseline: `${p.floor.workflowTasks} workflow tasks, ${perTask(p.floor)} each`, crucible: ms(p.floor.replayMs),
+      ratio: `Crucible: ${p.workflowTasks} workflow tasks, ${perTask(p)} each`, target: '—', met: yes(p.floor.errors.length === 0),
+    });
   }
   if (r.memory) {
     const m = r.memory;
@@ -714,8 +742,10 @@ export async function runOrchestration(opts: Options): Promise<Results> {
         return { ...i, execTaskQueue: EXEC_QUEUE };
       };
       const serverPid = opts.address ? null : Number((await readFile(path.join(serverDir, 'temporal.pid'), 'utf8').catch(() => '')).trim()) || null;
-      const env: Env = { client, clock, acts, sampler, cpu: cpuMeter(serverPid), bundle, input, baselineInput: async (n) => ({ ...(await input(n)), taskDataRef }) };
       const floorBundle = await bundleWorkflows(path.join(BENCH_DIR, 'floorWorkflow.ts'));
+      const env: Env = {
+        client, clock, acts, sampler, cpu: cpuMeter(serverPid), bundle, floorBundle, input, baselineInput: async (n) => ({ ...(await input(n)), taskDataRef }),
+      };
       const workers = [
         await Worker.create({ connection: nativeConnection, taskQueue: CONTROL_QUEUE, workflowBundle: bundle, activities: acts.control }),
         await Worker.create({ connection: nativeConnection, taskQueue: FLOOR_QUEUE, workflowBundle: floorBundle, activities: acts.control }),
@@ -740,8 +770,9 @@ export async function runOrchestration(opts: Options): Promise<Results> {
             `round trips (median): ${JSON.stringify(step.roundTrips)}`);
           if (wants('replay')) {
             log(`replay: the ${opts.stepNodes}-node run's history chain`);
-            results.replay = await benchReplay(env, step.workflowId, opts.stepNodes, step.crucible.wallMs);
-            log(`replay: ${ms(results.replay.replayMs)} for ${results.replay.events} events`);
+            results.replay = await benchReplay(env, step);
+            log(`replay: ${ms(results.replay.replayMs)} for ${results.replay.events} events, ${results.replay.workflowTasks} workflow tasks; ` +
+              `floor ${ms(results.replay.floor.replayMs)} for ${results.replay.floor.events} events, ${results.replay.floor.workflowTasks} workflow tasks`);
           }
         }
         if (wants('long')) {
