@@ -44,7 +44,7 @@ import { agentRun } from '../src/workflows/index.js';
 import type { AgentRunInput } from '../src/workflows/types.js';
 import { runInProcess } from './inProcess.js';
 import { instantActivities, StepClock, type InstantActivities } from './instantActivities.js';
-import { BARE, sandboxBench, type SandboxResults } from './sandbox.js';
+import { BARE, CONTAINER_FLOOR, sandboxBench, type SandboxResults } from './sandbox.js';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const BENCHMARKS = ['step', 'long', 'many', 'replay', 'memory', 'sandbox'] as const;
@@ -666,6 +666,15 @@ function rows(r: Results): Row[] {
         bench: 'sandbox', figure: `${name}: start to exit of \`pass\`, median`, size: `${r.sandbox.runs} runs`,
         baseline: `${ms(base.median)} bare python3`, crucible: ms(t.pass.median), ratio: `+${ms(t.pass.median - base.median)} (${ratio(t.pass.median, base.median)})`,
         target: name === 'DockerExecutor' ? '< 500 ms added' : '—', met: name === 'DockerExecutor' ? yes(t.pass.median - base.median < 500) : '—',
+      });
+    }
+    const floor = r.sandbox.results[CONTAINER_FLOOR]?.pass;
+    const docker = r.sandbox.results.DockerExecutor?.pass;
+    if (floor && docker) {
+      out.push({
+        bench: 'sandbox', figure: 'DockerExecutor over the container floor (`pass`, median)', size: `${r.sandbox.runs} runs`,
+        baseline: `${ms(floor.median)} bare container`, crucible: ms(docker.median), ratio: `+${ms(docker.median - floor.median)} (${ratio(docker.median, floor.median)})`,
+        target: '—', met: '—',
       });
     }
     if (r.sandbox.docker) {

@@ -1,7 +1,8 @@
 /**
  * Sandbox latency benchmark: wall-clock time from asking for an execution to having its result, for
  * `pass` and for `import sklearn`, through DockerExecutor (a fresh container per run, all limits on),
- * ProcessExecutor (a plain child process) and bare python3 from the project venv. Prints a Markdown
+ * a bare container of the same image (the container floor), ProcessExecutor (a plain child process)
+ * and bare python3 from the project venv. Prints a Markdown
  * table of medians (and minima) with each path's ratio to bare python3.
  *
  *   npx tsx bench/sandbox.ts [--runs 10]      (npm run bench:sandbox; `npm run bench` runs it too, via sandboxBench)
@@ -18,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pythonPath } from '../src/config/paths.js';
-import { DockerExecutor, dockerAvailable } from '../src/sandbox/docker.js';
+import Docker from 'dockerode';
+import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, dockerAvailable } from '../src/sandbox/docker.js';
 import { ProcessExecutor } from '../src/sandbox/process.js';
 import type { Executor } from '../src/sandbox/types.js';
 
@@ -34,6 +36,26 @@ function bare(python: string): Runner {
       child.once('error', reject);
       child.once('exit', (status) => (status === 0 ? resolve() : reject(new Error(`python exited ${status}`))));
     });
+}
+
+/**
+ * The container floor: the least any container sandbox does per run (create, start, wait, remove, with
+ * the same image, no network and no engine log file), without limits, mounts, output capture or
+ * workspace handling. DockerExecutor minus this is what Crucible's sandbox adds.
+ */
+function bareContainer(docker: Docker, image: string): Runner {
+  return async (code) => {
+    const container = await docker.createContainer({
+      Image: image, Cmd: ['python3', '-c', code], NetworkDisabled: true, HostConfig: { NetworkMode: 'none', LogConfig: { Type: 'none', Config: {} } },
+    });
+    try {
+      await container.start();
+      const { StatusCode } = (await container.wait()) as { StatusCode?: number };
+      if (StatusCode !== 0) throw new Error(`container exited ${StatusCode}`);
+    } finally {
+      await container.remove({ force: true });
+    }
+  };
 }
 
 function viaExecutor(executor: Executor, root: string): Runner {
@@ -64,6 +86,7 @@ async function measure(run: Runner, code: string, runs: number): Promise<Timing>
 }
 
 export const BARE = 'bare python3 (venv)';
+export const CONTAINER_FLOOR = 'bare container (create, start, wait, remove)';
 
 /** Path name (bare python3, ProcessExecutor, DockerExecutor) → program → timing. */
 export type SandboxResults = Record<string, Partial<Record<Program, Timing>>>;
@@ -86,7 +109,12 @@ export async function sandboxBench(opts: { runs: number; programs?: readonly Pro
     const paths: [string, Runner][] = [
       [BARE, bare(python)],
       ['ProcessExecutor', viaExecutor(new ProcessExecutor({ python, logger: { warn: () => undefined } }), root)],
-      ...(hasDocker ? [['DockerExecutor', viaExecutor(new DockerExecutor(), root)] as [string, Runner]] : []),
+      ...(hasDocker
+        ? [
+          [CONTAINER_FLOOR, bareContainer(new Docker(), DEFAULT_SANDBOX_IMAGE)] as [string, Runner],
+          ['DockerExecutor', viaExecutor(new DockerExecutor(), root)] as [string, Runner],
+        ]
+        : []),
     ];
     const results: SandboxResults = {};
     for (const [name, run] of paths) {
