@@ -45,6 +45,14 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, number>> = {
   'history.timerProcessorMaxPollRPS': 10_000,
 };
 
+/**
+ * SQLite in write-ahead-log mode, synced at checkpoints rather than at every commit. In its default
+ * rollback-journal mode every transaction wrote and synced a journal and the database: a task
+ * dispatch took 5.4 ms instead of 2.9 ms here. Still durable when the server process is killed (the
+ * chaos drills do); a power cut may lose the last commits, never the database's consistency.
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: readonly string[] = ['journal_mode=wal', 'synchronous=normal'];
+
 const dynamicConfigFlags = () =>
   Object.entries(DEV_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => ['--dynamic-config-value', `${key}=${value}`]);
 
@@ -126,7 +134,8 @@ export async function startServer(o: DevServerOptions, timeoutMs = 60_000): Prom
   const args = [
     'server', 'start-dev', '--db-filename', f.db, '--port', String(o.port), '--ip', '127.0.0.1',
     ...(o.uiPort === null ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
-    '--log-level', 'warn', ...searchAttributeFlags(), ...dynamicConfigFlags(), ...(o.extraArgs ?? []),
+    '--log-level', 'warn', ...searchAttributeFlags(), ...dynamicConfigFlags(),
+    ...DEV_SERVER_SQLITE_PRAGMAS.flatMap((p) => ['--sqlite-pragma', p]), ...(o.extraArgs ?? []),
   ];
   const log = openSync(f.log, 'a');
   const child = spawn(cli, args, { detached: true, stdio: ['ignore', log, log] });
