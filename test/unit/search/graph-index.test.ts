@@ -17,7 +17,7 @@ import {
 } from '../../../src/search/graph.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
 import type { Direction, NodeRecord, OperatorName } from '../../../src/search/types.js';
-import { add, bug, ok } from './helpers.js';
+import { add, bug, graphAnswers, ok } from './helpers.js';
 
 const ids = (nodes: readonly { id: number }[]): number[] => nodes.map((n) => n.id);
 
@@ -282,23 +282,15 @@ describe('a fresh index for a new node list', () => {
     while (g.nodes.length < size) growOne(g, rng);
     return g;
   };
-  const answers = (g: SolutionGraph) => ({
-    drafts: draftCount(g),
-    best: bestNode(g)?.id ?? null,
-    top: ids(topGoodNodes(g, 25)),
-    range: goodScoreRange(g),
-    buggyLeaves: ids(buggyLeaves(g)),
-    kids: g.nodes.map((n) => [...childIds(g, n.id)]),
-  });
 
   for (const direction of ['maximize', 'minimize'] as const) {
     it(`${direction}: a graph read back from JSON answers as the original, and keeps doing so as both grow`, () => {
       const g = grown(direction, 1_500, 6);
-      const before = answers(g);
+      const before = graphAnswers(g);
       const copy = JSON.parse(JSON.stringify(g)) as SolutionGraph;
       // NaN and ±Infinity became null in JSON: unusable before, unusable after.
       expect(copy.nodes.some((n) => n.score === null && g.nodes[n.id]!.score !== null)).toBe(true);
-      expect(answers(copy)).toStrictEqual(before);
+      expect(graphAnswers(copy)).toStrictEqual(before);
       expectIndexMatches(copy, true);
       // Grow both the same way: each index extends on its own list.
       const a = new Rng(createRng(60));
@@ -306,9 +298,9 @@ describe('a fresh index for a new node list', () => {
       for (let i = 0; i < 500; i++) {
         growOne(g, a);
         growOne(copy, b);
-        if (i % 50 === 0) expect(answers(copy)).toStrictEqual(answers(g));
+        if (i % 50 === 0) expect(graphAnswers(copy)).toStrictEqual(graphAnswers(g));
       }
-      expect(answers(copy)).toStrictEqual(answers(g));
+      expect(graphAnswers(copy)).toStrictEqual(graphAnswers(g));
       expectIndexMatches(copy, true);
       expectIndexMatches(g, true);
     });
@@ -316,7 +308,7 @@ describe('a fresh index for a new node list', () => {
 
   it('a graph whose nodes array was replaced (as unpackGraph does) is indexed afresh', () => {
     const g = grown('maximize', 2_000, 7);
-    const full = answers(g);
+    const full = graphAnswers(g);
     // Read the index on the whole list, then put back only the first 1,200 nodes, as new records.
     g.nodes = g.nodes.slice(0, 1_200).map((n) => ({ ...n, plan: '', parents: [...n.parents] }));
     expectIndexMatches(g, true);
@@ -324,24 +316,24 @@ describe('a fresh index for a new node list', () => {
     // A list of other nodes altogether (a differently seeded graph of the same length).
     const other = grown('maximize', 1_200, 8);
     g.nodes = other.nodes;
-    expect(answers(g)).toStrictEqual(answers(other));
+    expect(graphAnswers(g)).toStrictEqual(graphAnswers(other));
     expectIndexMatches(g, true);
     // Back to a list equal to the original one: the same answers as at first.
     g.nodes = (JSON.parse(JSON.stringify(grown('maximize', 2_000, 7))) as SolutionGraph).nodes;
-    expect(answers(g)).toStrictEqual(full);
+    expect(graphAnswers(g)).toStrictEqual(full);
   });
 
   it('a graph object sharing its nodes with another shares its answers', () => {
     const g = grown('maximize', 800, 9);
     const view: SolutionGraph = { direction: 'maximize', nodes: g.nodes };
-    expect(answers(view)).toStrictEqual(answers(g));
+    expect(graphAnswers(view)).toStrictEqual(graphAnswers(g));
     growOne(view, new Rng(createRng(90)));
     expectIndexMatches(g, true);
   });
 
   it('a node list cut short in place (as a test or tool might) is re-indexed', () => {
     const g = grown('minimize', 1_000, 10);
-    answers(g);
+    graphAnswers(g);
     g.nodes.length = 600;
     expectIndexMatches(g, true);
     growOne(g, new Rng(createRng(100)));
@@ -350,7 +342,7 @@ describe('a fresh index for a new node list', () => {
 
   it('a node list cut short and grown past its old length before the next read is re-indexed', () => {
     const g = grown('maximize', 500, 11);
-    answers(g);
+    graphAnswers(g);
     g.nodes.length = 300;
     const rng = new Rng(createRng(110));
     while (g.nodes.length < 520) growOne(g, rng);

@@ -8,7 +8,19 @@ import {
   type SearchLoop,
   type Ticketed,
 } from '../../../src/search/driver.js';
-import { addNode, type SolutionGraph } from '../../../src/search/graph.js';
+import {
+  addNode,
+  bestNode,
+  buggyLeaves,
+  childIds,
+  draftCount,
+  draftNodes,
+  goodNodes,
+  goodScoreRange,
+  isLeaf,
+  topGoodNodes,
+  type SolutionGraph,
+} from '../../../src/search/graph.js';
 import { Rng, createRng, deriveSeed } from '../../../src/search/rng.js';
 import type { Action, NodeRecord, OperatorName } from '../../../src/search/types.js';
 
@@ -106,4 +118,20 @@ export function drive<S, C>(
     if (until(loop)) break;
   }
   return maxBuffered;
+}
+
+/** Every indexed and scanned graph query a policy makes, as plain data (ids, not nodes), to compare two graphs by. */
+export function graphAnswers(g: SolutionGraph) {
+  return {
+    best: bestNode(g)?.id ?? null,
+    drafts: draftCount(g),
+    draftIds: draftNodes(g).map((n) => n.id),
+    good: goodNodes(g).map((n) => n.id),
+    top: topGoodNodes(g, 50).map((n) => n.id),
+    range: goodScoreRange(g),
+    buggyLeaves: buggyLeaves(g).map((n) => n.id),
+    kids: g.nodes.map((n) => [...childIds(g, n.id)]),
+    leaves: g.nodes.map((n) => isLeaf(g, n.id)),
+    depths: g.nodes.map((n) => n.debugDepth),
+  };
 }

@@ -4,15 +4,8 @@ import {
   ROOT_ID,
   addNode,
   bestNode,
-  buggyLeaves,
-  childIds,
   createGraph,
-  draftCount,
-  draftNodes,
   goodNodes,
-  goodScoreRange,
-  isLeaf,
-  topGoodNodes,
   type SolutionGraph,
 } from '../../../src/search/graph.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
@@ -28,6 +21,7 @@ import {
   type CarriedSearch,
   type PackedNodes,
 } from '../../../src/workflows/carry.js';
+import { graphAnswers } from '../search/helpers.js';
 
 const T0 = 1_735_689_600_000;
 const TRACEBACK =
@@ -138,22 +132,6 @@ function isPacked(graph: CarriedGraph): graph is Extract<CarriedGraph, { packed:
 const searchFields = (n: NodeRecord) =>
   [n.id, n.parents, n.operator, n.score, n.buggy, n.bugReason?.slice(0, 60) ?? null, n.debugDepth, n.testScore, n.createdAt] as const;
 
-/** Every indexed and scanned query a policy makes, as plain data (ids, not nodes). */
-function queries(g: SolutionGraph) {
-  return {
-    best: bestNode(g)?.id ?? null,
-    drafts: draftCount(g),
-    draftIds: draftNodes(g).map((n) => n.id),
-    good: goodNodes(g).map((n) => n.id),
-    top: topGoodNodes(g, 50).map((n) => n.id),
-    range: goodScoreRange(g),
-    buggyLeaves: buggyLeaves(g).map((n) => n.id),
-    kids: g.nodes.map((n) => [...childIds(g, n.id)]),
-    leaves: g.nodes.map((n) => isLeaf(g, n.id)),
-    depths: g.nodes.map((n) => n.debugDepth),
-  };
-}
-
 describe('compactNode', () => {
   it('keeps what search reads, cuts the bug reason to 60 characters and drops plan, code, execution and LLM records', () => {
     const g = runGraph(200, 1);
@@ -214,7 +192,7 @@ describe('packGraph at or below PACK_FROM archived nodes', () => {
     const g = runGraph(800, 4);
     const back = carried(snapshotWith(g), 800);
     expect(back.graph).toStrictEqual(g);
-    expect(queries(back.graph)).toStrictEqual(queries(g));
+    expect(graphAnswers(back.graph)).toStrictEqual(graphAnswers(g));
   });
 
   it('packs from PACK_FROM + 1 archived nodes', () => {
@@ -271,7 +249,7 @@ describe('packSearch / unpackSearch above PACK_FROM', () => {
     const g = runGraph(1_500, 9, 'minimize');
     const back = carried(snapshotWith(g), 1_500).graph;
     expect(back.direction).toBe('minimize');
-    expect(queries(back)).toStrictEqual(queries(g));
+    expect(graphAnswers(back)).toStrictEqual(graphAnswers(g));
     expect(bestNode(back)!.score).toBe(Math.min(...goodNodes(g).map((n) => n.score!)));
   });
 
@@ -283,7 +261,7 @@ describe('packSearch / unpackSearch above PACK_FROM', () => {
     for (const n of g.nodes.slice(2_000)) resumed.nodes.push(n);
     const second = carried(snapshotWith(resumed), 3_500).graph;
     expect(second).toStrictEqual({ direction: g.direction, nodes: g.nodes.map((n, id) => (id < 3_500 ? compactNode(n) : n)) });
-    expect(queries(second)).toStrictEqual(queries(g));
+    expect(graphAnswers(second)).toStrictEqual(graphAnswers(g));
   });
 
   it('answers every graph query as the original graph does', () => {
@@ -292,14 +270,14 @@ describe('packSearch / unpackSearch above PACK_FROM', () => {
       [10_000, 9_750, 12],
     ] as const) {
       const g = runGraph(size, seed);
-      const q = queries(g);
+      const q = graphAnswers(g);
       // The fixture exercises what it should: drafts, buggy leaves, debug chains, crossovers, ties.
       expect(q.drafts).toBeGreaterThan(size / 20);
       expect(q.buggyLeaves.length).toBeGreaterThan(size / 20);
       expect(Math.max(...q.depths)).toBeGreaterThan(2);
       expect(g.nodes.some((n) => n.operator === 'crossover')).toBe(true);
       expect(new Set(q.good.map((id) => g.nodes[id]!.score)).size).toBeLessThan(q.good.length);
-      expect(queries(carried(snapshotWith(g), upTo).graph)).toStrictEqual(q);
+      expect(graphAnswers(carried(snapshotWith(g), upTo).graph)).toStrictEqual(q);
     }
   });
 });
