@@ -300,6 +300,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   oneDeadlineTimer = wf.patched(PATCH_ONE_DEADLINE_TIMER);
   throttledProgress = wf.patched(PATCH_THROTTLED_PROGRESS);
   deferGrade = wf.patched(PATCH_DEFERRED_GRADE);
+  progress.byCount = wf.patched(PATCH_PROGRESS_BY_COUNT);
 
   const carriedLimit = spendLimitReached(spend, limits);
   if (carriedLimit) stop(carriedLimit, false);
@@ -440,12 +441,19 @@ function publishProgress(loop: SearchLoop<unknown, unknown>): void {
 export const PATCH_ONE_DEADLINE_TIMER = 'one-deadline-timer';
 export const PATCH_THROTTLED_PROGRESS = 'throttled-progress';
 export const PATCH_DEFERRED_GRADE = 'deferred-grade';
-/** Longest time, in workflow time, between progress upserts while nodes commit (a new best score goes at once). */
+export const PATCH_PROGRESS_BY_COUNT = 'progress-by-count';
+/** Before PATCH_PROGRESS_BY_COUNT: longest workflow time between progress upserts while nodes commit. */
 export const PROGRESS_EVERY_MS = 10_000;
+/** Most nodes committed between progress upserts (a new best score goes at once). */
+export const PROGRESS_EVERY_NODES = 10;
 
 /**
  * The progress search attributes (nodes, best score, tokens, cost), upserted when the best score
- * improves, at most every PROGRESS_EVERY_MS otherwise, and at continue-as-new and the end (flush).
+ * improves, every PROGRESS_EVERY_NODES committed nodes otherwise, and at continue-as-new and the end
+ * (flush). Executions begun before PATCH_PROGRESS_BY_COUNT went by workflow time (PROGRESS_EVERY_MS)
+ * instead, which a replay did not always repeat: the soak drill found a workflow task, retried on a
+ * new worker after a timeout, that saw an earlier Date.now() than its replay and so upserted in one
+ * and not the other (a nondeterminism error).
  * An upsert per node was one history event and one visibility write per node; the best score is kept
  * from the committed nodes instead of a scan of the graph per commit.
  */
@@ -454,6 +462,8 @@ class ProgressPublisher {
   private best: number | null;
   private direction: SolutionGraph['direction'];
   private sent: { nodes: number; best: number | null; tokens: number; costUsd: number; at: number };
+  /** Set from PATCH_PROGRESS_BY_COUNT where the loop starts. */
+  byCount = false;
 
   constructor(graph: SolutionGraph, spend: Spend) {
     this.nodes = graph.nodes.length - 1;
@@ -472,7 +482,8 @@ class ProgressPublisher {
         improved = true;
       }
     }
-    if (improved || Date.now() - this.sent.at >= PROGRESS_EVERY_MS) this.flush(spend);
+    const due = this.byCount ? this.nodes - this.sent.nodes >= PROGRESS_EVERY_NODES : Date.now() - this.sent.at >= PROGRESS_EVERY_MS;
+    if (improved || due) this.flush(spend);
   }
 
   /** Upserts whatever changed since the last upsert. */

@@ -9,7 +9,7 @@ import { projectRoot, temporalCliPath } from '../../src/config/paths.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
-import { PATCH_DEFERRED_GRADE, PATCH_ONE_DEADLINE_TIMER, PATCH_THROTTLED_PROGRESS } from '../../src/workflows/agentRun.js';
+import { PATCH_DEFERRED_GRADE, PATCH_ONE_DEADLINE_TIMER, PATCH_PROGRESS_BY_COUNT, PATCH_THROTTLED_PROGRESS } from '../../src/workflows/agentRun.js';
 import { agentRun } from '../../src/workflows/index.js';
 import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 
@@ -64,7 +64,7 @@ describe('replay', () => {
   });
 
   it('a run recorded by the current code carries every patch marker', () => {
-    expect(patchIds((history as { events: HistoryEvent[] }).events)).toEqual([PATCH_ONE_DEADLINE_TIMER, PATCH_THROTTLED_PROGRESS, PATCH_DEFERRED_GRADE]);
+    expect(patchIds((history as { events: HistoryEvent[] }).events)).toEqual([PATCH_ONE_DEADLINE_TIMER, PATCH_THROTTLED_PROGRESS, PATCH_DEFERRED_GRADE, PATCH_PROGRESS_BY_COUNT]);
   });
 
   it('a deliberately changed workflow fails replay with a nondeterminism error', async () => {
