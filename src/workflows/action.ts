@@ -1,8 +1,7 @@
 /** One action of the search, as activities: operate → execute → grade, turned into a node's fields. */
 import * as wf from '@temporalio/workflow';
 import type { ControlActivities, ExecActivities } from '../activities/index.js';
-import type { GradeOutput } from '../activities/types.js';
-import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type ParentRef } from '../activities/types.js';
+import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type GradeOutput, type ParentRef } from '../activities/types.js';
 import { MAX_STEPS } from '../config/constants.js';
 import { applyReview } from '../operators/analyze.js';
 import { buildMemory } from '../operators/memory.js';

@@ -88,7 +88,7 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   // Fewer history events per node (issue 9); both patches are decided once per execution, where the loop starts.
   /** One wall-clock timer per deadline instead of a timer started and cancelled by every wait of the loop. */
   let oneDeadlineTimer = false;
-  /** Progress and spend search attributes upserted on a new best score, every PROGRESS_EVERY_MS and at the end, not per node. */
+  /** Progress and spend search attributes upserted on a new best score, at intervals (ProgressPublisher) and at the end, not per node. */
   let throttledProgress = false;
   /** A node commits, and the next action starts, while its hidden grade runs: one activity round trip less per step. */
   let deferGrade = false;
