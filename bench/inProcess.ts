@@ -12,7 +12,7 @@ import { begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, type N
 import type { SolutionGraph } from '../src/search/graph.js';
 import { policyFor } from '../src/search/policies.js';
 import { deriveSeed } from '../src/search/rng.js';
-import type { Action } from '../src/search/types.js';
+import type { Action } from '../src/core/node.js';
 import type { AgentRunInput } from '../src/workflows/types.js';
 import type { InstantActivities } from './instantActivities.js';
 

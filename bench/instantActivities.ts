@@ -16,7 +16,8 @@ import { makeReport } from '../src/activities/report.js';
 import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../src/activities/types.js';
 import { FileArtifactStore } from '../src/artifacts/store.js';
 import { artifactsDir, runsDir } from '../src/config/paths.js';
-import type { ArtifactRef, OperatorName } from '../src/search/types.js';
+import type { ArtifactRef } from '../src/core/artifact.js';
+import type { OperatorName } from '../src/core/node.js';
 import { publishPublicData } from '../src/tasks/publicData.js';
 import { scriptedOutcome } from '../test/helpers/scripted.js';
 

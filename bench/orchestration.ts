@@ -36,7 +36,7 @@ import { freePort, startServer, stopServer, type DevServerOptions } from '../src
 import { buildRunInput } from '../src/cli/runInput.js';
 import { builtTasksDir } from '../src/config/paths.js';
 import type { SearchSnapshot } from '../src/search/driver.js';
-import type { NodeRecord } from '../src/search/types.js';
+import type { NodeRecord } from '../src/core/node.js';
 import { bundleWorkflows } from '../src/workers/bundle.js';
 import { installRuntime } from '../src/workers/logging.js';
 import { compactNode, packSearch, unpackSearch, type CarriedSearch } from '../src/workflows/carry.js';

@@ -23,7 +23,7 @@ import { buildRunInput, UsageError } from '../src/cli/runInput.js';
 import { freePort, startServer, stopServer, type DevServerOptions } from '../src/cli/devServer.js';
 import { PRESET_NAMES } from '../src/config/agent.js';
 import { builtTasksDir } from '../src/config/paths.js';
-import type { Direction, NodeRecord } from '../src/search/types.js';
+import type { Direction, NodeRecord } from '../src/core/node.js';
 import { bundleWorkflows } from '../src/workers/bundle.js';
 import { createControlWorker } from '../src/workers/control.js';
 import { createExecWorker } from '../src/workers/exec.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { NodeRecord } from '../search/types.js';
+import type { NodeRecord } from '../core/node.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 
 /** Where a run keeps the full records of nodes archived at continue-as-new (workflows/carry.ts). */

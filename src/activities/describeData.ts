@@ -7,7 +7,7 @@ import { RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/types.js';
 import { materializePublicData } from '../tasks/publicData.js';
-import type { ArtifactRef } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { DescribeDataInput } from './types.js';
 import { inFreshWorkspace } from './workspace.js';

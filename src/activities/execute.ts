@@ -1,7 +1,7 @@
 import { cancellationSignal } from '@temporalio/activity';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
-import { judgeExecution } from '../operators/analyze.js';
+import { judgeExecution } from '../fitness/verdict.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/types.js';

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend, OperatorRequest, ParentContext } from '../operators/types.js';
 import { headTail } from '../operators/trim.js';
-import type { ArtifactRef } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
 import type { MemoryEntry } from '../operators/memory.js';
 import { readArchivedNode } from './archive.js';
 import { whileHeartbeating } from './heartbeat.js';

@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { LlmFatalError } from '../operators/llm/errors.js';
 import type { CallRecord } from '../operators/llm/recording.js';
-import type { ArtifactRef } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
 
 export type RecordedActivity = 'operate' | 'analyze';
 

@@ -1,5 +1,7 @@
 import type { OperatorSetConfig } from '../config/agent.js';
-import type { ArtifactRef, NodeLlm, NodeRecord, OperatorName } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
+import type { NodeLlm } from '../core/spend.js';
+import type { NodeRecord, OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
 import type { MemoryEntry } from '../operators/memory.js';
 

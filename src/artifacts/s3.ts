@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ArtifactRef } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
 import {
   ArtifactError, ArtifactMissingError, checkFound, checkHash, describeContent, sha256Of, sha256OfStream, type ArtifactKey, type ArtifactStore,
 } from './store.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ArtifactRef } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 const PREVIEW_CHARS = 200;

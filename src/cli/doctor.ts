@@ -25,7 +25,7 @@ import {
 } from '../artifacts/index.js';
 import { temporalAddress } from '../config/constants.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
-import type { NodeRecord } from '../search/types.js';
+import type { NodeRecord } from '../core/node.js';
 import { decodeHistoryCodecs } from '../config/temporalConnection.js';
 import { chainHistories, nodeArtifacts } from './export.js';
 import { UsageError } from './runInput.js';

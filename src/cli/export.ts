@@ -14,7 +14,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
-import type { ArtifactRef, NodeRecord } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
+import type { NodeRecord } from '../core/node.js';
 import { UsageError } from './runInput.js';
 import { connectClient, loadRunNodes, noSuchRun } from './runNodes.js';
 

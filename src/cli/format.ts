@@ -1,6 +1,7 @@
 import { MAX_STEPS } from '../config/constants.js';
 import { formatDuration } from '../config/duration.js';
-import type { NodeRecord, Spend } from '../search/types.js';
+import type { NodeRecord } from '../core/node.js';
+import type { Spend } from '../core/spend.js';
 import type { RunStatus, RunSummary } from '../workflows/types.js';
 
 const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readArchivedNode } from '../activities/archive.js';
 import { connectTemporalClient, decodeHistoryPayload } from '../config/temporalConnection.js';
-import type { NodeRecord } from '../search/types.js';
+import type { NodeRecord } from '../core/node.js';
 import { nodesQuery, type agentRun } from '../workflows/index.js';
 import type { AgentRunInput } from '../workflows/types.js';
 import { UsageError } from './runInput.js';

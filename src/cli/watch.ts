@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
-import type { NodeRecord } from '../search/types.js';
+import type { NodeRecord } from '../core/node.js';
 import { nodesQuery, statusQuery, type agentRun } from '../workflows/index.js';
 import type { RunStatus, RunSummary } from '../workflows/types.js';
 import { formatNodeLine, formatProgress, formatSummary } from './format.js';

@@ -7,8 +7,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { llmConfigSchema } from '../operators/llm/config.js';
-import type { OperatorName } from '../search/types.js';
+import { llmConfigSchema } from './llm.js';
+import type { OperatorName } from '../core/node.js';
 import { MAX_STEPS } from './constants.js';
 
 /**

@@ -8,7 +8,7 @@
  */
 import type { MemoryScope } from '../config/agent.js';
 import { childIds, isGood, topGoodNodes, type SolutionGraph } from '../search/graph.js';
-import type { Action, NodeRecord } from '../search/types.js';
+import type { Action, NodeRecord } from '../core/node.js';
 
 export interface MemoryEntry {
   nodeId: number;

@@ -1,4 +1,4 @@
-import type { OperatorName } from '../search/types.js';
+import type { OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
 import type { MemoryEntry } from './memory.js';
 

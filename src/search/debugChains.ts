@@ -9,7 +9,7 @@
  * dropped at once. (Greedy's maxDebugDepth is a depth bound instead, as in AIDE.)
  */
 import { isGood } from './graph.js';
-import type { Action, NodeRecord } from './types.js';
+import type { Action, NodeRecord } from '../core/node.js';
 
 export interface DebugChains {
   /** Chains still going: [buggy child, debug 1, …, latest attempt]. */

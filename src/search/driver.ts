@@ -21,7 +21,7 @@
 import { addNode, checkParents, createGraph, type NewNode, type SolutionGraph } from './graph.js';
 import type { SearchPolicy } from './policy.js';
 import { Rng, createRng, type RngState } from './rng.js';
-import type { Action, Direction, NodeRecord } from './types.js';
+import type { Action, Direction, NodeRecord } from '../core/node.js';
 
 /** A finished action's node, less what the action already says (parents, operator). */
 export type NodeFields = Omit<NewNode, 'parents' | 'operator'>;

@@ -30,7 +30,7 @@ import { ROOT_ID, isGood, type SolutionGraph } from './graph.js';
 import { extendChain, noChains, openChain, takeDebug, type DebugChains } from './debugChains.js';
 import type { SearchPolicy } from './policy.js';
 import type { Rng } from './rng.js';
-import type { Action, Direction, NodeRecord } from './types.js';
+import type { Action, Direction, NodeRecord } from '../core/node.js';
 
 export interface EvolutionaryConfig {
   /** Drafts in generation 0. */

@@ -10,7 +10,7 @@
  * from JSON is a new list, indexed afresh), and dies with the list. Before it, each step scanned (and
  * sorted) the whole graph: about 4 ms per greedy step at 10,000 nodes, growing with the run (issue 9).
  */
-import type { Direction, NodeRecord, OperatorName } from './types.js';
+import { OPERATOR_PARENTS, type Direction, type NodeRecord, type OperatorName } from '../core/node.js';
 
 export interface SolutionGraph {
   direction: Direction;
@@ -150,7 +150,7 @@ export function checkParents(
   if (operator === 'draft' ? parents.length !== 1 || !fromRoot : fromRoot) {
     throw new RangeError(`node ${id}: only a draft has the root as parent, and it has no other`);
   }
-  const arity = operator === 'crossover' ? 2 : 1;
+  const arity = Math.max(1, OPERATOR_PARENTS[operator]);
   if (parents.length !== arity) {
     throw new RangeError(`node ${id}: ${operator} takes ${arity} parent(s), got ${parents.join(',')}`);
   }

@@ -14,7 +14,7 @@
 import { ROOT_ID, bestNode, buggyLeaves, draftCount, type SolutionGraph } from './graph.js';
 import type { SearchPolicy } from './policy.js';
 import type { Rng } from './rng.js';
-import type { Action } from './types.js';
+import type { Action } from '../core/node.js';
 
 export interface GreedyConfig {
   numDrafts: number;

@@ -38,7 +38,7 @@
 import { ROOT_ID, childIds, goodScoreRange, isGood, type SolutionGraph } from './graph.js';
 import { extendChain, noChains, openChain, takeDebug, type DebugChains } from './debugChains.js';
 import type { SearchPolicy } from './policy.js';
-import type { Action, Direction } from './types.js';
+import type { Action, Direction } from '../core/node.js';
 
 export interface MctsConfig {
   /** Exploration constant c of UCT. */

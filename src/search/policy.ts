@@ -26,7 +26,7 @@
  */
 import type { SolutionGraph } from './graph.js';
 import type { Rng } from './rng.js';
-import type { Action, NodeRecord } from './types.js';
+import type { Action, NodeRecord } from '../core/node.js';
 
 export type PolicyKind = 'greedy' | 'mcts' | 'evolutionary';
 

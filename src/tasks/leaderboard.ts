@@ -1,4 +1,4 @@
-import type { Direction } from '../search/types.js';
+import type { Direction } from '../core/node.js';
 import { CsvError, parseNumber, readCsvFile } from './csv.js';
 import { TaskError } from './errors.js';
 

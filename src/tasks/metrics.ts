@@ -1,4 +1,4 @@
-import type { Direction } from '../search/types.js';
+import type { Direction } from '../core/node.js';
 import type { MetricName } from './types.js';
 
 /** Inputs a metric cannot score (wrong lengths, labels outside {0, 1}, one class only, NaN, …). */

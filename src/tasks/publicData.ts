@@ -7,7 +7,7 @@
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
-import type { ArtifactRef } from '../search/types.js';
+import type { ArtifactRef } from '../core/artifact.js';
 
 interface Manifest {
   version: 1;

@@ -1,4 +1,4 @@
-import type { Direction } from '../search/types.js';
+import type { Direction } from '../core/node.js';
 
 /**
  * What a task's rows hold. tabular-*: feature columns. text-classification: a `text` column of raw

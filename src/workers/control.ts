@@ -5,7 +5,7 @@ import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE } from '../config/constants.js';
 import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
 import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
-import { apiKeyFromEnv } from '../operators/llm/config.js';
+import { apiKeyFromEnv } from '../config/llm.js';
 import { OfflineBackend } from '../operators/offline/index.js';
 
 /** The control worker: agent workflows, operator calls and hidden grading. */

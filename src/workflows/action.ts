@@ -3,13 +3,15 @@ import * as wf from '@temporalio/workflow';
 import type { ControlActivities, ExecActivities } from '../activities/index.js';
 import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type GradeOutput, type ParentRef } from '../activities/types.js';
 import { MAX_STEPS } from '../config/constants.js';
-import { applyReview } from '../operators/analyze.js';
+import { applyReview } from '../fitness/verdict.js';
 import { buildMemory } from '../operators/memory.js';
-import { addSpend } from '../operators/spend.js';
+import { addSpend } from '../core/spend.js';
 import type { NodeFields } from '../search/driver.js';
 import type { SolutionGraph } from '../search/graph.js';
 import { deriveSeed } from '../search/rng.js';
-import type { Action, ArtifactRef, NodeLlm } from '../search/types.js';
+import type { Action } from '../core/node.js';
+import type { ArtifactRef } from '../core/artifact.js';
+import type { NodeLlm } from '../core/spend.js';
 import type { AgentRunInput } from './types.js';
 
 export const control = wf.proxyActivities<ControlActivities>({

@@ -4,15 +4,17 @@ import {
   type NodeFields, type SearchLoop, type SearchSnapshot, type Ticketed,
 } from '../search/driver.js';
 import { LLM_CONFIG_ERROR } from '../activities/types.js';
-import { addSpend, emptySpend, spendLimitReached, totalTokens } from '../operators/spend.js';
+import { addSpend, emptySpend, spendLimitReached, totalTokens } from '../core/spend.js';
 import { bestNode, isBetter, isGood, type SolutionGraph } from '../search/graph.js';
 import { policyFor } from '../search/policies.js';
 import type { SearchPolicy } from '../search/policy.js';
-import type { Action, ArtifactRef, NodeRecord, Spend } from '../search/types.js';
+import type { Action, NodeRecord } from '../core/node.js';
+import type { ArtifactRef } from '../core/artifact.js';
+import type { Spend } from '../core/spend.js';
 import { control, execActivities, failedFields, gradeNode, llmActivities, runAction } from './action.js';
 import { ARCHIVE_CHUNK, compactNode, packSearch, unpackSearch } from './carry.js';
 import { describeBudget, validateBudgetChange } from './control.js';
-import { selectFinal } from './selection.js';
+import { selectFinal } from './finalSelection.js';
 import { CrucibleBestScore, CrucibleCostUsd, CrucibleNodes, CrucibleStatus, CrucibleTokens, initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput, BudgetChange, ControlAck, Hint, RunPhase, RunStatus, RunSummary, StopReason } from './types.js';
 

@@ -6,7 +6,7 @@
  */
 import type { SearchSnapshot } from '../search/driver.js';
 import { ROOT_ID, addNode, createGraph, type SolutionGraph } from '../search/graph.js';
-import type { NodeRecord, OperatorName } from '../search/types.js';
+import { OPERATOR_PARENTS, type NodeRecord, type OperatorName } from '../core/node.js';
 
 /** Nodes per archiveNodes call: about 1.8 KB each, so a call stays far below the 2 MB payload limit. */
 export const ARCHIVE_CHUNK = 200;
@@ -121,7 +121,7 @@ export function unpackGraph(carried: CarriedGraph): SolutionGraph {
   for (let id = 1; id < p.n; id++) {
     const operator = LETTER_OPS[p.ops[id]!];
     if (operator === undefined) throw new RangeError(`carry: node ${id} has an unknown operator letter ${p.ops[id]}`);
-    const arity = operator === 'draft' ? 0 : operator === 'crossover' ? 2 : 1;
+    const arity = OPERATOR_PARENTS[operator];
     const parents = arity === 0 ? [ROOT_ID] : p.parents.slice(at, at + arity);
     at += arity;
     createdAt += p.createdAt[id]!;

@@ -20,7 +20,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildRunInput, UsageError, type RunOptions } from '../../src/cli/runInput.js';
 import { projectRoot } from '../../src/config/paths.js';
-import { applyReview } from '../../src/operators/analyze.js';
+import { applyReview } from '../../src/fitness/verdict.js';
 import { parseReview } from '../../src/operators/llm/analyze.js';
 import type { ChatCompletion } from '../../src/operators/llm/client.js';
 import { extractPlanAndCode, pythonSyntaxChecker } from '../../src/operators/llm/response.js';

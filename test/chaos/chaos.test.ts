@@ -25,7 +25,7 @@ import { chainHistories } from '../../src/cli/export.js';
 import { llmSettingsSchema } from '../../src/config/agent.js';
 import { projectRoot } from '../../src/config/paths.js';
 import { RUN_LABEL } from '../../src/sandbox/labels.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { agentRun, statusQuery } from '../../src/workflows/index.js';
 import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
 import { startFakeServer, type FakeServer } from '../helpers/fakeOpenAiServer.js';

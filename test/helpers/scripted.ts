@@ -13,7 +13,7 @@ import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { artifactsDir, runsDir } from '../../src/config/paths.js';
 import type { NodeOutcome } from '../../src/search/driver.js';
 import { deriveSeed } from '../../src/search/rng.js';
-import type { OperatorName } from '../../src/search/types.js';
+import type { OperatorName } from '../../src/core/node.js';
 
 const OPS: OperatorName[] = ['draft', 'improve', 'debug', 'crossover'];
 const unit = (x: number) => x / 2 ** 32;

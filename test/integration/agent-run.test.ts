@@ -9,7 +9,7 @@ import { validateSubmission } from '../../src/tasks/submission.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import type { RunSummary } from '../../src/workflows/types.js';
 import { bundledRunInput, payloadTexts, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 

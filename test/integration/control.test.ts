@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperateInput } from '../../src/activities/types.js';
 import { projectRoot } from '../../src/config/paths.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import {
   agentRun, bestQuery, graphQuery, hintUpdate, pauseUpdate, resumeUpdate, setBudgetUpdate, statusQuery, stopUpdate,
 } from '../../src/workflows/index.js';

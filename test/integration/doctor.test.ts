@@ -12,7 +12,8 @@ import { cmdDoctor, doctor, ORPHAN_TEMP_AGE_MS, type DoctorReport } from '../../
 import { nodeArtifacts } from '../../src/cli/export.js';
 import { UsageError } from '../../src/cli/runInput.js';
 import { artifactsDir, runsDir } from '../../src/config/paths.js';
-import type { ArtifactRef, NodeRecord } from '../../src/search/types.js';
+import type { ArtifactRef } from '../../src/core/artifact.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';

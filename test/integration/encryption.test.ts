@@ -18,7 +18,7 @@ import { runInputOf } from '../../src/cli/runNodes.js';
 import { artifactsDir } from '../../src/config/paths.js';
 import { ENCRYPTED_ENCODING, payloadKeyId } from '../../src/config/payloadCodec.js';
 import { connectNativeConnection, connectTemporalClient, dataConverter, decodeHistoryPayload } from '../../src/config/temporalConnection.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { installRuntime } from '../../src/workers/logging.js';
 import { createControlWorker } from '../../src/workers/control.js';

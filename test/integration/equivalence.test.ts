@@ -12,7 +12,7 @@ import { builtTasksDir } from '../../src/config/paths.js';
 import { runSearch } from '../../src/search/driver.js';
 import type { SolutionGraph } from '../../src/search/graph.js';
 import { policyFor } from '../../src/search/policies.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { agentRun, nodesQuery } from '../../src/workflows/index.js';
 import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
 import { scriptedOutcome } from '../helpers/scripted.js';

@@ -14,7 +14,7 @@ import { buildForkInput, forkRunId, startFork } from '../../src/cli/fork.js';
 import { replayHistoryFile } from '../../src/cli/replay.js';
 import { UsageError } from '../../src/cli/runInput.js';
 import { artifactsDir, projectRoot, runsDir } from '../../src/config/paths.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { agentRun } from '../../src/workflows/index.js';
 import type { RunSummary } from '../../src/workflows/types.js';

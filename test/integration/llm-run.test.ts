@@ -12,7 +12,7 @@ import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { llmSettingsSchema } from '../../src/config/agent.js';
 import { artifactsDir, runsDir } from '../../src/config/paths.js';
 import type { CallRecord } from '../../src/operators/llm/recording.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { artifactsDir, builtTasksDir } from '../../src/config/paths.js';
-import type { Direction, NodeRecord } from '../../src/search/types.js';
+import type { Direction, NodeRecord } from '../../src/core/node.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { trimText, writeReport } from '../../src/cli/report.js';
 import { artifactsDir } from '../../src/config/paths.js';
-import type { NodeRecord } from '../../src/search/types.js';
+import type { NodeRecord } from '../../src/core/node.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';

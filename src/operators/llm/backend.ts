@@ -16,7 +16,7 @@ import { analyzeVars, defaultHardware, loadPrompts, promptVars, renderPrompt, ty
 import { parseReview, submitReviewChoice, submitReviewTool, type AnalyzeInput, type AnalyzeResult } from './analyze.js';
 import { callModel, type CallDeps } from './call.js';
 import { OpenAiChatClient, type ChatClient, type ChatRequest } from './client.js';
-import { llmConfigSchema, modelFor, type LlmConfig, type LlmConfigInput, type LlmOperator } from './config.js';
+import { llmConfigSchema, modelFor, type LlmConfig, type LlmConfigInput, type LlmOperator } from '../../config/llm.js';
 import { DEFAULT_PRICES } from './prices.js';
 import type { RecordingSink } from './recording.js';
 import { askForCode, pythonSyntaxChecker, type SyntaxChecker, type Turn } from './response.js';

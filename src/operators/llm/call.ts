@@ -1,7 +1,7 @@
 /** One model call: timed, accounted, and handed to the recording sink. */
 import type { LlmCallUsage } from '../types.js';
 import type { ChatClient, ChatCompletion, ChatRequest } from './client.js';
-import type { LlmOperator } from './config.js';
+import type { LlmOperator } from '../../config/llm.js';
 import type { PriceTable } from './prices.js';
 import type { RecordingSink } from './recording.js';
 import { callUsage } from './usage.js';

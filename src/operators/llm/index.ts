@@ -1,7 +1,7 @@
 export { LlmBackend, type LlmBackendOptions } from './backend.js';
 export { parseReview, submitReviewTool, SUBMIT_REVIEW, type AnalyzeInput, type AnalyzeResult, type Review } from './analyze.js';
 export { OpenAiChatClient, type ChatClient, type ChatCompletion, type ChatRequest, type OpenAiChatClientOptions } from './client.js';
-export { apiKeyFromEnv, llmConfigSchema, modelFor, parseLlmConfig, type LlmConfig, type LlmConfigInput, type LlmOperator } from './config.js';
+export { apiKeyFromEnv, llmConfigSchema, modelFor, parseLlmConfig, type LlmConfig, type LlmConfigInput, type LlmOperator } from '../../config/llm.js';
 export { classifyError, LlmFatalError, LlmRetryableError, redact, retryAfterMs } from './errors.js';
 export { costUsd, DEFAULT_PRICES, priceOf, type ModelPrice, type PriceTable } from './prices.js';
 export { DEFAULT_PROMPTS_DIR, loadPrompts, promptVars, renderMemory, renderPrompt, type PromptSet, type PromptStyle } from './prompts.js';

@@ -11,7 +11,7 @@ import type { MemoryEntry } from '../memory.js';
 import { headTail } from '../trim.js';
 import type { OperatorRequest, ParentContext } from '../types.js';
 import type { TaskSpec } from '../../tasks/types.js';
-import type { LlmOperator } from './config.js';
+import type { LlmOperator } from '../../config/llm.js';
 import type { TaskContext } from './taskContext.js';
 import { renderTemplate, type TemplateVars } from './template.js';
 

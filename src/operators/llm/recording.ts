@@ -10,7 +10,7 @@
  */
 import type { ChatClient, ChatCompletion, ChatRequest } from './client.js';
 import { LlmFatalError } from './errors.js';
-import type { LlmOperator } from './config.js';
+import type { LlmOperator } from '../../config/llm.js';
 import type { LlmCallUsage } from '../types.js';
 
 export interface CallRecord {

@@ -1,6 +1,7 @@
 /** Per-call accounting from a completion's `usage`, and an operator's totals. */
 import type { LlmCallUsage, OperatorUsage } from '../types.js';
 import type { ChatCompletion, ChatRequest } from './client.js';
+import type { Spend } from '../../core/spend.js';
 import { costUsd, type PriceTable } from './prices.js';
 
 const estimateTokens = (chars: number): number => Math.ceil(chars / 4);
@@ -42,5 +43,17 @@ export function totalUsage(calls: LlmCallUsage[]): OperatorUsage {
     completionTokens: sum((c) => c.completionTokens),
     latencyMs: sum((c) => c.latencyMs),
     costUsd: priced ? sum((c) => c.costUsd ?? 0) : null,
+  };
+}
+
+/** An operator's usage as the run's spend counts it. */
+export function spendOf(usage: OperatorUsage): Spend {
+  return {
+    calls: usage.calls.length,
+    promptTokens: usage.promptTokens,
+    completionTokens: usage.completionTokens,
+    costUsd: usage.calls.reduce((n, c) => n + (c.costUsd ?? 0), 0),
+    unpricedCalls: usage.calls.filter((c) => c.costUsd === null).length,
+    latencyMs: usage.latencyMs,
   };
 }

@@ -9,7 +9,7 @@ import type { OperateInput, OperateOutput } from '../../../src/activities/types.
 import { FileArtifactStore } from '../../../src/artifacts/store.js';
 import { agentSchema } from '../../../src/config/agent.js';
 import type { OperatorBackend, OperatorRequest } from '../../../src/operators/types.js';
-import type { NodeRecord } from '../../../src/search/types.js';
+import type { NodeRecord } from '../../../src/core/node.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
 
 /** Test double: records what the operator was shown and returns fixed code. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_OUTPUT_FILE_BYTES, readOutputFile, tooLargeReason } from '../../../src/activities/workspace.js';
-import { judgeExecution } from '../../../src/operators/analyze.js';
+import { judgeExecution } from '../../../src/fitness/verdict.js';
 
 describe('output files a solution writes', () => {
   it('reads a normal file, gives null for a missing file or a folder, and refuses one over the limit without reading it', async () => {

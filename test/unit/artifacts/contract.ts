@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ArtifactCorruptError, ArtifactError, ArtifactMissingError, type ArtifactStore } from '../../../src/artifacts/store.js';
-import type { ArtifactRef } from '../../../src/search/types.js';
+import type { ArtifactRef } from '../../../src/core/artifact.js';
 
 export interface StoreHarness<S extends ArtifactStore> {
   newStore(): Promise<S>;

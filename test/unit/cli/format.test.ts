@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatNodeLine, formatTree } from '../../../src/cli/format.js';
-import type { NodeRecord } from '../../../src/search/types.js';
+import type { NodeRecord } from '../../../src/core/node.js';
 
 const node = (id: number, parents: number[], op: NodeRecord['operator'], score: number | null, bugReason: string | null = null): NodeRecord => ({
   id, parents, operator: op, plan: '', codeRef: null, score, buggy: score === null, bugReason, debugDepth: 0, testScore: null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeExecution, type ExecutionEvidence } from '../../../src/operators/analyze.js';
+import { judgeExecution, type ExecutionEvidence } from '../../../src/fitness/verdict.js';
 
 const ok: ExecutionEvidence = {
   exec: { exitCode: 0, signal: null, timedOut: false, oomKilled: false, cancelled: false, stderr: { text: '', droppedBytes: 0 } },

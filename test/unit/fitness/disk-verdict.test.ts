@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeExecution, type ExecutionEvidence } from '../../../src/operators/analyze.js';
+import { judgeExecution, type ExecutionEvidence } from '../../../src/fitness/verdict.js';
 
 const MiB = 1024 ** 2;
 const ENOSPC = 'Traceback (most recent call last):\n  File "/workdir/solution.py", line 4, in <module>\nOSError: [Errno 28] No space left on device\n';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMemory } from '../../../src/operators/memory.js';
 import { addNode, createGraph, type SolutionGraph } from '../../../src/search/graph.js';
-import type { OperatorName } from '../../../src/search/types.js';
+import type { OperatorName } from '../../../src/core/node.js';
 
 function add(g: SolutionGraph, op: OperatorName, parents: number[], score: number | null, plan = `plan ${g.nodes.length}`) {
   return addNode(g, {

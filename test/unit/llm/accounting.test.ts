@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiKeyFromEnv, parseLlmConfig } from '../../../src/operators/llm/config.js';
+import { apiKeyFromEnv, parseLlmConfig } from '../../../src/config/llm.js';
 import { redact, retryAfterMs } from '../../../src/operators/llm/errors.js';
 import { costUsd, DEFAULT_PRICES, priceOf } from '../../../src/operators/llm/prices.js';
 import { Semaphore } from '../../../src/operators/llm/semaphore.js';

@@ -7,10 +7,11 @@ import { toActivityFailure } from '../../../src/activities/llmFailure.js';
 import { loadRecordings, storeRecordings } from '../../../src/activities/recordings.js';
 import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, LLM_RETRYABLE } from '../../../src/activities/types.js';
 import { FileArtifactStore } from '../../../src/artifacts/store.js';
-import { applyReview, type Verdict } from '../../../src/operators/analyze.js';
+import { applyReview, type Verdict } from '../../../src/fitness/verdict.js';
 import { LlmFatalError, LlmRetryableError } from '../../../src/operators/llm/errors.js';
 import type { CallRecord } from '../../../src/operators/llm/recording.js';
-import { addSpend, emptySpend, spendLimitReached, spendOf } from '../../../src/operators/spend.js';
+import { addSpend, emptySpend, spendLimitReached } from '../../../src/core/spend.js';
+import { spendOf } from '../../../src/operators/llm/usage.js';
 
 describe('LLM errors as Temporal failures', () => {
   it('retryable errors keep the server\'s Retry-After as the next retry delay', () => {

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LlmBackend, type LlmBackendOptions } from '../../../src/operators/llm/backend.js';
-import type { LlmConfigInput } from '../../../src/operators/llm/config.js';
+import type { LlmConfigInput } from '../../../src/config/llm.js';
 import { LlmFatalError, LlmRetryableError } from '../../../src/operators/llm/errors.js';
 import { memorySink, ReplayClient } from '../../../src/operators/llm/recording.js';
 import { pythonSyntaxChecker } from '../../../src/operators/llm/response.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { MemoryEntry } from '../../../src/operators/memory.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
-import type { OperatorName } from '../../../src/search/types.js';
+import type { OperatorName } from '../../../src/core/node.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
 import { makeSyntheticTask } from '../operators/synthetic-task.js';
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LlmBackend } from '../../../src/operators/llm/backend.js';
 import { ReplayClient } from '../../../src/operators/llm/recording.js';
 import { renderHints } from '../../../src/operators/llm/prompts.js';
-import type { OperatorName } from '../../../src/search/types.js';
+import type { OperatorName } from '../../../src/core/node.js';
 import { makeTask, request } from './fixtures.js';
 
 const { task, cleanup } = makeTask();

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LlmBackend } from '../../../src/operators/llm/backend.js';
 import { ReplayClient } from '../../../src/operators/llm/recording.js';
 import { renderMemory } from '../../../src/operators/llm/prompts.js';
-import type { OperatorName } from '../../../src/search/types.js';
+import type { OperatorName } from '../../../src/core/node.js';
 import { HIDDEN_TEST_SCORE, makeTask, memory, parent, request } from './fixtures.js';
 
 const { task, cleanup } = makeTask();

@@ -22,7 +22,7 @@ import { makeExecute } from '../../../src/activities/execute.js';
 import type { ExecuteInput, ExecuteOutput } from '../../../src/activities/types.js';
 import { FileArtifactStore } from '../../../src/artifacts/store.js';
 import { projectRoot, pythonPath } from '../../../src/config/paths.js';
-import type { ArtifactRef } from '../../../src/search/types.js';
+import type { ArtifactRef } from '../../../src/core/artifact.js';
 import { findExecutable, pythonLayout, type PythonLayout } from '../../../src/sandbox/bwrap.js';
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, NODE_LABEL, RUN_LABEL, WORKER_LABEL, dockerAvailable } from '../../../src/sandbox/docker.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';

@@ -25,7 +25,7 @@ import { AIDE_GREEDY, AIRA_GREEDY, greedyPolicy } from '../../../src/search/gree
 import { MCTS_DEFAULTS, mctsPolicy } from '../../../src/search/mcts.js';
 import type { SearchPolicy } from '../../../src/search/policy.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
-import type { Action, Direction } from '../../../src/search/types.js';
+import type { Action, Direction } from '../../../src/core/node.js';
 import { drive, inOrder, newestFirst, scripted, shape, shuffled, type CompletionOrder } from './helpers.js';
 
 const fields = (score: number | null) => outcomeFields({ score, buggy: score === null, bugReason: null });

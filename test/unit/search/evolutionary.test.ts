@@ -11,7 +11,7 @@ import {
 import { createGraph, type SolutionGraph } from '../../../src/search/graph.js';
 import type { SearchPolicy } from '../../../src/search/policy.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
-import type { Action, Direction } from '../../../src/search/types.js';
+import type { Action, Direction } from '../../../src/core/node.js';
 import { add, bug, ok, scripted, shape } from './helpers.js';
 
 const DRAWS = 20_000;

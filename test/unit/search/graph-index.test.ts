@@ -16,7 +16,7 @@ import {
   type SolutionGraph,
 } from '../../../src/search/graph.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
-import type { Direction, NodeRecord, OperatorName } from '../../../src/search/types.js';
+import type { Direction, NodeRecord, OperatorName } from '../../../src/core/node.js';
 import { add, bug, graphAnswers, ok } from './helpers.js';
 
 const ids = (nodes: readonly { id: number }[]): number[] => nodes.map((n) => n.id);

@@ -3,7 +3,7 @@ import { bestNode, buggyLeaves, createGraph, type SolutionGraph } from '../../..
 import { runSearch } from '../../../src/search/driver.js';
 import { AIDE_GREEDY, AIRA_GREEDY, greedyNext, greedyPolicy, type GreedyConfig } from '../../../src/search/greedy.js';
 import { Rng, createRng, deriveSeed } from '../../../src/search/rng.js';
-import type { Action, Direction } from '../../../src/search/types.js';
+import type { Action, Direction } from '../../../src/core/node.js';
 import { add, bug, ok, scripted, shape } from './helpers.js';
 
 const always: GreedyConfig = { numDrafts: 5, debugProb: 1, maxDebugDepth: 3 };

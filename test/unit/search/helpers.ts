@@ -22,7 +22,7 @@ import {
   type SolutionGraph,
 } from '../../../src/search/graph.js';
 import { Rng, createRng, deriveSeed } from '../../../src/search/rng.js';
-import type { Action, NodeRecord, OperatorName } from '../../../src/search/types.js';
+import type { Action, NodeRecord, OperatorName } from '../../../src/core/node.js';
 
 /** Adds a node with only the fields search reads; the rest are empty. */
 export function add(

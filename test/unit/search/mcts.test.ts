@@ -12,7 +12,7 @@ import {
   type MctsState,
 } from '../../../src/search/mcts.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
-import type { Action, Direction } from '../../../src/search/types.js';
+import type { Action, Direction } from '../../../src/core/node.js';
 import { add, bug, ok, scripted, shape } from './helpers.js';
 
 /** Drives mctsPolicy by hand: proposals with ample slots, nodes committed one by one. */

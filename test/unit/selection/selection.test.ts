@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates } from '../../../src/search/selection.js';
-import type { NodeRecord } from '../../../src/search/types.js';
+import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates } from '../../../src/fitness/finalSelection.js';
+import type { NodeRecord } from '../../../src/core/node.js';
 import { foldOf, splitFold } from '../../../src/tasks/folds.js';
 import { benchmarkTable, estimate, tableCsv, tableMarkdown, type BenchmarkRunResult } from '../../../src/tasks/benchmarkResults.js';
 

@@ -9,7 +9,7 @@ import {
   type SolutionGraph,
 } from '../../../src/search/graph.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
-import type { Direction, NodeRecord, OperatorName } from '../../../src/search/types.js';
+import type { Direction, NodeRecord, OperatorName } from '../../../src/core/node.js';
 import {
   PACK_FROM,
   compactNode,

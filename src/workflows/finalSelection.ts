@@ -6,8 +6,8 @@
 import * as wf from '@temporalio/workflow';
 import type { ExecActivities } from '../activities/index.js';
 import type { GradeOutput } from '../activities/types.js';
-import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates, type SelectionStrategy } from '../search/selection.js';
-import type { Direction, NodeRecord } from '../search/types.js';
+import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates, type SelectionStrategy } from '../fitness/finalSelection.js';
+import type { Direction, NodeRecord } from '../core/node.js';
 import { awardMedal } from '../tasks/medals.js';
 import { control } from './action.js';
 import type { AgentRunInput, BestNode, FinalSelection, SelectionOutcome } from './types.js';

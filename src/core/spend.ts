@@ -1,19 +1,27 @@
-/** Token and cost arithmetic shared by the operate activity (per node) and the workflow (per run). Pure. */
-import type { Spend } from '../search/types.js';
-import type { OperatorUsage } from './types.js';
+/** What LLM calls cost (per node, per run) and its arithmetic, shared by the operate activity and the workflow. Pure. */
+import type { ArtifactRef } from './artifact.js';
+
+/** Token and cost totals (of a node, or of a run). */
+export interface Spend {
+  calls: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** US dollars; unpriced calls count as zero (`unpricedCalls` says how many there were). */
+  costUsd: number;
+  unpricedCalls: number;
+  latencyMs: number;
+}
+
+export interface NodeLlm extends Spend {
+  /** One artifact per model call (prompt messages, completion, usage), in call order: the audit trail and re-drive input. */
+  recordings: ArtifactRef[];
+  /** Set when no usable code came back after the re-asks. */
+  replyError?: string;
+  /** Analyze's review of an execution that wrote no metrics.json. */
+  review?: { isBug: boolean; summary: string; metric: number | null };
+}
 
 export const emptySpend = (): Spend => ({ calls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0, unpricedCalls: 0, latencyMs: 0 });
-
-export function spendOf(usage: OperatorUsage): Spend {
-  return {
-    calls: usage.calls.length,
-    promptTokens: usage.promptTokens,
-    completionTokens: usage.completionTokens,
-    costUsd: usage.calls.reduce((n, c) => n + (c.costUsd ?? 0), 0),
-    unpricedCalls: usage.calls.filter((c) => c.costUsd === null).length,
-    latencyMs: usage.latencyMs,
-  };
-}
 
 export function addSpend(a: Spend, b: Spend): Spend {
   return {

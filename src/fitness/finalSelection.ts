@@ -5,8 +5,8 @@
  * public test file, scored privately) or k-fold re-evaluation of each candidate's code. The oracle is
  * the node with the best hidden test score: the bound no strategy can beat. Pure: no I/O.
  */
-import { compareScores, isGood } from './graph.js';
-import type { Direction, NodeRecord } from './types.js';
+import { compareScores, isGood } from '../search/graph.js';
+import type { Direction, NodeRecord } from '../core/node.js';
 
 export type SelectionStrategy = 'validation' | 'holdout' | 'kfold';
 

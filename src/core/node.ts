@@ -1,4 +1,6 @@
 /** Plain data of the solution graph. Everything here is JSON-serialisable: it lives in workflow state. */
+import type { ArtifactRef } from './artifact.js';
+import type { NodeLlm } from './spend.js';
 
 export type Direction = 'maximize' | 'minimize';
 
@@ -8,13 +10,11 @@ export type Direction = 'maximize' | 'minimize';
  */
 export type OperatorName = 'draft' | 'improve' | 'debug' | 'crossover';
 
-/** A reference to a blob in the artifact store; history carries these, never the blob. */
-export interface ArtifactRef {
-  sha256: string;
-  bytes: number;
-  /** First characters of the blob, for humans reading history or the UI. */
-  preview: string;
-}
+/**
+ * The operator table: how many non-root parents each operator takes. A draft's only parent is the
+ * root (id 0); every other operator builds on existing solutions.
+ */
+export const OPERATOR_PARENTS: Readonly<Record<OperatorName, number>> = { draft: 0, improve: 1, debug: 1, crossover: 2 };
 
 /** One candidate solution: one plain record per node (AIDE's model). */
 export interface NodeRecord {
@@ -49,26 +49,6 @@ export interface NodeRecord {
   llm: NodeLlm | null;
   /** Ids of the researcher's hints (RunSummary.hints) that the operator call making this node saw. */
   hintIds: number[];
-}
-
-/** Token and cost totals (of a node, or of a run). */
-export interface Spend {
-  calls: number;
-  promptTokens: number;
-  completionTokens: number;
-  /** US dollars; unpriced calls count as zero (`unpricedCalls` says how many there were). */
-  costUsd: number;
-  unpricedCalls: number;
-  latencyMs: number;
-}
-
-export interface NodeLlm extends Spend {
-  /** One artifact per model call (prompt messages, completion, usage), in call order: the audit trail and re-drive input. */
-  recordings: ArtifactRef[];
-  /** Set when no usable code came back after the re-asks. */
-  replyError?: string;
-  /** Analyze's review of an execution that wrote no metrics.json. */
-  review?: { isBug: boolean; summary: string; metric: number | null };
 }
 
 /** What a policy asks for next. */
