@@ -14,7 +14,7 @@ import { initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput } from '../workflows/types.js';
 import { defaultServerOptions, serverStatus, startServer, stopServer } from './devServer.js';
 import { registerSearchAttributes } from './attributes.js';
-import { CONTROL_COMMANDS, cmdControl, type ControlCommand } from './control.js';
+import { STEER_COMMANDS, cmdSteerRun, type SteerCommand } from './steer.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatSummary } from './format.js';
 import { commandHelp, wantsHelp } from './help.js';
@@ -300,12 +300,12 @@ async function cmdAttributes(args: string[]): Promise<number> {
   }
 }
 
-/** pause, resume, stop, hint, budget: one update to a running run (src/cli/control.ts). */
-async function cmdSteer(cmd: ControlCommand, args: string[]): Promise<number> {
-  if (!CONTROL_COMMANDS.includes(cmd)) throw new UsageError(`unknown command "${cmd}"`);
+/** pause, resume, stop, hint, budget: one update to a running run (src/cli/steer.ts). */
+async function cmdSteer(cmd: SteerCommand, args: string[]): Promise<number> {
+  if (!STEER_COMMANDS.includes(cmd)) throw new UsageError(`unknown command "${cmd}"`);
   const client = await connectClient();
   try {
-    return await cmdControl(client, cmd, args);
+    return await cmdSteerRun(client, cmd, args);
   } finally {
     await client.connection.close();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseControl } from '../../../src/cli/control.js';
+import { parseSteer } from '../../../src/cli/steer.js';
 import { UsageError } from '../../../src/cli/runInput.js';
 import { describeBudget, validateBudgetChange } from '../../../src/workflows/control.js';
 
@@ -33,10 +33,10 @@ describe('setBudget validation', () => {
 
 describe('crucible pause|resume|stop|hint|budget argument parsing', () => {
   it('takes the run id, and the text for hint', () => {
-    expect(parseControl('pause', ['run-1']).runId).toBe('run-1');
-    expect(parseControl('hint', ['run-1', 'try boosting']).runId).toBe('run-1');
-    expect(parseControl('stop', ['run-1', '--reason', 'good enough']).runId).toBe('run-1');
-    expect(parseControl('budget', ['run-1', '--budget', '30m', '--steps', '40']).runId).toBe('run-1');
+    expect(parseSteer('pause', ['run-1']).runId).toBe('run-1');
+    expect(parseSteer('hint', ['run-1', 'try boosting']).runId).toBe('run-1');
+    expect(parseSteer('stop', ['run-1', '--reason', 'good enough']).runId).toBe('run-1');
+    expect(parseSteer('budget', ['run-1', '--budget', '30m', '--steps', '40']).runId).toBe('run-1');
   });
 
   it.each([
@@ -47,7 +47,7 @@ describe('crucible pause|resume|stop|hint|budget argument parsing', () => {
     ['budget', ['run-1', '--budget', 'soon'], /--budget: invalid duration "soon"/],
     ['budget', ['run-1', '--steps', 'many'], /--steps must be a number/],
   ] as const)('%s %j is a usage error', (cmd, args, message) => {
-    expect(() => parseControl(cmd, [...args])).toThrow(UsageError);
-    expect(() => parseControl(cmd, [...args])).toThrow(message);
+    expect(() => parseSteer(cmd, [...args])).toThrow(UsageError);
+    expect(() => parseSteer(cmd, [...args])).toThrow(message);
   });
 });

@@ -12,10 +12,10 @@ import { hintUpdate, pauseUpdate, resumeUpdate, setBudgetUpdate, stopUpdate, typ
 import type { BudgetChange, ControlAck, RunStatus } from '../workflows/types.js';
 import { UsageError } from './runInput.js';
 
-export const CONTROL_COMMANDS = ['pause', 'resume', 'stop', 'hint', 'budget'] as const;
-export type ControlCommand = (typeof CONTROL_COMMANDS)[number];
+export const STEER_COMMANDS = ['pause', 'resume', 'stop', 'hint', 'budget'] as const;
+export type SteerCommand = (typeof STEER_COMMANDS)[number];
 
-const USAGE: Record<ControlCommand, string> = {
+const USAGE: Record<SteerCommand, string> = {
   pause: 'crucible pause <run> [--json]',
   resume: 'crucible resume <run> [--json]',
   stop: 'crucible stop <run> [--reason text] [--json]',
@@ -30,7 +30,7 @@ function number(flag: string, text: string): number {
 }
 
 /** The update a command sends, from its arguments (syntax only: the run's validator checks the values). */
-export function parseControl(cmd: ControlCommand, args: string[]): { runId: string; json: boolean; send: (h: RunHandle) => Promise<ControlAck> } {
+export function parseSteer(cmd: SteerCommand, args: string[]): { runId: string; json: boolean; send: (h: RunHandle) => Promise<ControlAck> } {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
@@ -45,7 +45,7 @@ export function parseControl(cmd: ControlCommand, args: string[]): { runId: stri
   const json = values.json;
   const runId = positionals[0];
   const expected = cmd === 'hint' ? 2 : 1;
-  const flags: Record<ControlCommand, string[]> = {
+  const flags: Record<SteerCommand, string[]> = {
     pause: [], resume: [], hint: [], stop: ['reason'], budget: ['budget', 'steps', 'max-tokens', 'max-cost'],
   };
   const stray = Object.keys(values).filter((k) => k !== 'json' && !flags[cmd].includes(k));
@@ -78,7 +78,7 @@ export function parseControl(cmd: ControlCommand, args: string[]): { runId: stri
 type RunHandle = WorkflowHandle<typeof agentRun>;
 
 /** One line of the status an update answers with. */
-export function formatControlStatus(s: RunStatus): string {
+export function formatSteerStatus(s: RunStatus): string {
   const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
   return [
     s.paused ? 'paused' : s.phase,
@@ -92,8 +92,8 @@ export function formatControlStatus(s: RunStatus): string {
   ].join(', ');
 }
 
-export async function cmdControl(client: Client, cmd: ControlCommand, args: string[]): Promise<number> {
-  const { runId, json, send } = parseControl(cmd, args);
+export async function cmdSteerRun(client: Client, cmd: SteerCommand, args: string[]): Promise<number> {
+  const { runId, json, send } = parseSteer(cmd, args);
   const handle = client.workflow.getHandle<typeof agentRun>(runId);
   const desc = await handle.describe().catch((err: unknown) => {
     if (err instanceof WorkflowNotFoundError) throw new UsageError(`no run "${runId}": list runs with \`crucible ls\``);
@@ -109,6 +109,6 @@ export async function cmdControl(client: Client, cmd: ControlCommand, args: stri
     throw err;
   }
   if (json) console.log(JSON.stringify({ runId, command: cmd, ...ack }, null, 2));
-  else console.log(`${ack.message}\n${formatControlStatus(ack.status)}`);
+  else console.log(`${ack.message}\n${formatSteerStatus(ack.status)}`);
   return 0;
 }
