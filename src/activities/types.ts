@@ -54,7 +54,7 @@ export const LLM_CONFIG_ERROR = 'LlmConfigError';
 /** The endpoint refused this one request (400/422): only this node fails. */
 export const LLM_REQUEST_REJECTED = 'LlmRequestRejected';
 
-/** An LLM reading of an execution that wrote no metrics.json (DESIGN.md step 4). */
+/** An LLM reading of an execution that wrote no metrics.json (docs/architecture.md "One step of a run, as data", step 4). */
 export interface AnalyzeActivityInput {
   runId: string;
   nodeId: number;

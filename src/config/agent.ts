@@ -1,7 +1,7 @@
 /**
  * An agent is (search policy, operator set, fitness): each axis is configured independently, so any
  * policy runs with any operator set. Presets reproduce the paper's agents with the released configs'
- * defaults (DESIGN.md "Search policies"); a YAML or JSON file can define any other combination.
+ * defaults (docs/architecture.md "Search policies"); a YAML or JSON file can define any other combination.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -80,7 +80,7 @@ export const operatorSetSchema = z.strictObject({
 const STRATEGIES = ['validation', 'holdout', 'kfold'] as const;
 
 /**
- * Final selection (search/selection.ts). `strategy` picks the submitted node; `report` adds strategies
+ * Final selection (fitness/finalSelection.ts, workflows/finalSelection.ts). `strategy` picks the submitted node; `report` adds strategies
  * whose picks are computed and graded for comparison only (the benchmark's selection table).
  */
 export const selectionSchema = z.strictObject({

@@ -7,7 +7,7 @@ export interface Verdict {
   bugReason: string | null;
   /**
    * The run went well and wrote a valid submission but no metrics.json: an LLM Analyze call may read
-   * the score from the output (DESIGN.md step 4). Without one the node stays buggy with the reason.
+   * the score from the output (docs/architecture.md "One step of a run, as data", step 4). Without one the node stays buggy with the reason.
    */
   needsReview: boolean;
 }
@@ -54,7 +54,7 @@ function lastErrorLine(stderr: string): string | null {
 }
 
 /**
- * The fitness decision of DESIGN.md step 4: the score comes from the structured metrics.json; any
+ * The fitness decision of docs/architecture.md "One step of a run, as data", step 4: the score comes from the structured metrics.json; any
  * failure (exit code, timeout, missing or invalid files) makes the node buggy, with a reason that
  * Debug can act on. The first failure found is the reason.
  */

@@ -1,6 +1,6 @@
 /**
  * Evolutionary search as aira-dojo's evo solver does it with its released config (one island),
- * behind the SearchPolicy interface (DESIGN.md "Search policies").
+ * behind the SearchPolicy interface (docs/architecture.md "Search policies").
  *
  * - Generation 0 is numDrafts Drafts. Each later generation is individualsPerGeneration individuals,
  *   each an Improve (p = 1 − crossoverProb) or a Crossover (p = crossoverProb, only from generation

@@ -1,5 +1,5 @@
 /**
- * MCTS as aira-dojo's MCTS solver does it (DESIGN.md "Search policies"), behind the SearchPolicy
+ * MCTS as aira-dojo's MCTS solver does it (docs/architecture.md "Search policies"), behind the SearchPolicy
  * interface and with its defects fixed.
  *
  * - Select: from the root, descend to the child with the highest
