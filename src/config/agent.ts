@@ -8,7 +8,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { llmConfigSchema } from './llm.js';
-import type { OperatorName } from '../core/node.js';
+import { OPERATOR_NAMES, type OperatorName } from '../core/node.js';
 import { MAX_STEPS } from './constants.js';
 
 /**
@@ -49,8 +49,6 @@ export const policySchema = z.discriminatedUnion('kind', [greedySchema, mctsSche
 export const memoryScopeSchema = z.enum(['none', 'global', 'ancestors', 'siblings']);
 export type MemoryScope = z.infer<typeof memoryScopeSchema>;
 
-const OPERATORS = ['draft', 'improve', 'debug', 'crossover'] as const satisfies readonly OperatorName[];
-
 /** The endpoint and models of the `llm` backend; the prompt style is the operator set's. */
 export const llmSettingsSchema = llmConfigSchema.omit({ style: true });
 
@@ -65,7 +63,7 @@ export const operatorSetSchema = z.strictObject({
   llm: llmSettingsSchema.optional(),
   /** The run whose recorded completions the replay backend feeds back. */
   replayFrom: z.string().min(1).optional(),
-  allowed: z.array(z.enum(OPERATORS)).min(1).default(() => [...OPERATORS]),
+  allowed: z.array(z.enum(OPERATOR_NAMES)).min(1).default(() => [...OPERATOR_NAMES]),
   memory: z.strictObject({
     draft: memoryScopeSchema.default('global'),
     improve: memoryScopeSchema.default('global'),

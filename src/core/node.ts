@@ -8,7 +8,8 @@ export type Direction = 'maximize' | 'minimize';
  * Operators that create nodes. (Analyze reads an execution; it never creates a node.) Crossover combines
  * two parents, which makes the graph a DAG rather than a tree (as in aira-dojo's evolutionary solver).
  */
-export type OperatorName = 'draft' | 'improve' | 'debug' | 'crossover';
+export const OPERATOR_NAMES = ['draft', 'improve', 'debug', 'crossover'] as const;
+export type OperatorName = (typeof OPERATOR_NAMES)[number];
 
 /**
  * The operator table: how many non-root parents each operator takes. A draft's only parent is the
