@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
-import { benchmarkTable, tableCsv, tableMarkdown, type BenchmarkRunResult } from '../tasks/benchmarkResults.js';
+import { benchmarkTable, tableCsv, tableMarkdown, type BenchmarkRunResult } from '../reports/benchTable.js';
 import type { BenchmarkSummary } from '../workflows/types.js';
 
 /** Writes a benchmark's results table as Markdown, CSV and JSON (with every run's row) and returns it. */

@@ -9,7 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { benchmarkTable, type BenchmarkRunResult, type Estimate, type TableRow } from '../tasks/benchmarkResults.js';
+import { benchmarkTable, type BenchmarkRunResult, type Estimate, type TableRow } from '../reports/benchTable.js';
 import { asset, escapeHtml, inlineJson, inlineSafe } from './report.js';
 import { UsageError } from './runInput.js';
 

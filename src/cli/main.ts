@@ -8,7 +8,7 @@ import { DEFAULT_PRESET, PRESET_NAMES } from '../config/agent.js';
 import { stateDir } from '../config/paths.js';
 import { decodeHistoryPayload, describeTemporal, temporalSettings } from '../config/temporalConnection.js';
 import { listTasks } from '../tasks/load.js';
-import { tableMarkdown } from '../tasks/benchmarkResults.js';
+import { tableMarkdown } from '../reports/benchTable.js';
 import { agentRun, benchmark, benchmarkStatusQuery } from '../workflows/index.js';
 import { initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput } from '../workflows/types.js';

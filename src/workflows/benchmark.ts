@@ -5,7 +5,7 @@
  * its error (no medal, no valid submission), never a failed benchmark.
  */
 import * as wf from '@temporalio/workflow';
-import type { BenchmarkRunResult } from '../tasks/benchmarkResults.js';
+import type { BenchmarkRunResult } from '../reports/benchTable.js';
 import { control } from './action.js';
 import { agentRun, errorText } from './agentRun.js';
 import { initialSearchAttributes } from './searchAttributes.js';

@@ -2,7 +2,7 @@ import type { GradeOutput } from '../activities/types.js';
 import type { AgentConfig } from '../config/agent.js';
 import type { CarriedSearch } from './carry.js';
 import type { SelectionStrategy } from '../fitness/finalSelection.js';
-import type { BenchmarkRunResult, TableRow } from '../tasks/benchmarkResults.js';
+import type { BenchmarkRunResult, TableRow } from '../reports/benchTable.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import type { NodeRecord } from '../core/node.js';
 import type { Spend } from '../core/spend.js';

@@ -11,7 +11,7 @@ import { writeBenchReport } from '../../src/cli/benchReport.js';
 import { cmdReport } from '../../src/cli/report.js';
 import { UsageError } from '../../src/cli/runInput.js';
 import { benchmarksDir, projectRoot } from '../../src/config/paths.js';
-import type { BenchmarkRunResult } from '../../src/tasks/benchmarkResults.js';
+import type { BenchmarkRunResult } from '../../src/reports/benchTable.js';
 import type { Medal } from '../../src/tasks/medals.js';
 import { launchChromium } from '../helpers/chromium.js';
 

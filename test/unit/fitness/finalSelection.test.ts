@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates } from '../../../src/fitness/finalSelection.js';
 import type { NodeRecord } from '../../../src/core/node.js';
 import { foldOf, splitFold } from '../../../src/tasks/folds.js';
-import { benchmarkTable, estimate, tableCsv, tableMarkdown, type BenchmarkRunResult } from '../../../src/tasks/benchmarkResults.js';
+import { benchmarkTable, estimate, tableCsv, tableMarkdown, type BenchmarkRunResult } from '../../../src/reports/benchTable.js';
 
 const node = (id: number, score: number | null, testScore: number | null, buggy = false): NodeRecord => ({
   id, parents: [0], operator: 'draft', plan: '', codeRef: null, score, buggy, bugReason: null, debugDepth: 0, testScore, exec: null, createdAt: 0, llm: null, hintIds: [],

@@ -4,7 +4,7 @@
  * error over runs, the generalization gap, and the same medal rates for every selection strategy and
  * for the oracle (the node with the best hidden test score), as Markdown, CSV and JSON.
  */
-import type { Medal } from './medals.js';
+import type { Medal } from '../tasks/medals.js';
 
 /** What one (task, agent, seed) run contributes to the table. */
 export interface BenchmarkRunResult {
