@@ -4,7 +4,7 @@ import { TaskError } from './errors.js';
 import { readLeaderboard } from './leaderboard.js';
 import { awardMedal, medalThresholds, round5, type Medal, type Thresholds } from './medals.js';
 import { MetricError, score as scoreWith } from './metrics.js';
-import { mlebenchInvalidReason, runMlebenchGrader, type MlebenchGraderOptions } from './mlebench.js';
+import { mlebenchInvalidReason, runMlebenchGrader, type MlebenchGraderOptions } from './sources/mlebenchGrader.js';
 import { idKeyer, readSampleSubmission, validateSubmission, type SubmissionRow } from './submission.js';
 import type { MetricName, TaskSpec } from './types.js';
 

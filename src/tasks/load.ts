@@ -1,29 +1,23 @@
+/** Task references: a built task's id, or a task folder of any layout (sources/index.ts). */
 import { readdirSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { builtTasksDir } from '../config/paths.js';
-import { checkDescription, checkSampleIds, checkTaskFiles } from './checks.js';
-import { notUtf8 } from './csv.js';
 import { TaskError } from './errors.js';
-import { headOf, headerOf, isDir, isFile } from './files.js';
-import { readLeaderboard } from './leaderboard.js';
-import { metricDirection } from './metrics.js';
-import { isMlebenchDir, loadMlebenchTask } from './mlebench.js';
-import { taskYamlSchema, type TaskYaml } from './schema.js';
+import { isDir } from './files.js';
+import { crucible } from './sources/crucible.js';
+import { loadTaskDir } from './sources/index.js';
 import type { TaskSpec } from './types.js';
 
 export { TaskError } from './errors.js';
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/i;
 
-/** Ids of the built tasks: folders under `dir` that hold a task.yaml (skips setup's half-built `*.tmp`). */
+/** Ids of the built tasks: Crucible task folders under `dir` (skips setup's half-built `*.tmp`). */
 export function listTaskIds(dir: string = builtTasksDir()): string[] {
   if (!isDir(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && ID_PATTERN.test(e.name) && !e.name.endsWith('.tmp'))
-    .filter((e) => isFile(path.join(dir, e.name, 'task.yaml')))
+    .filter((e) => crucible.detects(path.join(dir, e.name)))
     .map((e) => e.name)
     .sort();
 }
@@ -60,201 +54,4 @@ export async function loadTask(pathOrId: string): Promise<TaskSpec> {
         ? `known tasks are ${known.join(', ')} (in ${builtTasksDir()})`
         : `no tasks are built in ${builtTasksDir()}; run scripts/setup.sh (npm run setup) to build the bundled ones`),
   );
-}
-
-function valueAt(data: unknown, keys: readonly PropertyKey[]): unknown {
-  let v = data;
-  for (const k of keys) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[k];
-  }
-  return v;
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return JSON.stringify(v);
-}
-
-/** One zod issue as "field `files.train`: …", in the words of the task.yaml author. */
-function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
-  const field = issue.path.map(String).join('.');
-  const got = valueAt(data, issue.path);
-  // zod reports an absent enum as a bad value; the author needs to hear that it is missing.
-  if (got === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_value')) {
-    return `field \`${field}\`: required`;
-  }
-  switch (issue.code) {
-    case 'unrecognized_keys': {
-      const keys = issue.keys.map((k) => `\`${field ? `${field}.` : ''}${k}\``).join(', ');
-      return `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
-    }
-    case 'invalid_type':
-      return `field \`${field}\`: expected ${issue.expected}, got ${describeValue(got)}`;
-    case 'invalid_value':
-      return `field \`${field}\`: expected one of ${issue.values.map(String).join(', ')} (got ${describeValue(got)})`;
-    case 'too_small':
-      return `field \`${field}\`: must not be empty`;
-    default:
-      return `field \`${field}\`: ${issue.message} (got ${describeValue(got)})`;
-  }
-}
-
-/** A task.yaml is a few lines; anything this big is not one. */
-const MAX_TASK_YAML_BYTES = 1024 ** 2;
-
-async function readTaskYaml(file: string): Promise<TaskYaml> {
-  const info = await stat(file).catch((err: NodeJS.ErrnoException) => err);
-  if (info instanceof Error && info.code === 'ENOENT') {
-    const dir = path.dirname(file);
-    const hint = isFile(path.join(dir, 'prepare.py'))
-      ? ` (${dir} is a task source: build it with \`python ${path.join(dir, 'prepare.py')} OUTDIR\` or scripts/setup.sh, then load the built task)`
-      : '';
-    throw new TaskError(`${file}: missing task.yaml; a task folder needs task.yaml, description.md, public/ and private/${hint}`);
-  }
-  if (info instanceof Error) throw new TaskError(`${file}: cannot be read (${info.code ?? info.message})`);
-  if (!info.isFile()) throw new TaskError(`${file}: not a file; task.yaml must be a YAML file`);
-  if (info.size > MAX_TASK_YAML_BYTES) {
-    throw new TaskError(`${file}: ${info.size} bytes; a task.yaml is a few lines of YAML (at most ${MAX_TASK_YAML_BYTES} bytes)`);
-  }
-  const bytes = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-    throw new TaskError(`${file}: cannot be read (${err.code ?? err.message})`);
-  });
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new TaskError(`${file}: ${notUtf8(bytes)}`);
-  }
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) {
-    throw new TaskError(`${file}: malformed YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
-  }
-  const data: unknown = doc.toJS();
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new TaskError(`${file}: expected a mapping of fields (id, name, type, metric, …) at the top level`);
-  }
-  const parsed = taskYamlSchema.safeParse(data);
-  if (!parsed.success) {
-    throw new TaskError(parsed.error.issues.map((issue) => `${file}: ${describeIssue(issue, data)}`).join('\n'));
-  }
-  return parsed.data;
-}
-
-/** Resolves a task.yaml file name inside `base`, refusing names that could point outside the task. */
-function inside(base: string, rel: string, yamlFile: string, field: string): string {
-  if (path.isAbsolute(rel) || path.win32.isAbsolute(rel) || rel.split(/[\\/]+/).includes('..')) {
-    throw new TaskError(
-      `${yamlFile}: field \`${field}\`: ${JSON.stringify(rel)} must be a relative path inside the task folder (no \`..\`, not absolute)`,
-    );
-  }
-  return path.join(base, rel);
-}
-
-function mustExist(file: string, yamlFile: string, field: string): void {
-  if (!isFile(file)) throw new TaskError(`${yamlFile}: field \`${field}\`: file not found: ${file}`);
-}
-
-function requireColumns(file: string, columns: readonly string[], why: string): void {
-  const header = headerOf(file);
-  const missing = columns.filter((c) => !header.includes(c));
-  if (missing.length > 0) {
-    throw new TaskError(
-      `${file}: missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `\`${c}\``).join(', ')} (${why}); ` +
-        `columns: ${header.slice(0, 12).join(', ')}${header.length > 12 ? ', …' : ''}`,
-    );
-  }
-}
-
-async function loadTaskDir(dir: string): Promise<TaskSpec> {
-  if (!isDir(dir)) throw new TaskError(`task folder not found: ${dir}`);
-  const yamlFile = path.join(dir, 'task.yaml');
-  // A competition prepared by `mlebench prepare` has no task.yaml: prepared/public + prepared/private.
-  if (!isFile(yamlFile) && isMlebenchDir(dir)) {
-    const spec = loadMlebenchTask(dir);
-    checkTaskFiles(spec);
-    return checkColumns(spec);
-  }
-  const y = await readTaskYaml(yamlFile);
-
-  const natural = metricDirection(y.metric);
-  if (y.direction !== undefined && y.direction !== natural) {
-    throw new TaskError(
-      `${yamlFile}: field \`direction\`: ${y.metric} is ${natural === 'maximize' ? 'higher' : 'lower'} is better, so direction must be ${natural} (got ${y.direction})`,
-    );
-  }
-
-  const descriptionPath = path.join(dir, 'description.md');
-  if (!isFile(descriptionPath)) throw new TaskError(`${dir}: missing description.md`);
-  const publicDir = path.join(dir, 'public');
-  if (!isDir(publicDir)) throw new TaskError(`${dir}: missing public/ folder`);
-
-  const train = inside(publicDir, y.files.train, yamlFile, 'files.train');
-  const test = inside(publicDir, y.files.test, yamlFile, 'files.test');
-  const sampleSubmission = inside(publicDir, y.files.sample_submission, yamlFile, 'files.sample_submission');
-  const answersPath = inside(dir, y.answers, yamlFile, 'answers');
-  mustExist(train, yamlFile, 'files.train');
-  mustExist(test, yamlFile, 'files.test');
-  mustExist(sampleSubmission, yamlFile, 'files.sample_submission');
-  mustExist(answersPath, yamlFile, 'answers');
-
-  let selectionPath: string | null = null;
-  if (y.selection !== undefined) {
-    selectionPath = inside(dir, y.selection, yamlFile, 'selection');
-    mustExist(selectionPath, yamlFile, 'selection');
-  }
-
-  let leaderboardPath: string | null = null;
-  if (y.leaderboard !== undefined) {
-    leaderboardPath = inside(dir, y.leaderboard, yamlFile, 'leaderboard');
-    mustExist(leaderboardPath, yamlFile, 'leaderboard');
-  } else if (isFile(path.join(dir, 'leaderboard.csv'))) {
-    leaderboardPath = path.join(dir, 'leaderboard.csv');
-  }
-
-  const spec: TaskSpec = {
-    id: y.id,
-    name: y.name,
-    type: y.type,
-    metric: y.metric,
-    direction: natural,
-    target: y.target,
-    idColumn: y.id_column,
-    dir,
-    descriptionPath,
-    publicDir,
-    files: { train, test, sampleSubmission },
-    answersPath,
-    selectionPath,
-    leaderboardPath,
-    gpu: y.resources.gpu,
-  };
-  checkDescription(descriptionPath, dir);
-  checkTaskFiles(spec);
-  checkColumns(spec, 'task.yaml');
-  checkSampleIds(spec);
-  return spec;
-}
-
-/**
- * Columns are checked here, from headers only, so that a wrong `target` or `id_column` fails at
- * load time rather than after an agent has spent its budget.
- */
-function checkColumns(spec: TaskSpec, source = 'crucible.yaml or the sample submission'): TaskSpec {
-  const what = (f: string) => (source === 'task.yaml' ? `task.yaml ${f}` : `${f} from ${source}`);
-  for (const file of [spec.files.train, spec.files.test, spec.files.sampleSubmission, spec.answersPath]) {
-    if (!headOf(file).hasRow) throw new TaskError(`${file}: no data rows, only the header; a task needs at least one row here`);
-  }
-  requireColumns(spec.files.train, [spec.target], what('target'));
-  requireColumns(spec.files.test, [spec.idColumn], what('id_column'));
-  if (headerOf(spec.files.test).includes(spec.target)) {
-    throw new TaskError(`${spec.files.test}: holds the target column \`${spec.target}\`; test labels must live only in the private answers`);
-  }
-  requireColumns(spec.files.sampleSubmission, [spec.idColumn, spec.target], what('id_column and target'));
-  requireColumns(spec.answersPath, [spec.idColumn, spec.target], what('id_column and target'));
-  if (spec.selectionPath !== null) requireColumns(spec.selectionPath, [spec.idColumn, spec.target], what('id_column and target'));
-  if (spec.leaderboardPath !== null) readLeaderboard(spec.leaderboardPath, spec.direction);
-  return spec;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/config/paths.js';
 import { gradeSelection, gradeSubmission, taskThresholds } from '../../../src/tasks/grade.js';
 import { loadTask, TaskError } from '../../../src/tasks/load.js';
-import { isMlebenchDir, MLEBENCH_GRADERS } from '../../../src/tasks/mlebench.js';
+import { mlebench, MLEBENCH_GRADERS } from '../../../src/tasks/sources/mlebench.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
 import { leaderboardCsv, tempDir } from './fixtures.js';
 
@@ -45,7 +45,7 @@ function copyFixture(name: string, edit: (dir: string) => void = () => {}): stri
 
 describe('loading an MLE-bench prepared competition', () => {
   it('detects the layout and infers id column, target, metric, files and leaderboard', async () => {
-    expect(isMlebenchDir(FIXTURE)).toBe(true);
+    expect(mlebench.detects(FIXTURE)).toBe(true);
     const t = await loadTask(FIXTURE);
     const pub = path.join(FIXTURE, 'prepared', 'public');
     expect(t).toEqual({

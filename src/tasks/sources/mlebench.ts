@@ -13,32 +13,22 @@
  * Such a folder loads as a TaskSpec: the id column and the target are the sample submission's first
  * and second columns, the metric comes from the grader name (MLEBENCH_GRADERS), and an optional
  * crucible.yaml next to prepared/ overrides any of it. Grading goes through the real mlebench grader
- * when the Python package is installed and knows the competition (runMlebenchGrader), and through
+ * when the Python package is installed and knows the competition (mlebenchGrader.ts), and through
  * Crucible's own grader otherwise.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { pythonPath } from '../config/paths.js';
-import { TaskError } from './errors.js';
-import { headerOf, isDir, isFile } from './files.js';
-import { metricDirection } from './metrics.js';
-import type { MetricName, TaskSpec, TaskType } from './types.js';
-
-/** Where a TaskSpec came from when it is an MLE-bench competition. */
-export interface MlebenchSource {
-  competitionId: string;
-  /** mlebench's data dir: the folder that holds `<competitionId>/prepared/`. */
-  dataDir: string;
-  /** The registry folder used for config.yaml and leaderboard.csv (next to prepared/, or the installed package's), or null. */
-  registryDir: string | null;
-  /** `grader.name` of config.yaml, or null when there is no config.yaml. */
-  graderName: string | null;
-}
+import { pythonPath } from '../../config/paths.js';
+import { checkTaskFiles } from '../checks.js';
+import { checkColumns } from '../columns.js';
+import { TaskError } from '../errors.js';
+import { headerOf, isDir, isFile } from '../files.js';
+import { metricDirection } from '../metrics.js';
+import type { TaskSource } from '../source.js';
+import type { MetricName, TaskSpec, TaskType } from '../types.js';
 
 /**
  * MLE-bench grader names (config.yaml `grader.name`) that a Crucible metric computes the same way.
@@ -96,11 +86,6 @@ const configYamlSchema = z.looseObject({
   dataset: z.looseObject({ answers: z.string().optional(), sample_submission: z.string().optional() }).optional(),
   grader: z.looseObject({ name: z.string(), grade_fn: z.string().optional() }).optional(),
 });
-
-/** True when `dir` is a competition folder prepared by `mlebench prepare` (prepared/public and prepared/private). */
-export function isMlebenchDir(dir: string): boolean {
-  return isDir(path.join(dir, 'prepared', 'public')) && isDir(path.join(dir, 'prepared', 'private'));
-}
 
 function readYaml(file: string): unknown {
   const doc = parseDocument(readFileSync(file, 'utf8'));
@@ -182,11 +167,11 @@ function installedCompetitionsDir(python: string): string | null {
  * when it holds either (a mirrored registry, as in test/fixtures/mlebench), else
  * `$MLEBENCH_COMPETITIONS_DIR/<id>`, else the installed mlebench package's `competitions/<id>`.
  */
-export function findRegistryDir(dir: string, competitionId: string, python = defaultPython()): string | null {
+function findRegistryDir(dir: string, competitionId: string): string | null {
   if (isFile(path.join(dir, 'config.yaml')) || isFile(path.join(dir, 'leaderboard.csv'))) return dir;
   const fromEnv = process.env.MLEBENCH_COMPETITIONS_DIR;
   if (fromEnv && isDir(path.join(fromEnv, competitionId))) return path.join(fromEnv, competitionId);
-  const installed = installedCompetitionsDir(python);
+  const installed = installedCompetitionsDir(defaultPython());
   if (installed !== null && isDir(path.join(installed, competitionId))) return path.join(installed, competitionId);
   return null;
 }
@@ -212,7 +197,7 @@ function pick(dir: string, candidates: readonly string[]): string | null {
  * as a TaskSpec. Throws TaskError naming the file and what is expected when something cannot be
  * inferred; crucible.yaml next to prepared/ can say it instead.
  */
-export function loadMlebenchTask(dir: string, options: { python?: string } = {}): TaskSpec {
+function loadMlebenchTask(dir: string): TaskSpec {
   const competitionId = path.basename(dir);
   const publicDir = path.join(dir, 'prepared', 'public');
   const privateDir = path.join(dir, 'prepared', 'private');
@@ -223,7 +208,7 @@ export function loadMlebenchTask(dir: string, options: { python?: string } = {})
     throw new TaskError(`${dir}: the folder name "${competitionId}" is not a usable task id; set \`id:\` in ${overrideFile}`);
   }
 
-  const registryDir = findRegistryDir(dir, competitionId, options.python);
+  const registryDir = findRegistryDir(dir, competitionId);
   const configFile = registryDir === null ? null : path.join(registryDir, 'config.yaml');
   const config = configFile !== null && isFile(configFile) ? readConfigYaml(configFile) : null;
   const graderName = config?.grader?.name ?? null;
@@ -379,117 +364,13 @@ export function loadMlebenchTask(dir: string, options: { python?: string } = {})
   };
 }
 
-/** MLE-bench's CompetitionReport.to_dict(), as printed by the grading script. */
-const reportSchema = z.looseObject({
-  competition_id: z.string(),
-  score: z.number().nullable(),
-  gold_threshold: z.number(),
-  silver_threshold: z.number(),
-  bronze_threshold: z.number(),
-  median_threshold: z.number(),
-  any_medal: z.boolean(),
-  gold_medal: z.boolean(),
-  silver_medal: z.boolean(),
-  bronze_medal: z.boolean(),
-  above_median: z.boolean(),
-  submission_exists: z.boolean(),
-  valid_submission: z.boolean(),
-  is_lower_better: z.boolean(),
-});
-export type MlebenchReport = z.infer<typeof reportSchema>;
-
-export interface MlebenchGraderOptions {
-  /** Python executable; default defaultPython(). */
-  python?: string;
-  /** Extra environment for the Python process (e.g. PYTHONPATH). */
-  env?: Record<string, string>;
-  timeoutMs?: number;
-}
-
-const MARKER = 'CRUCIBLE_MLEBENCH_REPORT ';
-
-/** Exit 3: no mlebench; exit 4: the registry does not know the competition. Both mean "grade it ourselves". */
-const GRADE_SCRIPT = `
-import json, sys
-from pathlib import Path
-try:
-    from mlebench.grade import grade_csv
-    from mlebench.registry import registry
-except Exception as e:
-    print("mlebench is not installed: %r" % (e,), file=sys.stderr)
-    sys.exit(3)
-try:
-    competition = registry.set_data_dir(Path(sys.argv[1])).get_competition(sys.argv[2])
-except Exception as e:
-    print("the mlebench registry has no competition %s: %r" % (sys.argv[2], e), file=sys.stderr)
-    sys.exit(4)
-report = grade_csv(Path(sys.argv[3]), competition)
-print("${MARKER}" + json.dumps(report.to_dict()))
-`;
-
-export type MlebenchGradeResult =
-  | { available: true; report: MlebenchReport; log: string }
-  | { available: false; why: string };
-
-/** Python + environment combinations known to lack mlebench or the competition. */
-const unavailable = new Map<string, string>();
-
-/**
- * Grades a submission file with the real mlebench grader (`grade_csv` of the competition, data dir
- * from the task). `available: false` when Python, the package or the competition is missing, so the
- * caller can grade it itself; a grader that fails otherwise is a TaskError.
- */
-export async function runMlebenchGrader(task: TaskSpec, submissionCsvText: string, options: MlebenchGraderOptions = {}): Promise<MlebenchGradeResult> {
-  const src = task.mlebench;
-  if (src === undefined) return { available: false, why: 'not an MLE-bench task' };
-  const python = options.python ?? defaultPython();
-  const key = JSON.stringify([python, options.env ?? {}, src.dataDir, src.competitionId]);
-  const known = unavailable.get(key);
-  if (known !== undefined) return { available: false, why: known };
-  const tmp = await mkdtemp(path.join(tmpdir(), 'crucible-mlebench-'));
-  try {
-    const submissionPath = path.join(tmp, 'submission.csv');
-    await writeFile(submissionPath, submissionCsvText);
-    const run = await new Promise<{ code: number | string | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        python,
-        ['-c', GRADE_SCRIPT, src.dataDir, src.competitionId, submissionPath],
-        { env: { ...process.env, ...options.env }, timeout: options.timeoutMs ?? 600_000, maxBuffer: 16 << 20, encoding: 'utf8' },
-        (err, stdout, stderr) => resolve({ code: err === null ? 0 : ((err as NodeJS.ErrnoException).code ?? null), stdout, stderr }),
-      );
-    });
-    if (run.code === 'ENOENT' || run.code === 3 || run.code === 4) {
-      const why = run.code === 'ENOENT' ? `no Python at ${python}` : run.stderr.trim().split('\n').pop() ?? 'mlebench unavailable';
-      unavailable.set(key, why);
-      return { available: false, why };
-    }
-    const line = run.stdout.split('\n').find((l) => l.startsWith(MARKER));
-    if (run.code !== 0 || line === undefined) {
-      throw new TaskError(
-        `mlebench grader for ${src.competitionId} failed (exit ${String(run.code)}): ${run.stderr.trim().split('\n').slice(-5).join(' | ') || 'no output'}`,
-      );
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(line.slice(MARKER.length));
-    } catch {
-      throw new TaskError(`mlebench grader for ${src.competitionId}: unreadable report ${JSON.stringify(line.slice(0, 200))}`);
-    }
-    const parsed = reportSchema.safeParse(data);
-    if (!parsed.success) {
-      throw new TaskError(`mlebench grader for ${src.competitionId}: unexpected report: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
-    return { available: true, report: parsed.data, log: run.stderr };
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
-}
-
-/** Why mlebench found a submission invalid, from its log ("Invalid submission: …"), if it said. */
-export function mlebenchInvalidReason(log: string): string | null {
-  const lines = log.split('\n').filter((l) => /Invalid submission|Unexpected error during grading/.test(l));
-  const last = lines.pop();
-  if (last === undefined) return null;
-  const at = last.search(/Invalid submission|Unexpected error during grading/);
-  return last.slice(at).trim();
-}
+export const mlebench: TaskSource = {
+  kind: 'mlebench',
+  /** A competition folder prepared by `mlebench prepare`: prepared/public and prepared/private. */
+  detects: (dir) => isDir(path.join(dir, 'prepared', 'public')) && isDir(path.join(dir, 'prepared', 'private')),
+  load: async (dir) => {
+    const spec = loadMlebenchTask(dir);
+    checkTaskFiles(spec);
+    return checkColumns(spec, 'crucible.yaml or the sample submission');
+  },
+};
