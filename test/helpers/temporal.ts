@@ -1,31 +1,38 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { buildRunInput, type RunOptions } from '../../src/cli/runInput.js';
 import { builtTasksDir } from '../../src/config/paths.js';
+import { connectNativeConnection, connectTemporalClient, dataConverter, temporalSettings } from '../../src/config/temporalConnection.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { installRuntime } from '../../src/workers/logging.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** The suite's dev server (started by test/global-setup.ts), a client, and a bundle built once per file. */
-export async function testEnv() {
+export type TestEnv = Awaited<ReturnType<typeof testEnv>>;
+
+/**
+ * A client, a worker connection and the workflow bundle (built once per file). `temporal` holds the
+ * connection settings as Crucible reads them from the environment (address, TLS, payload keys); the
+ * default is the suite's dev server (started by test/global-setup.ts).
+ */
+export async function testEnv(temporal: NodeJS.ProcessEnv = { TEMPORAL_ADDRESS: inject('temporalAddress') }) {
   installRuntime();
-  const address = inject('temporalAddress');
-  const connection = await Connection.connect({ address });
-  const nativeConnection = await NativeConnection.connect({ address });
+  const client = await connectTemporalClient({ env: temporal });
+  const nativeConnection = await connectNativeConnection({ env: temporal });
   bundle ??= bundleWorkflows();
   return {
-    address,
-    client: new Client({ connection }),
+    address: temporalSettings({ env: temporal }).address,
+    client,
     nativeConnection,
+    /** What the workers encode payloads with: the client's converter, from the same settings. */
+    dataConverter: dataConverter(temporal),
     workflowBundle: await bundle,
     close: async () => {
-      await connection.close();
+      await client.connection.close();
       await nativeConnection.close();
     },
   };

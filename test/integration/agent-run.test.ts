@@ -1,37 +1,26 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileArtifactStore } from '../../src/artifacts/store.js';
-import { artifactsDir } from '../../src/config/paths.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { agentRun } from '../../src/workflows/index.js';
 import type { NodeRecord } from '../../src/core/node.js';
-import type { RunSummary } from '../../src/workflows/types.js';
-import { bundledRunInput, payloadTexts, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { payloadTexts } from '../helpers/temporal.js';
 
 describe('a whole agent run (real server, offline operators, real Python, process sandbox)', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let h: Harness;
   let summary: RunSummary;
   let nodes: NodeRecord[];
-  let stateRoot: string;
-  let input: Awaited<ReturnType<typeof bundledRunInput>>;
+  let input: AgentRunInput;
 
   beforeAll(async () => {
-    env = await testEnv();
-    stateRoot = await tempStateRoot();
-    const q = uniqueQueues('agent-run');
-    input = await bundledRunInput({ execQueue: q.exec, steps: '9', seed: '3' });
-    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
-    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
-    summary = await runBoth(control, exec, () =>
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] }));
+    h = await startHarness({ name: 'agent-run' });
+    input = await h.input({ steps: '9', seed: '3' });
+    summary = await h.runAgent(input);
     nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
   });
-  afterAll(async () => env?.close());
+  afterAll(async () => h?.close());
 
   it('stops at the step budget with one node per step', () => {
     expect(summary.stopReason).toBe('step budget');
@@ -49,10 +38,9 @@ describe('a whole agent run (real server, offline operators, real Python, proces
   });
 
   it('every node has code and an execution result; buggy nodes keep a reason', async () => {
-    const store = new FileArtifactStore(artifactsDir(stateRoot));
     for (const n of nodes.slice(1)) {
       expect(n.codeRef).not.toBeNull();
-      expect((await store.getText(n.codeRef!)).length).toBeGreaterThan(100);
+      expect((await h.store.getText(n.codeRef!)).length).toBeGreaterThan(100);
       expect(n.exec).not.toBeNull();
       expect(n.exec!.stdoutRef).not.toBeNull();
       if (n.buggy) expect(n.bugReason).toMatch(/\w/);
@@ -66,8 +54,7 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     const bestScore = Math.max(...good.map((n) => n.score!)); // auc: higher is better
     expect(summary.best).not.toBeNull();
     expect(summary.best!.score).toBe(bestScore);
-    const store = new FileArtifactStore(artifactsDir(stateRoot));
-    const csv = await store.getText(summary.best!.submissionRef!);
+    const csv = await h.store.getText(summary.best!.submissionRef!);
     expect(validateSubmission(input.task, csv)).toMatchObject({ valid: true });
     expect(nodes[summary.best!.id]!.testScore).toEqual(expect.any(Number));
     expect(summary.best!.grade!.score).toBe(nodes[summary.best!.id]!.testScore);
@@ -75,12 +62,11 @@ describe('a whole agent run (real server, offline operators, real Python, proces
   });
 
   it('keeps payloads small: history holds references, not code or logs', async () => {
-    const history = await env.client.workflow.getHandle(summary.runId).fetchHistory();
+    const history = await h.client.workflow.getHandle(summary.runId).fetchHistory();
     const payloads = payloadTexts(history);
     expect(payloads.length).toBeGreaterThan(20);
-    const store = new FileArtifactStore(artifactsDir(stateRoot));
-    const code = await store.getText(summary.best!.codeRef!);
-    const stdout = await store.getText(nodes[summary.best!.id]!.exec!.stdoutRef!);
+    const code = await h.store.getText(summary.best!.codeRef!);
+    const stdout = await h.store.getText(nodes[summary.best!.id]!.exec!.stdoutRef!);
     for (const p of payloads) {
       expect(p).not.toContain(code.slice(300, 800));
       if (stdout.length > 400) expect(p).not.toContain(stdout.slice(200, 400));
@@ -88,7 +74,7 @@ describe('a whole agent run (real server, offline operators, real Python, proces
   });
 
   it('gives every activity of an action a one-line summary for the Temporal UI (operator, node, parents)', async () => {
-    const history = await env.client.workflow.getHandle(summary.runId).fetchHistory();
+    const history = await h.client.workflow.getHandle(summary.runId).fetchHistory();
     const summaries = (history.events ?? [])
       .filter((e) => e.activityTaskScheduledEventAttributes)
       .map((e) => (e.userMetadata?.summary ? defaultPayloadConverter.fromPayload<string>(e.userMetadata.summary) : null));
@@ -100,8 +86,3 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     }
   });
 });
-
-/** Every payload's data in a history, decoded as UTF-8. */
-async function runBoth<T>(a: Worker, b: Worker, fn: () => Promise<T>): Promise<T> {
-  return a.runUntil(b.runUntil(fn()));
-}
