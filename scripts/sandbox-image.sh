@@ -129,7 +129,8 @@ else
   in_root python3 -c 'import numpy, pandas, scipy, sklearn; print("python ok: numpy", numpy.__version__, "pandas", pandas.__version__, "scipy", scipy.__version__, "sklearn", sklearn.__version__)' >&2
 
   in_root apt-get clean
-  umount "$R/proc"
+  # A process the installs left behind can keep /proc busy for a moment; then detach it lazily.
+  umount "$R/proc" 2>/dev/null || umount -l "$R/proc"
   rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/* "$R"/var/log/* "$R"/usr/sbin/policy-rc.d
   find "$R/tmp" "$R/var/tmp" -mindepth 1 -delete
   # debootstrap copied the host's resolver and hostname in; neither belongs in the image.
