@@ -2,7 +2,7 @@ import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE, MAX_STEPS } from '../config/c
 import { parseDuration } from '../config/duration.js';
 import { resolveAgent, withLlmEndpoint, type AgentConfig } from '../config/agent.js';
 import { listTaskIds, loadTask } from '../tasks/load.js';
-import { MAX_WALL_MS } from '../workflows/control.js';
+import { MAX_WALL_MS } from '../workflows/run/steering.js';
 import type { AgentRunInput, BenchmarkInput } from '../workflows/types.js';
 
 /** Bad input from the user: the CLI prints it and exits with code 2; nothing is started. */

@@ -14,7 +14,8 @@ import type { ArtifactRef } from '../core/artifact.js';
 import type { NodeLlm } from '../core/spend.js';
 import type { AgentRunInput } from './types.js';
 
-export const control = wf.proxyActivities<ControlActivities>({
+/** The activities of the control worker (the run's own task queue). */
+export const controlWorker = wf.proxyActivities<ControlActivities>({
   startToCloseTimeout: '10 minutes',
   // A dead control worker is noticed within this, not after the start-to-close timeout.
   heartbeatTimeout: '30 seconds',
@@ -36,7 +37,7 @@ export function execActivities(input: AgentRunInput): wf.ActivityInterfaceFor<Ex
   });
 }
 
-type LlmActivities = Pick<wf.ActivityInterfaceFor<ControlActivities>, 'operate' | 'analyze'>;
+export type LlmActivities = Pick<wf.ActivityInterfaceFor<ControlActivities>, 'operate' | 'analyze'>;
 
 /**
  * Operate and Analyze under the run's backend. LLM calls get their own retry policy: rate limits, server
@@ -45,7 +46,7 @@ type LlmActivities = Pick<wf.ActivityInterfaceFor<ControlActivities>, 'operate' 
  */
 export function llmActivities(input: AgentRunInput): LlmActivities {
   const { backend, llm } = input.agent.operators;
-  if (backend === 'offline' || !llm) return control;
+  if (backend === 'offline' || !llm) return controlWorker;
   return wf.proxyActivities<ControlActivities>({
     // Every re-ask may take the whole request timeout; a dead worker is still noticed by the heartbeat.
     startToCloseTimeout: (llm.maxReasks + 1) * llm.requestTimeoutMs + 60_000,
@@ -90,7 +91,7 @@ export function failedFields(reason: string, plan = '', codeRef: ArtifactRef | n
   return { plan, codeRef, score: null, buggy: true, bugReason: reason, testScore: null, exec: null, createdAt: Date.now(), llm: null };
 }
 
-/** An action's node, and the submission it left to grade when grading was deferred (else null). */
+/** An action's node, and the submission it left to grade (null when there is none to grade). */
 export interface ActionOutcome {
   fields: NodeFields;
   ungraded: ArtifactRef | null;
@@ -98,26 +99,31 @@ export interface ActionOutcome {
 
 /** Scores a node's submission on the hidden test; the score is recorded, never shown to the policy or an operator. */
 export function gradeNode(input: AgentRunInput, ticket: number, action: Action, submissionRef: ArtifactRef): Promise<GradeOutput> {
-  return control.grade.executeWithOptions({ summary: activitySummary('grade', ticket, action) }, [{ task: input.task, submissionRef }]);
+  return controlWorker.grade.executeWithOptions({ summary: activitySummary('grade', ticket, action) }, [{ task: input.task, submissionRef }]);
+}
+
+/** What an action is run with: the run's activities, and the run as it stands when the action starts. */
+export interface ActionContext {
+  input: AgentRunInput;
+  exec: wf.ActivityInterfaceFor<ExecActivities>;
+  llm: LlmActivities;
+  /** The committed graph. */
+  graph: SolutionGraph;
+  deadline: number;
+  maxSteps: number;
+  archivedUpTo: number;
+  /** The texts of the hints in effect. */
+  hints: readonly string[];
 }
 
 /**
  * Runs one action. The context (parents, memory) is read from the committed graph when the action
  * starts, which the determinism rule makes identical in every replay and in the in-process driver.
- * With `deferGrade` the hidden grade is left to the caller (`ungraded`), so that the node commits and
- * the next action starts while it is graded.
+ * The hidden grade is left to the caller (`ungraded`), so that the node commits and the next action
+ * starts while it is graded.
  */
-export async function runAction(
-  input: AgentRunInput,
-  exec: wf.ActivityInterfaceFor<ExecActivities>,
-  llm: LlmActivities,
-  graph: SolutionGraph,
-  ticket: number,
-  action: Action,
-  deadline: number,
-  archivedUpTo: number,
-  { hints = [], deferGrade = false }: { hints?: readonly string[]; deferGrade?: boolean } = {},
-): Promise<ActionOutcome> {
+export async function runAction(ctx: ActionContext, ticket: number, action: Action): Promise<ActionOutcome> {
+  const { input, exec, llm, graph, deadline, archivedUpTo } = ctx;
   const ops = input.agent.operators;
   const runId = wf.workflowInfo().workflowId;
   const remainingMs = () => deadline - Date.now();
@@ -130,13 +136,13 @@ export async function runAction(
     parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id, archivedUpTo)),
     seed: deriveSeed(input.seed, ticket),
     remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
-    remainingSteps: input.budget.maxSteps >= MAX_STEPS ? null : input.budget.maxSteps - ticket + 1,
+    remainingSteps: ctx.maxSteps >= MAX_STEPS ? null : ctx.maxSteps - ticket + 1,
     memory: buildMemory(
       graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }, archivedUpTo,
     ),
     operators: ops,
     dataOverviewRef: input.dataOverviewRef ?? null,
-    hints: [...hints],
+    hints: [...ctx.hints],
   }]);
   const timeoutMs = Math.max(1000, Math.min(input.execTimeoutMs, remainingMs()));
   const result = await exec.execute.executeWithOptions(summary('execute'), [{
@@ -149,8 +155,6 @@ export async function runAction(
     }])
     : null;
   const verdict = review ? applyReview(result, review) : result;
-  const toGrade = result.submissionRef && !verdict.buggy ? result.submissionRef : null;
-  const grade = toGrade && !deferGrade ? await gradeNode(input, ticket, action, toGrade) : null;
   const nodeLlm = mergeLlm(
     proposal.llm,
     review && { ...review.llm, review: { isBug: review.isBug, summary: review.summary, metric: review.metric } },
@@ -161,7 +165,7 @@ export async function runAction(
     score: verdict.score,
     buggy: verdict.buggy,
     bugReason: verdict.bugReason,
-    testScore: grade?.score ?? null,
+    testScore: null,
     exec: {
       exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs,
       stdoutRef: result.stdoutRef, stderrRef: result.stderrRef, submissionRef: result.submissionRef,
@@ -169,5 +173,5 @@ export async function runAction(
     createdAt: Date.now(),
     llm: nodeLlm,
   };
-  return { fields, ungraded: deferGrade ? toGrade : null };
+  return { fields, ungraded: result.submissionRef && !verdict.buggy ? result.submissionRef : null };
 }

@@ -5,11 +5,13 @@
  * its error (no medal, no valid submission), never a failed benchmark.
  */
 import * as wf from '@temporalio/workflow';
+import type { BenchmarkSummary } from '../reports/benchResults.js';
 import type { BenchmarkRunResult } from '../reports/benchTable.js';
-import { control } from './action.js';
-import { agentRun, errorText } from './agentRun.js';
+import { controlWorker } from './action.js';
+import { agentRun } from './agentRun.js';
+import { errorText } from './run/errors.js';
 import { initialSearchAttributes } from './searchAttributes.js';
-import type { AgentRunInput, BenchmarkInput, BenchmarkStatus, BenchmarkSummary, RunSummary } from './types.js';
+import type { AgentRunInput, BenchmarkInput, BenchmarkStatus, RunSummary } from './types.js';
 
 export const benchmarkStatusQuery = wf.defineQuery<BenchmarkStatus>('benchmarkStatus');
 
@@ -42,7 +44,7 @@ export async function benchmark(input: BenchmarkInput): Promise<BenchmarkSummary
     }
   };
   await Promise.all(Array.from({ length: Math.min(input.concurrency, input.runs.length) }, lane));
-  return control.benchmarkReport.executeWithOptions(
+  return controlWorker.benchmarkReport.executeWithOptions(
     { summary: `write the benchmark's tables (${results.length} runs)` }, [{ benchmarkId, results: results as BenchmarkRunResult[] }],
   );
 }

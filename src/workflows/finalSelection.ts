@@ -9,7 +9,7 @@ import type { GradeOutput } from '../activities/types.js';
 import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates, type SelectionStrategy } from '../fitness/finalSelection.js';
 import type { Direction, NodeRecord } from '../core/node.js';
 import { awardMedal } from '../tasks/medals.js';
-import { control } from './action.js';
+import { controlWorker } from './action.js';
 import type { AgentRunInput, BestNode, FinalSelection, SelectionOutcome } from './types.js';
 
 export async function selectFinal(
@@ -25,7 +25,7 @@ export async function selectFinal(
 
   // Archived candidates are compact in the carried graph: their references come from the archive.
   const archived = candidates.filter((c) => c.id < archivedUpTo).map((c) => c.id);
-  const loaded = archived.length > 0 ? await control.loadNodes.executeWithOptions(
+  const loaded = archived.length > 0 ? await controlWorker.loadNodes.executeWithOptions(
     { summary: `load archived candidates ${archived.map((id) => `#${id}`).join(', ')}` }, [{ runId: wf.workflowInfo().workflowId, ids: archived }],
   ) : [];
   const full = new Map<number, NodeRecord>([...candidates.map((c) => [c.id, c] as const), ...loaded.map((n) => [n.id, n] as const)]);
@@ -36,7 +36,7 @@ export async function selectFinal(
   if (wanted.includes('holdout') && input.task.selectionPath !== null) {
     const scores = await Promise.all(candidates.map(async (c) => {
       const ref = submissionOf(c);
-      return ref ? (await control.scoreSelection.executeWithOptions(
+      return ref ? (await controlWorker.scoreSelection.executeWithOptions(
         { summary: `score node #${c.id} on the selection holdout` }, [{ task: input.task, submissionRef: ref }],
       )).score : null;
     }));
@@ -64,7 +64,7 @@ export async function selectFinal(
   for (const { node } of picks.values()) {
     if (grades.has(node.id)) continue;
     const ref = submissionOf(node);
-    grades.set(node.id, ref ? await control.grade.executeWithOptions(
+    grades.set(node.id, ref ? await controlWorker.grade.executeWithOptions(
       { summary: `grade selected node #${node.id} on the hidden test` }, [{ task: input.task, submissionRef: ref }],
     ) : null);
   }

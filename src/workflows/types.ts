@@ -2,7 +2,7 @@ import type { GradeOutput } from '../activities/types.js';
 import type { AgentConfig } from '../config/agent.js';
 import type { CarriedSearch } from './carry.js';
 import type { SelectionStrategy } from '../fitness/finalSelection.js';
-import type { BenchmarkRunResult, TableRow } from '../reports/benchTable.js';
+import type { BenchmarkRunResult } from '../reports/benchTable.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import type { NodeRecord } from '../core/node.js';
 import type { Spend } from '../core/spend.js';
@@ -47,7 +47,7 @@ export interface ForkSource {
   nodes: NodeRecord[];
 }
 
-/** Everything a run needs to continue exactly where it was. */
+/** Everything a run needs to continue exactly where it was (RunState in workflows/run/state.ts reads and writes it). */
 export interface CarriedState {
   /** Graph, RNG, policy state (MCTS visits, evolutionary population…), scheduler tickets; a large graph's archived nodes packed (carry.ts). */
   search: CarriedSearch;
@@ -57,11 +57,11 @@ export interface CarriedState {
   /** How many times this run has continued as new. */
   continuedAsNew: number;
   /** LLM spend so far. */
-  spend?: Spend;
+  spend: Spend;
   /** The researcher's hints so far (update `hint`), in order. */
-  hints?: Hint[];
+  hints: Hint[];
   /** Paused by the `pause` update when it continued as new. */
-  paused?: boolean;
+  paused: boolean;
   /** A `stop` update that arrived while the run was continuing as new; the next run applies it. */
   stopRequested?: { note?: string };
   /** A fork's origin (the input's `fork` is dropped at continue-as-new: its nodes are in the graph). */
@@ -85,8 +85,8 @@ export interface BudgetChange {
   maxCostUsd?: number;
 }
 
-/** What a control update (pause, resume, stop, setBudget, hint) answers: a line for humans and the new status. */
-export interface ControlAck {
+/** What a steering update (pause, resume, stop, setBudget, hint) answers: a line for humans and the new status. */
+export interface SteerAck {
   message: string;
   status: RunStatus;
 }
@@ -213,12 +213,4 @@ export interface BenchmarkStatus {
   done: number;
   running: string[];
   results: BenchmarkRunResult[];
-}
-
-export interface BenchmarkSummary {
-  benchmarkId: string;
-  results: BenchmarkRunResult[];
-  table: TableRow[];
-  /** Folder with results.md, results.csv, results.json. */
-  dir: string;
 }

@@ -9,8 +9,8 @@ import { projectRoot, temporalCliPath } from '../../src/config/paths.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
-import { PATCH_DEFERRED_GRADE, PATCH_ONE_DEADLINE_TIMER, PATCH_PROGRESS_BY_COUNT, PATCH_THROTTLED_PROGRESS } from '../../src/workflows/agentRun.js';
 import { agentRun } from '../../src/workflows/index.js';
+import { PATCHES } from '../../src/workflows/patches.js';
 import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 
 interface HistoryEvent {
@@ -53,8 +53,7 @@ describe('replay', () => {
   // Runs recorded by earlier code (test/fixtures/histories/README.md): each `wf.patched` change must
   // leave them replaying as they ran, or a run in flight across an upgrade would fail.
   it.each([
-    ['agentrun-36dad94.json', []],
-    ['agentrun-861226e.json', ['one-deadline-timer', 'throttled-progress']],
+    ['agentrun-0.2.0.json', []],
   ])('a run recorded by older code (%s) still replays against the current workflow code', async (file, patches) => {
     const recorded = JSON.parse(await readFile(path.join(projectRoot, 'test/fixtures/histories', file), 'utf8')) as { events: HistoryEvent[] };
     // What the history exercises: the patches it was recorded with, and none of the later ones.
@@ -64,7 +63,7 @@ describe('replay', () => {
   });
 
   it('a run recorded by the current code carries every patch marker', () => {
-    expect(patchIds((history as { events: HistoryEvent[] }).events)).toEqual([PATCH_ONE_DEADLINE_TIMER, PATCH_THROTTLED_PROGRESS, PATCH_DEFERRED_GRADE, PATCH_PROGRESS_BY_COUNT]);
+    expect(patchIds((history as { events: HistoryEvent[] }).events)).toEqual(PATCHES);
   });
 
   it('a deliberately changed workflow fails replay with a nondeterminism error', async () => {

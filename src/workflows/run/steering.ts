@@ -1,7 +1,7 @@
-/** Checks and wording for the control updates of agentRun (pure: the validators run in the workflow). */
-import { MAX_STEPS } from '../config/constants.js';
-import { formatDuration } from '../config/duration.js';
-import type { BudgetChange, RunBudget } from './types.js';
+/** Checks and wording for steering a run (agentRun's updates; pure: the validators run in the workflow). */
+import { MAX_STEPS } from '../../config/constants.js';
+import { formatDuration } from '../../config/duration.js';
+import type { BudgetChange, RunBudget } from '../types.js';
 
 const FIELDS = ['wallMs', 'maxSteps', 'maxTokens', 'maxCostUsd'] as const;
 
@@ -46,4 +46,17 @@ export function describeBudget(b: RunBudget): string {
     ...(b.maxTokens == null ? [] : [`${b.maxTokens} tokens`]),
     ...(b.maxCostUsd == null ? [] : [`$${b.maxCostUsd}`]),
   ].join(', ');
+}
+
+/** The longest hint, and the most hints a run takes: every later operator call carries them all. */
+export const MAX_HINT_CHARS = 2_000;
+export const MAX_HINTS = 50;
+
+/** Throws an Error unless `text` is a string that is not blank and at most MAX_HINT_CHARS long once trimmed. */
+export function validateHintText(text: unknown): asserts text is string {
+  if (typeof text !== 'string') throw new Error(`hint: the text must be a string (got ${text === null ? 'null' : typeof text})`);
+  if (text.trim() === '') throw new Error('hint: the text must not be empty');
+  if (text.trim().length > MAX_HINT_CHARS) {
+    throw new Error(`hint: the text has ${text.trim().length} characters; at most ${MAX_HINT_CHARS} are allowed`);
+  }
 }
