@@ -97,8 +97,11 @@ export function benchmarkTable(results: readonly BenchmarkRunResult[]): TableRow
   });
 }
 
-const pct = (e: Estimate): string => `${(100 * e.mean).toFixed(1)}${e.se === null ? '' : ` ± ${(100 * e.se).toFixed(1)}`}`;
-const num = (e: Estimate | null): string => (e === null ? '—' : `${Number(e.mean.toPrecision(5))}${e.se === null ? '' : ` ± ${Number(e.se.toPrecision(2))}`}`);
+/** A rate as "mean ± se" in %, one decimal. */
+export const percentText = (e: Estimate): string => `${(100 * e.mean).toFixed(1)}${e.se === null ? '' : ` ± ${(100 * e.se).toFixed(1)}`}`;
+/** A score as "mean ± se" (5 and 2 significant digits); "—" for none. */
+export const estimateText = (e: Estimate | null): string =>
+  (e === null ? '—' : `${Number(e.mean.toPrecision(5))}${e.se === null ? '' : ` ± ${Number(e.se.toPrecision(2))}`}`);
 
 export function tableMarkdown(rows: readonly TableRow[]): string {
   const strategies = Object.keys(rows[0]?.selectionAnyMedal ?? {});
@@ -106,8 +109,10 @@ export function tableMarkdown(rows: readonly TableRow[]): string {
     ...strategies.map((s) => `any medal % (${s})`)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of rows) {
-    lines.push(`| ${[r.agent, r.task === 'all' ? '**all**' : r.task, String(r.runs), pct(r.anyMedal), pct(r.gold), pct(r.silver), pct(r.bronze),
-      pct(r.aboveMedian), pct(r.validSubmission), num(r.testScore), num(r.gap), ...strategies.map((s) => pct(r.selectionAnyMedal[s]!))].join(' | ')} |`);
+    const rates = [r.anyMedal, r.gold, r.silver, r.bronze, r.aboveMedian, r.validSubmission].map(percentText);
+    const cells = [r.agent, r.task === 'all' ? '**all**' : r.task, String(r.runs), ...rates, estimateText(r.testScore), estimateText(r.gap),
+      ...strategies.map((s) => percentText(r.selectionAnyMedal[s]!))];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -4,9 +4,10 @@ import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
-import { trimText, writeReport } from '../../src/cli/report.js';
 import { artifactsDir } from '../../src/config/paths.js';
 import type { NodeRecord } from '../../src/core/node.js';
+import { trimText } from '../../src/reports/runPageData.js';
+import { writeRunReport } from '../../src/reports/runReport.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';
@@ -34,7 +35,7 @@ describe('crucible report: the HTML page of a real run, in headless Chromium', (
       env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
     nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
     store = new FileArtifactStore(artifactsDir(stateRoot));
-    reportPath = await writeReport({ runDir: summary.runDir, store, budget: input.budget });
+    reportPath = await writeRunReport({ runDir: summary.runDir, store, budget: input.budget });
     browser = await launchChromium('report');
   });
   afterAll(async () => {
