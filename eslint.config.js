@@ -10,4 +10,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The report pages' browser scripts: classic scripts inlined into the page, next to the libraries they use.
+    files: ['src/reports/assets/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { window: 'readonly', document: 'readonly', cytoscape: 'readonly', uPlot: 'readonly' },
+    },
+  },
 );
