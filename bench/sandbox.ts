@@ -22,7 +22,7 @@ import { pythonPath } from '../src/config/paths.js';
 import Docker from 'dockerode';
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, dockerAvailable } from '../src/sandbox/docker.js';
 import { ProcessExecutor } from '../src/sandbox/process.js';
-import type { Executor } from '../src/sandbox/types.js';
+import type { Executor } from '../src/sandbox/executor.js';
 
 const programs = { pass: 'pass\n', 'import sklearn': 'import sklearn\n' } as const;
 export type Program = keyof typeof programs;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
-import type { Executor } from '../sandbox/types.js';
+import type { Executor } from '../sandbox/executor.js';
 import { materializeFold } from '../tasks/folds.js';
 import { scoreAgainst } from '../tasks/grade.js';
 import { materializePublicData } from '../tasks/publicData.js';

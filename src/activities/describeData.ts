@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { projectRoot } from '../config/paths.js';
 import { RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
-import type { Executor } from '../sandbox/types.js';
+import type { Executor } from '../sandbox/executor.js';
 import { materializePublicData } from '../tasks/publicData.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import { whileHeartbeating } from './heartbeat.js';

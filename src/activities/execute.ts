@@ -4,7 +4,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../fitness/verdict.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
-import type { Executor } from '../sandbox/types.js';
+import type { Executor } from '../sandbox/executor.js';
 import { materializePublicData } from '../tasks/publicData.js';
 import { validateSubmission } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';

@@ -1,7 +1,7 @@
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend } from '../operators/types.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
-import type { Executor } from '../sandbox/types.js';
+import type { Executor } from '../sandbox/executor.js';
 import { publishPublicData } from '../tasks/publicData.js';
 import { makeArchive } from './archive.js';
 import { makeBenchmarkReport } from './benchmarkReport.js';

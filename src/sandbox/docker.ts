@@ -6,8 +6,8 @@ import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { CappedBuffer } from './capped-output.js';
 import { setLongTimeout, type LongTimer } from './timer.js';
-import type { ExecResult, ExecSpec, Executor } from './types.js';
-import { sealWorkspace, withNotes } from './workspace.js';
+import { Executor } from './executor.js';
+import type { ExecResult, ExecSpec } from './types.js';
 
 /** Image built by scripts/sandbox-image.sh; `latest` follows the newest recipe. */
 export const DEFAULT_SANDBOX_IMAGE = 'crucible-sandbox:latest';
@@ -109,7 +109,7 @@ function signalName(status: number): string | null {
  * gain, /data read-only and /workdir the only writable host folder. The container is removed
  * whatever happens, and the worker's own environment never reaches it.
  */
-export class DockerExecutor implements Executor {
+export class DockerExecutor extends Executor {
   readonly name = 'docker';
   readonly docker: Docker;
   readonly image: string;
@@ -124,6 +124,7 @@ export class DockerExecutor implements Executor {
   private readonly gpus: string[];
 
   constructor(options: DockerExecutorOptions = {}) {
+    super();
     this.docker = options.docker ?? new Docker();
     this.image = options.image ?? DEFAULT_SANDBOX_IMAGE;
     this.memoryBytes = options.memoryBytes ?? 2 * GiB;
@@ -221,7 +222,8 @@ export class DockerExecutor implements Executor {
     }
   }
 
-  async execute(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
+  /** Returns once the container is removed. */
+  protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
     if (signal?.aborted) return cancelledBeforeStart();
     const { dataDir, workDir } = await this.prepareWorkDir(spec);
     if (signal?.aborted) return cancelledBeforeStart();
@@ -236,8 +238,7 @@ export class DockerExecutor implements Executor {
     }
     // Not swallowed: a container that cannot be removed is a leak someone must hear about.
     await removeContainer(container);
-    // The container is gone: nothing can change the workspace any more while the host reads it.
-    return withNotes(result, await sealWorkspace(workDir));
+    return result;
   }
 
   /** Attaches, starts and waits for the container, enforcing the timeout and the abort signal. */

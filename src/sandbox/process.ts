@@ -8,8 +8,8 @@ import { SANDBOX_GID, SANDBOX_UID, SETUP_ERROR, bwrapArgs, findExecutable, isRoo
 import { CappedBuffer } from './capped-output.js';
 import { hostCgroups, type Cgroups, type ExecCgroup } from './cgroup.js';
 import { setLongTimeout } from './timer.js';
-import type { ExecResult, ExecSpec, Executor } from './types.js';
-import { sealWorkspace, withNotes } from './workspace.js';
+import { Executor } from './executor.js';
+import type { ExecResult, ExecSpec } from './types.js';
 
 export interface Logger {
   warn(message: string): void;
@@ -158,7 +158,7 @@ type RawExit = Pick<ExecResult, 'exitCode' | 'signal' | 'timedOut' | 'cancelled'
  * sandbox's pid namespace (bwrap --die-with-parent) and everything left in the cgroup; so does a
  * normal exit, to reap stragglers.
  */
-export class ProcessExecutor implements Executor {
+export class ProcessExecutor extends Executor {
   readonly name = 'process';
   private readonly python: string;
   private readonly logger: Logger;
@@ -169,6 +169,7 @@ export class ProcessExecutor implements Executor {
   private setupPromise: Promise<Setup> | null = null;
 
   constructor(private readonly options: ProcessExecutorOptions = {}) {
+    super();
     this.python = options.python ?? pythonPath();
     this.logger = options.logger ?? console;
     this.isolationMode = options.isolation ?? 'auto';
@@ -245,13 +246,8 @@ export class ProcessExecutor implements Executor {
     else this.logger.info(info.message);
   }
 
-  async execute(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
-    const result = await this.executeUnsealed(spec, signal);
-    // The whole tree is dead by now: nothing can change the workspace any more while the host reads it.
-    return withNotes(result, await sealWorkspace(spec.workDir));
-  }
-
-  private async executeUnsealed(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
+  /** Returns once the solution's whole process tree is dead. */
+  protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
     const setup = await this.setup();
     this.announce(setup.info);
     const stdout = new CappedBuffer(spec.maxOutputBytes);

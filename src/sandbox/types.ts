@@ -1,4 +1,4 @@
-/** One interface for every executor (process now, docker later). */
+/** What every executor (executor.ts) is given and returns. */
 
 export interface ExecSpec {
   /** Python source of the solution. */
@@ -35,9 +35,4 @@ export interface ExecResult {
   durationMs: number;
   stdout: CappedOutput;
   stderr: CappedOutput;
-}
-
-export interface Executor {
-  readonly name: string;
-  execute(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult>;
 }

@@ -6,7 +6,7 @@ import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE } from '../config/constants.js
 import { artifactsDir, taskDataCacheDir, workspacesDir } from '../config/paths.js';
 import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
 import { sweepWorkspaceMounts, workdirQuotaFromEnv } from '../sandbox/diskQuota.js';
-import type { Executor } from '../sandbox/types.js';
+import type { Executor } from '../sandbox/executor.js';
 import { chooseExecutor, type ExecutorChoice } from './executor.js';
 
 /**

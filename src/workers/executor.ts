@@ -3,7 +3,7 @@ import os from 'node:os';
 import Docker from 'dockerode';
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, WORKER_LABEL, dockerAvailable, sweepContainers } from '../sandbox/docker.js';
 import { ProcessExecutor } from '../sandbox/process.js';
-import type { Executor } from '../sandbox/types.js';
+import type { Executor } from '../sandbox/executor.js';
 
 export type ExecutorKind = 'auto' | 'docker' | 'process';
 

@@ -15,7 +15,8 @@ import { builtTasksDir, pythonPath } from '../../../src/config/paths.js';
 import { IMAGES_FOLDER, parseQuotaBytes, sweepWorkspaceMounts, workdirQuotaFromEnv, type WorkdirQuota } from '../../../src/sandbox/diskQuota.js';
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, RUN_LABEL, WORKER_LABEL, dockerAvailable } from '../../../src/sandbox/docker.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
-import type { ExecResult, ExecSpec, Executor } from '../../../src/sandbox/types.js';
+import { Executor } from '../../../src/sandbox/executor.js';
+import type { ExecResult, ExecSpec } from '../../../src/sandbox/types.js';
 import { loadTask } from '../../../src/tasks/load.js';
 import { publishPublicData } from '../../../src/tasks/publicData.js';
 
@@ -104,9 +105,9 @@ describe.each(['docker', 'process'])('a %s solution with a 32 MiB workspace quot
     // Watches the execution from outside (the mount is real): what the workspace held when the sandbox exited.
     let seen: { result: ExecResult; freeDrop: number; imageBytes: number; fileBytes: number } | undefined;
     const before = hostFree();
-    const watching: Executor = {
-      name: executor.name,
-      async execute(spec: ExecSpec, signal?: AbortSignal) {
+    class Watching extends Executor {
+      readonly name = executor.name;
+      protected async runSolution(spec: ExecSpec, signal?: AbortSignal) {
         const result = await executor.execute(spec, signal);
         const image = path.join(workspaces, IMAGES_FOLDER, images()[0] ?? 'missing');
         seen = {
@@ -114,9 +115,9 @@ describe.each(['docker', 'process'])('a %s solution with a 32 MiB workspace quot
           fileBytes: statSync(path.join(spec.workDir, 'big.bin')).size,
         };
         return result;
-      },
-    };
-    const out = await runExecute(watching, FILL, QUOTA);
+      }
+    }
+    const out = await runExecute(new Watching(), FILL, QUOTA);
     expect(out).toMatchObject({ exitCode: 1, timedOut: false, oomKilled: false, buggy: true, score: null });
     expect(out.bugReason).toMatch(/^disk quota exceeded: the workspace is limited to 32 MiB and the solution filled it/);
     expect(out.bugReason).toContain('No space left on device');

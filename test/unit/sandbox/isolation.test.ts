@@ -26,7 +26,7 @@ import type { ArtifactRef } from '../../../src/core/artifact.js';
 import { findExecutable, pythonLayout, type PythonLayout } from '../../../src/sandbox/bwrap.js';
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, NODE_LABEL, RUN_LABEL, WORKER_LABEL, dockerAvailable } from '../../../src/sandbox/docker.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
-import type { Executor } from '../../../src/sandbox/types.js';
+import type { Executor } from '../../../src/sandbox/executor.js';
 import { loadTask } from '../../../src/tasks/load.js';
 import { publishPublicData } from '../../../src/tasks/publicData.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
