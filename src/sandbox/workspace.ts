@@ -4,9 +4,9 @@
  * solution can leave a symbolic link there, and a link is resolved by whoever follows it: a link
  * made inside the sandbox to `/etc/shadow`, or to a host path it guessed, would have the worker read
  * the host's file into the artifact store, the run's history and the next prompts. A FIFO would
- * block the reader forever. So once the sandbox has exited, Executor.execute (executor.ts) seals the workspace:
- * every top-level entry that is not a regular file or folder, or a link that stays inside the
- * workspace and ends at one, is removed, and the solution's stderr says so.
+ * block the reader forever. So once the sandbox has exited, Executor.execute (executor.ts) seals
+ * the workspace: every top-level entry that is not a regular file or folder, or a link that stays
+ * inside the workspace and ends at one, is removed, and the solution's stderr says so.
  */
 import { lstat, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';

@@ -8,7 +8,7 @@ import type { TaskSpec } from './types.js';
 export interface TaskSource {
   /** The layout's name, e.g. "crucible" or "mlebench". */
   readonly kind: string;
-  /** Whether `dir` (an existing folder) is laid out this way; looks at names only, reads nothing. */
+  /** Whether `dir` (an existing folder) is laid out this way; cheap: stats a few paths, reads no file. */
   detects(dir: string): boolean;
   /** Loads and validates the task in `dir`; a TaskError names the file at fault and what it expects. */
   load(dir: string): Promise<TaskSpec>;
