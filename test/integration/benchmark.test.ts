@@ -6,40 +6,35 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBenchmarkInput } from '../../src/cli/runInput.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
+import type { BenchmarkSummary } from '../../src/reports/benchResults.js';
 import { benchmark } from '../../src/workflows/index.js';
-import type { BenchmarkSummary, RunSummary } from '../../src/workflows/types.js';
-import { tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import type { RunSummary } from '../../src/workflows/types.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 describe('crucible bench: runs as child workflows, one results table', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let h: Harness;
   let summary: BenchmarkSummary;
-  let q: ReturnType<typeof uniqueQueues>;
 
   beforeAll(async () => {
-    env = await testEnv();
-    const stateRoot = await tempStateRoot();
-    q = uniqueQueues('bench');
+    h = await startHarness({ name: 'bench', execConcurrency: 2 });
+    const q = h.queues;
     const input = await buildBenchmarkInput({
       tasks: 'breast-cancer,diabetes', agents: 'aira-greedy', seeds: '2', budget: '5m', steps: '4', concurrency: '2',
       selection: 'holdout', execTimeout: '1m',
     });
     for (const run of input.runs) run.execTaskQueue = q.exec;
-    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
-    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot, maxConcurrent: 2 });
-    summary = await control.runUntil(exec.runUntil(env.client.workflow.execute(benchmark, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    summary = await h.until(h.client.workflow.execute(benchmark, { taskQueue: q.control, workflowId: q.workflowId, args: [input] }));
   });
-  afterAll(async () => env?.close());
+  afterAll(async () => h?.close());
 
   it('runs every (task, agent, seed) as a child workflow and completes them all', async () => {
     expect(summary.results.map((r) => `${r.task}/${r.seed}`).sort()).toEqual(['breast-cancer/0', 'breast-cancer/1', 'diabetes/0', 'diabetes/1']);
     expect(summary.results.every((r) => r.status === 'completed')).toBe(true);
     for (const r of summary.results) {
-      const child = await env.client.workflow.getHandle(r.runId).describe();
+      const child = await h.client.workflow.getHandle(r.runId).describe();
       expect(child.status.name).toBe('COMPLETED');
-      expect(child.parentExecution?.workflowId).toBe(q.workflowId);
-      const result = (await env.client.workflow.getHandle(r.runId).result()) as RunSummary;
+      expect(child.parentExecution?.workflowId).toBe(h.queues.workflowId);
+      const result = (await h.client.workflow.getHandle(r.runId).result()) as RunSummary;
       expect(result.nodes).toBe(4);
     }
   });
@@ -53,7 +48,7 @@ describe('crucible bench: runs as child workflows, one results table', () => {
         // No strategy beats the oracle on the hidden test.
         if (s.testScore !== null) expect(r.task === 'diabetes' ? s.testScore >= oracle.testScore! : s.testScore <= oracle.testScore!).toBe(true);
       }
-      const run = (await env.client.workflow.getHandle(r.runId).result()) as RunSummary;
+      const run = (await h.client.workflow.getHandle(r.runId).result()) as RunSummary;
       expect(run.selection.strategy).toBe('holdout');
       const holdout = run.selection.selections.find((s) => s.strategy === 'holdout')!;
       expect(run.best!.id).toBe(holdout.nodeId);

@@ -1,28 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { NodeRecord } from '../../src/core/node.js';
-import { agentRun } from '../../src/workflows/index.js';
-import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 describe('wall-clock budget', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
-  beforeAll(async () => { env = await testEnv(); });
-  afterAll(async () => env?.close());
+  let h: Harness | undefined;
+  afterAll(async () => h?.close());
 
   it('stops the run on time while executions are still running: they are cancelled and recorded as such', async () => {
-    const q = uniqueQueues('budget');
     let cancelledExecutions = 0;
-    const input = await bundledRunInput({ execQueue: q.exec, budget: '4s', steps: '50', execTimeout: '10m' });
+    h = await startHarness({ name: 'budget', scripted: { seed: 1, hang: { onCancel: () => { cancelledExecutions += 1; } } } });
+    const input = await h.input({ budget: '4s', steps: '50', execTimeout: '10m' });
     input.agent.parallelism = 2;
-    const workers = await createScriptedWorkers({
-      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
-      seed: 1, stateRoot: await tempStateRoot(), hang: { onCancel: () => { cancelledExecutions += 1; } },
-    });
     const started = Date.now();
-    const summary = await workers[0]!.runUntil(workers[1]!.runUntil(
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    const summary = await h.runAgent(input);
     const wall = Date.now() - started;
 
     expect(summary.stopReason).toBe('wall-clock budget');
@@ -31,7 +23,7 @@ describe('wall-clock budget', () => {
     expect(summary.best).toBeNull();
     const { nodes } = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
     for (const n of nodes.slice(1)) expect(n).toMatchObject({ buggy: true, bugReason: expect.stringMatching(/^cancelled: the run stopped \(wall-clock budget\)/) });
-    const history = await env.client.workflow.getHandle(q.workflowId).fetchHistory();
+    const history = await h.client.workflow.getHandle(h.queues.workflowId).fetchHistory();
     const cancelRequests = (history.events ?? []).filter((e) => e.activityTaskCancelRequestedEventAttributes).length;
     expect(cancelRequests).toBe(2);
     expect(summary.elapsedMs).toBeGreaterThanOrEqual(4000);

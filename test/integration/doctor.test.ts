@@ -11,18 +11,14 @@ import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { cmdDoctor, doctor, ORPHAN_TEMP_AGE_MS, type DoctorReport } from '../../src/cli/doctor.js';
 import { nodeArtifacts } from '../../src/cli/export.js';
 import { UsageError } from '../../src/cli/runInput.js';
-import { artifactsDir, runsDir } from '../../src/config/paths.js';
+import { runsDir } from '../../src/config/paths.js';
 import type { ArtifactRef } from '../../src/core/artifact.js';
 import type { NodeRecord } from '../../src/core/node.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { agentRun } from '../../src/workflows/index.js';
 import type { RunSummary } from '../../src/workflows/types.js';
-import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 describe('crucible doctor: every artifact that history references is in the store, intact', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let h: Harness;
   let stateRoot: string;
   let store: FileArtifactStore;
   let summary: RunSummary;
@@ -30,20 +26,14 @@ describe('crucible doctor: every artifact that history references is in the stor
   let runId: string;
 
   beforeAll(async () => {
-    env = await testEnv();
-    stateRoot = await tempStateRoot();
-    const q = uniqueQueues('doctor');
-    runId = q.workflowId;
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '3', seed: '3' });
-    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
-    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
-    summary = await control.runUntil(exec.runUntil(
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: runId, args: [input] })));
+    h = await startHarness({ name: 'doctor' });
+    ({ stateRoot, store } = h);
+    runId = h.queues.workflowId;
+    summary = await h.runAgent(await h.input({ steps: '3', seed: '3' }));
     nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
-    store = new FileArtifactStore(artifactsDir(stateRoot));
   });
   afterAll(async () => {
-    await env?.close();
+    await h?.close();
   });
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -52,7 +42,7 @@ describe('crucible doctor: every artifact that history references is in the stor
 
   /** Runs the command as `crucible doctor <args>` would, against this test's server and state folder. */
   async function runCommand(args: string[]): Promise<{ code: number; out: string }> {
-    vi.stubEnv('TEMPORAL_ADDRESS', env.address);
+    vi.stubEnv('TEMPORAL_ADDRESS', h.address);
     vi.stubEnv('CRUCIBLE_HOME', stateRoot);
     vi.stubEnv('CRUCIBLE_ARTIFACTS', '');
     const lines: string[] = [];
@@ -70,7 +60,7 @@ describe('crucible doctor: every artifact that history references is in the stor
 
   it('finds every artifact of the run (history, run folder, task data) present and intact: exit 0', async () => {
     expect(summary.nodes).toBe(3);
-    const r = await doctor(env.client, { store, runsRoot: runsDir(stateRoot), runs: [runId] });
+    const r = await doctor(h.client, { store, runsRoot: runsDir(stateRoot), runs: [runId] });
     expect(r.ok).toBe(true);
     expect(r.runs).toHaveLength(1);
     const run = r.runs[0]!;
@@ -81,7 +71,7 @@ describe('crucible doctor: every artifact that history references is in the stor
     expect(run.ok).toBe(run.refs);
 
     // The history alone (no run folder) references every node artifact too.
-    const historyOnly = await doctor(env.client, { store, runsRoot: await mkdtemp(path.join(stateRoot, 'empty-')), runs: [runId] });
+    const historyOnly = await doctor(h.client, { store, runsRoot: await mkdtemp(path.join(stateRoot, 'empty-')), runs: [runId] });
     expect(historyOnly.runs[0]!.runFiles).toEqual([]);
     expect(historyOnly.runs[0]!.refs).toBe(run.refs);
 
@@ -93,7 +83,7 @@ describe('crucible doctor: every artifact that history references is in the stor
 
   it('checks every agentRun on the server when no run is named', async () => {
     // The suite's server holds other tests' runs too (their artifacts are elsewhere): look at ours only.
-    const r = await doctor(env.client, { store, runsRoot: runsDir(stateRoot) });
+    const r = await doctor(h.client, { store, runsRoot: runsDir(stateRoot) });
     const ours = r.runs.find((x) => x.run === runId);
     expect(ours).toMatchObject({ missing: 0, corrupt: 0, problems: [] });
     expect(ours!.refs).toBeGreaterThan(0);
@@ -142,7 +132,7 @@ describe('crucible doctor: every artifact that history references is in the stor
     await rm(store.pathOf(missing.ref.sha256));
 
     for (const runsRoot of [runsDir(stateRoot), await mkdtemp(path.join(stateRoot, 'empty-'))]) {
-      const r = await doctor(env.client, { store, runsRoot, runs: [runId] });
+      const r = await doctor(h.client, { store, runsRoot, runs: [runId] });
       expect(r.ok).toBe(false);
       const run = r.runs[0]!;
       expect(run).toMatchObject({ missing: 1, corrupt: 1, unreadable: 0 });
@@ -181,36 +171,29 @@ describe('crucible doctor: every artifact that history references is in the stor
 });
 
 describe('crucible doctor across continue-as-new', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
-  beforeAll(async () => { env = await testEnv(); });
-  afterAll(async () => env?.close());
+  let h: Harness;
+  beforeAll(async () => { h = await startHarness({ name: 'doctor-can', scripted: { seed: 4, maxDelayMs: 5 } }); });
+  afterAll(async () => h?.close());
 
   it('reads every execution of the chain: an artifact only the first execution referenced is checked too', async () => {
-    const stateRoot = await tempStateRoot();
-    const q = uniqueQueues('doctor-can');
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '130', seed: '4', budget: '30m' });
+    const { stateRoot, store, queues: q } = h;
+    const input = await h.input({ steps: '130', seed: '4', budget: '30m' });
     input.agent.parallelism = 3;
-    const workers = await createScriptedWorkers({
-      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
-      seed: 4, stateRoot, maxDelayMs: 5,
-    });
-    const summary = await workers[0]!.runUntil(workers[1]!.runUntil(
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    const summary = await h.runAgent(input);
     expect(summary.continuedAsNew).toBeGreaterThanOrEqual(1);
-    const store = new FileArtifactStore(artifactsDir(stateRoot));
     const emptyRuns = await mkdtemp(path.join(stateRoot, 'empty-'));
 
-    const all = await doctor(env.client, { store, runsRoot: runsDir(stateRoot), runs: [q.workflowId] });
+    const all = await doctor(h.client, { store, runsRoot: runsDir(stateRoot), runs: [q.workflowId] });
     expect(all.ok).toBe(true);
     expect(all.runs[0]!.executions).toBe(summary.continuedAsNew + 1);
-    const historyOnly = await doctor(env.client, { store, runsRoot: emptyRuns, runs: [q.workflowId] });
+    const historyOnly = await doctor(h.client, { store, runsRoot: emptyRuns, runs: [q.workflowId] });
     expect(historyOnly.runs[0]!.refs).toBe(all.runs[0]!.refs);
 
     // Node 1's code was made in the first execution; with no run folder, only that history names it.
     const nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
     const first = nodes[1]!.codeRef!;
     await rm(store.pathOf(first.sha256));
-    const r = await doctor(env.client, { store, runsRoot: emptyRuns, runs: [q.workflowId] });
+    const r = await doctor(h.client, { store, runsRoot: emptyRuns, runs: [q.workflowId] });
     expect(r.ok).toBe(false);
     expect(r.runs[0]!.problems).toEqual([expect.objectContaining({ kind: 'missing', sha256: first.sha256 })]);
     expect(r.runs[0]!.problems[0]!.places.join(' ')).toContain('(execution 1)');
