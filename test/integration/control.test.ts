@@ -18,10 +18,9 @@ import {
   agentRun, bestQuery, graphQuery, hintUpdate, pauseUpdate, resumeUpdate, setBudgetUpdate, statusQuery, stopUpdate,
 } from '../../src/workflows/index.js';
 import type { RunStatus, RunSummary } from '../../src/workflows/types.js';
-import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness } from '../helpers/harness.js';
+import { testEnv, type TestEnv } from '../helpers/temporal.js';
 
-type Env = Awaited<ReturnType<typeof testEnv>>;
 type Handle = WorkflowHandle<typeof agentRun>;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,28 +42,29 @@ async function graphOf(summary: RunSummary): Promise<NodeRecord[]> {
 
 /** Starts a run on scripted workers; `body` steers it while the workers run; returns the summary. */
 async function steered(
-  env: Env,
+  env: TestEnv,
   name: string,
   opts: { steps: string; parallelism?: number; maxDelayMs: number; budget?: string; onOperate?: (i: OperateInput) => void },
   body: (handle: Handle, workflowId: string) => Promise<void>,
 ): Promise<{ summary: RunSummary; handle: Handle; workflowId: string }> {
-  const q = uniqueQueues(name);
-  const input = await bundledRunInput({ execQueue: q.exec, steps: opts.steps, budget: opts.budget ?? '5m' });
-  input.agent.parallelism = opts.parallelism ?? 1;
-  const [control, exec] = await createScriptedWorkers({
-    connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
-    seed: 1, stateRoot: await tempStateRoot(), maxDelayMs: opts.maxDelayMs, onOperate: opts.onOperate,
-  });
-  const summary = await control!.runUntil(exec!.runUntil(async () => {
-    const handle = await env.client.workflow.start(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
-    await body(handle, q.workflowId);
-    return handle.result();
-  }));
-  return { summary, handle: env.client.workflow.getHandle<typeof agentRun>(q.workflowId), workflowId: q.workflowId };
+  const h = await startHarness({ name, scripted: { seed: 1, maxDelayMs: opts.maxDelayMs, onOperate: opts.onOperate } });
+  try {
+    const { workflowId } = h.queues;
+    const input = await h.input({ steps: opts.steps, budget: opts.budget ?? '5m' });
+    input.agent.parallelism = opts.parallelism ?? 1;
+    const summary = await h.until((async () => {
+      const handle = await h.start(input);
+      await body(handle, workflowId);
+      return handle.result();
+    })());
+    return { summary, handle: env.client.workflow.getHandle<typeof agentRun>(workflowId), workflowId };
+  } finally {
+    await h.close();
+  }
 }
 
 /** The histories of every run of a workflow, following continue-as-new from the first run. */
-async function runChain(env: Env, workflowId: string) {
+async function runChain(env: TestEnv, workflowId: string) {
   const first = await env.client.workflow.getHandle(workflowId).describe();
   const out = [];
   let runId: string | null | undefined = first.raw.workflowExecutionInfo?.firstRunId ?? first.runId;
@@ -84,7 +84,7 @@ async function rejection(p: Promise<unknown>): Promise<string> {
 }
 
 describe('steering a run: updates, queries and the CLI', () => {
-  let env: Env;
+  let env: TestEnv;
   beforeAll(async () => { env = await testEnv(); });
   afterAll(async () => env?.close());
 
