@@ -4,7 +4,6 @@
  * workflow), and a fork at node 3 starts with the old run's nodes 1..3 and adds new ones after them; the
  * same across continue-as-new (the suite's server suggests it every 400 events).
  */
-import type { Worker } from '@temporalio/worker';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +17,7 @@ import type { NodeRecord } from '../../src/core/node.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { agentRun } from '../../src/workflows/index.js';
 import type { RunSummary } from '../../src/workflows/types.js';
-import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 const SEED = 5;
 
@@ -27,37 +25,25 @@ const graphOf = async (summary: RunSummary) =>
   (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
 
 describe('export, replay and fork', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
-  let workers: Worker[];
-  let running: Promise<void>[];
+  let h: Harness;
   let stateRoot: string;
-  let q: ReturnType<typeof uniqueQueues>;
+  let q: Harness['queues'];
   let summary: RunSummary;
 
   beforeAll(async () => {
-    env = await testEnv();
-    stateRoot = await tempStateRoot();
-    q = uniqueQueues('export-fork');
-    workers = await createScriptedWorkers({
-      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
-      seed: SEED, stateRoot, maxDelayMs: 10,
-    });
-    running = workers.map((w) => w.run());
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '6', seed: String(SEED) });
+    h = await startHarness({ name: 'export-fork', scripted: { seed: SEED, maxDelayMs: 10 } });
+    ({ stateRoot, queues: q } = h);
+    const input = await h.input({ steps: '6', seed: String(SEED) });
     input.agent.parallelism = 2;
-    summary = await env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
+    summary = await h.runAgent(input);
   });
-  afterAll(async () => {
-    for (const w of workers ?? []) if (w.getState() === 'RUNNING') w.shutdown();
-    await Promise.allSettled(running ?? []);
-    await env?.close();
-  });
+  afterAll(async () => h?.close());
 
   it('export writes the history, the run folder and every referenced artifact; the history replays, a changed workflow does not', async () => {
     expect(summary.nodes).toBe(6);
     const out = path.join(stateRoot, 'export');
     const store = new FileArtifactStore(artifactsDir(stateRoot));
-    const r = await exportRun(env.client, q.workflowId, { out, runsRoot: runsDir(stateRoot), store });
+    const r = await exportRun(h.client, q.workflowId, { out, runsRoot: runsDir(stateRoot), store });
     expect(r.histories).toEqual(['history-1.json']);
     expect(r.runFiles).toEqual(expect.arrayContaining(['graph.json', 'summary.json', 'best_solution.py', 'best_submission.csv']));
     expect(r.missing).toEqual([]);
@@ -76,7 +62,7 @@ describe('export, replay and fork', () => {
     const json = JSON.parse(await readFile(file, 'utf8')) as { events: { eventId: string; eventType: string }[] };
     expect(json.events[0]).toMatchObject({ eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' });
 
-    const ok = await replayHistoryFile(file, env.workflowBundle);
+    const ok = await replayHistoryFile(file, h.workflowBundle);
     expect(ok).toEqual({ ok: true, events: json.events.length, workflowId: q.workflowId });
 
     const changed = await bundleWorkflows(path.join(projectRoot, 'test/fixtures/changed-workflow/index.ts'));
@@ -86,18 +72,18 @@ describe('export, replay and fork', () => {
     expect(bad.nondeterminism).toBe(true);
     expect(bad.message).toMatch(/event/i);
 
-    await expect(replayHistoryFile(path.join(out, 'nope.json'), env.workflowBundle)).rejects.toBeInstanceOf(UsageError);
+    await expect(replayHistoryFile(path.join(out, 'nope.json'), h.workflowBundle)).rejects.toBeInstanceOf(UsageError);
   });
 
   it('a fork at node 3 starts with the old nodes 1..3 and adds new nodes after them; it replays too', async () => {
     const old = await graphOf(summary);
-    const input = await buildForkInput(env.client, { runId: q.workflowId, at: 3, steps: '4', seed: '9' }, runsDir(stateRoot));
+    const input = await buildForkInput(h.client, { runId: q.workflowId, at: 3, steps: '4', seed: '9' }, runsDir(stateRoot));
     expect(input.fork!.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
     expect(input.budget.maxSteps).toBe(7);
-    const runId = await startFork(env.client, input, q.control);
+    const runId = await startFork(h.client, input, q.control);
     expect(runId).toBe(`${q.workflowId}-fork`);
-    expect(await forkRunId(env.client, q.workflowId)).toBe(`${q.workflowId}-fork2`);
-    const forked = await env.client.workflow.getHandle<typeof agentRun>(runId).result();
+    expect(await forkRunId(h.client, q.workflowId)).toBe(`${q.workflowId}-fork2`);
+    const forked = await h.client.workflow.getHandle<typeof agentRun>(runId).result();
     expect(forked.forkedFrom).toEqual({ runId: q.workflowId, atNode: 3 });
     expect(forked.nodes).toBe(7);
     const nodes = await graphOf(forked);
@@ -110,31 +96,31 @@ describe('export, replay and fork', () => {
     expect(nodes.slice(4).every((n) => n.createdAt >= oldEnd)).toBe(true);
 
     const out = path.join(stateRoot, 'export-fork');
-    const r = await exportRun(env.client, runId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
-    expect(await replayHistoryFile(path.join(out, r.histories[0]!), env.workflowBundle)).toMatchObject({ ok: true });
+    const r = await exportRun(h.client, runId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
+    expect(await replayHistoryFile(path.join(out, r.histories[0]!), h.workflowBundle)).toMatchObject({ ok: true });
   });
 
   it('across continue-as-new: one exported history per execution, each replays; a fork from the first execution gets full node records and continues as new itself', async () => {
     const longId = `${q.workflowId}-long`;
     // A time budget no busy machine reaches: this test is about the steps.
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '45', seed: String(SEED), budget: '1h' });
+    const input = await h.input({ steps: '45', seed: String(SEED), budget: '1h' });
     input.agent.parallelism = 2;
-    const long = await env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: longId, args: [input] });
+    const long = await h.runAgent(input, { workflowId: longId });
     expect(long).toMatchObject({ nodes: 45, stopReason: 'step budget' });
     expect(long.continuedAsNew).toBeGreaterThanOrEqual(1);
 
     const out = path.join(stateRoot, 'export-long');
-    const r = await exportRun(env.client, longId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
+    const r = await exportRun(h.client, longId, { out, runsRoot: runsDir(stateRoot), store: new FileArtifactStore(artifactsDir(stateRoot)) });
     expect(r.histories).toHaveLength(long.continuedAsNew + 1);
     expect(r.missing).toEqual([]);
-    for (const h of r.histories) expect(await replayHistoryFile(path.join(out, h), env.workflowBundle)).toMatchObject({ ok: true });
+    for (const history of r.histories) expect(await replayHistoryFile(path.join(out, history), h.workflowBundle)).toMatchObject({ ok: true });
 
     // Node 30 was archived (compact in the carried graph) at the first continue-as-new: the fork still gets its full record.
     const old = await graphOf(long);
-    const forkInput = await buildForkInput(env.client, { runId: longId, at: 30, steps: '45' }, runsDir(stateRoot));
+    const forkInput = await buildForkInput(h.client, { runId: longId, at: 30, steps: '45' }, runsDir(stateRoot));
     expect(forkInput.fork!.nodes).toEqual(old.slice(1, 31));
     expect(forkInput.fork!.nodes.every((n) => n.codeRef !== null && n.exec !== null)).toBe(true);
-    const forked = await env.client.workflow.getHandle<typeof agentRun>(await startFork(env.client, forkInput, q.control)).result();
+    const forked = await h.client.workflow.getHandle<typeof agentRun>(await startFork(h.client, forkInput, q.control)).result();
     expect(forked).toMatchObject({ nodes: 75, forkedFrom: { runId: longId, atNode: 30 } });
     expect(forked.continuedAsNew).toBeGreaterThanOrEqual(1);
     const nodes = await graphOf(forked);
@@ -143,10 +129,10 @@ describe('export, replay and fork', () => {
   });
 
   it('fork refuses a policy whose state is not in the graph, and a node the run does not have', async () => {
-    await expect(buildForkInput(env.client, { runId: q.workflowId, at: 3, agent: 'aira-mcts' }, runsDir(stateRoot)))
+    await expect(buildForkInput(h.client, { runId: q.workflowId, at: 3, agent: 'aira-mcts' }, runsDir(stateRoot)))
       .rejects.toThrow(/mcts policy, which cannot start from another run's graph/);
-    await expect(buildForkInput(env.client, { runId: q.workflowId, at: 99 }, runsDir(stateRoot)))
+    await expect(buildForkInput(h.client, { runId: q.workflowId, at: 99 }, runsDir(stateRoot)))
       .rejects.toThrow(/has 6 node\(s\)/);
-    await expect(buildForkInput(env.client, { runId: 'no-such-run', at: 1 }, runsDir(stateRoot))).rejects.toBeInstanceOf(UsageError);
+    await expect(buildForkInput(h.client, { runId: 'no-such-run', at: 1 }, runsDir(stateRoot))).rejects.toBeInstanceOf(UsageError);
   });
 });
