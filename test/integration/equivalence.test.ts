@@ -7,17 +7,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtTasksDir } from '../../src/config/paths.js';
 import { runSearch } from '../../src/search/driver.js';
 import type { SolutionGraph } from '../../src/search/graph.js';
 import { policyFor } from '../../src/search/policies.js';
-import type { NodeRecord } from '../../src/core/node.js';
+import type { GraphNode, NodeRecord } from '../../src/core/node.js';
 import { agentRun, nodesQuery } from '../../src/workflows/index.js';
 import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
 import { scriptedOutcome } from '../helpers/scripted.js';
-import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues, type TestEnv } from '../helpers/temporal.js';
 import { spawnScript } from '../helpers/workerProcess.js';
 
 const NODES = 320;
@@ -25,7 +25,7 @@ const SEED = 11;
 const PARALLELISM = 3;
 
 /** What must match: structure and outcomes (not timestamps or artifact references). */
-const shape = (nodes: readonly NodeRecord[]) => nodes.map((n) => [n.id, n.operator, n.parents.join('+'), n.buggy, n.score].join(' '));
+const shape = (nodes: readonly GraphNode[]) => nodes.map((n) => [n.id, n.operator, n.parents.join('+'), n.buggy, n.score].join(' '));
 
 function inProcess(input: AgentRunInput): SolutionGraph {
   const { policy, config } = policyFor(input.agent.policy);
@@ -47,8 +47,13 @@ const graphOf = async (summary: RunSummary) =>
   (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
 
 describe('workflow ≡ in-process driver', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let env: TestEnv;
+  let h: Harness | undefined;
   beforeAll(async () => { env = await testEnv(); });
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
   afterAll(async () => env?.close());
 
   it.each([
@@ -56,15 +61,10 @@ describe('workflow ≡ in-process driver', () => {
     ['aira-mcts', 'breast-cancer'],
     ['aira-evo', 'diabetes'],
   ])(`%s on %s: ${NODES} nodes across continue-as-new equal the in-process run`, async (agent, task) => {
-    const stateRoot = await tempStateRoot();
-    const q = uniqueQueues(`equiv-${agent}`);
+    h = await startHarness({ name: `equiv-${agent}`, scripted: { seed: SEED, maxDelayMs: 15 } });
+    const q = h.queues;
     const input = await runInput(agent, task, q.exec);
-    const workers = await createScriptedWorkers({
-      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
-      seed: SEED, stateRoot, maxDelayMs: 15,
-    });
-    const run = env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] });
-    const summary = await workers[0]!.runUntil(workers[1]!.runUntil(run));
+    const summary = await h.runAgent(input);
 
     expect(summary.nodes).toBe(NODES);
     expect(summary.continuedAsNew).toBeGreaterThanOrEqual(3);
@@ -73,7 +73,7 @@ describe('workflow ≡ in-process driver', () => {
     expect(shape(await graphOf(summary))).toEqual(expected);
 
     // The state carried into the last run is bounded: archived nodes are compact records.
-    const lastRun = await env.client.workflow.getHandle(q.workflowId).fetchHistory();
+    const lastRun = await h.client.workflow.getHandle(q.workflowId).fetchHistory();
     const payload = lastRun.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!;
     const carried = (JSON.parse(Buffer.from(payload).toString('utf8')) as AgentRunInput).carried!;
     expect(carried.archivedUpTo).toBeGreaterThan(100);
