@@ -10,17 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listQuery, listRuns } from '../../src/cli/inspect.js';
 import { followRun, type WatchOutcome } from '../../src/cli/watch.js';
 import { projectRoot } from '../../src/config/paths.js';
-import { agentRun } from '../../src/workflows/index.js';
 import { initialSearchAttributes } from '../../src/workflows/searchAttributes.js';
 import type { RunSummary } from '../../src/workflows/types.js';
-import { createScriptedWorkers } from '../helpers/scriptedWorker.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 const STEPS = 40;
 
 describe('crucible watch, ls and show on a run that crosses continue-as-new', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
-  let stateRoot: string;
+  let h: Harness;
   let runId: string;
   let live: { out: string; outcome: WatchOutcome };
   let summary: RunSummary;
@@ -28,7 +25,7 @@ describe('crucible watch, ls and show on a run that crosses continue-as-new', ()
   const crucible = async (...args: string[]) => {
     try {
       const r = await promisify(execFile)(path.join(projectRoot, 'bin', 'crucible'), args, {
-        env: { ...process.env, TEMPORAL_ADDRESS: env.address, CRUCIBLE_HOME: stateRoot },
+        env: { ...process.env, TEMPORAL_ADDRESS: h.address, CRUCIBLE_HOME: h.stateRoot },
       });
       return { code: 0, out: r.stdout, err: r.stderr };
     } catch (err) {
@@ -38,28 +35,20 @@ describe('crucible watch, ls and show on a run that crosses continue-as-new', ()
   };
 
   beforeAll(async () => {
-    env = await testEnv();
-    stateRoot = await tempStateRoot();
-    const q = uniqueQueues('watch');
-    runId = q.workflowId;
-    const input = await bundledRunInput({ execQueue: q.exec, steps: String(STEPS) });
+    h = await startHarness({ name: 'watch', scripted: { seed: 4, maxDelayMs: 150 } });
+    runId = h.queues.workflowId;
+    const input = await h.input({ steps: String(STEPS) });
     input.agent.parallelism = 2;
-    const [control, exec] = await createScriptedWorkers({
-      connection: env.nativeConnection, workflowBundle: env.workflowBundle, controlQueue: q.control, execQueue: q.exec,
-      seed: 4, stateRoot, maxDelayMs: 150,
-    });
-    live = await control!.runUntil(exec!.runUntil(async () => {
-      await env.client.workflow.start(agentRun, {
-        taskQueue: q.control, workflowId: runId, args: [input], typedSearchAttributes: initialSearchAttributes(input),
-      });
+    live = await h.until((async () => {
+      await h.start(input, { typedSearchAttributes: initialSearchAttributes(input) });
       let out = '';
-      const outcome = await followRun(env.client, runId, { json: false, tty: false, intervalMs: 200, write: (t) => { out += t; } });
+      const outcome = await followRun(h.client, runId, { json: false, tty: false, intervalMs: 200, write: (t) => { out += t; } });
       return { out, outcome };
-    }));
+    })());
     if (!live.outcome.ok) throw new Error(live.outcome.message);
     summary = live.outcome.summary;
   }, 180_000);
-  afterAll(async () => env?.close());
+  afterAll(async () => h?.close());
 
   it('watch prints every node exactly once, across continue-as-new, with progress lines, then ends with the summary', () => {
     expect(summary.continuedAsNew).toBeGreaterThanOrEqual(1);
@@ -71,7 +60,7 @@ describe('crucible watch, ls and show on a run that crosses continue-as-new', ()
 
   it('watch --json on a finished run: one event per node and the summary, each line valid JSON', async () => {
     let out = '';
-    const outcome = await followRun(env.client, runId, { json: true, tty: false, intervalMs: 200, write: (t) => { out += t; } });
+    const outcome = await followRun(h.client, runId, { json: true, tty: false, intervalMs: 200, write: (t) => { out += t; } });
     expect(outcome.ok).toBe(true);
     const events = out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id?: number; runId?: string; nodes?: number });
     expect(events.filter((e) => e.type === 'node').map((e) => e.id)).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1));
@@ -82,16 +71,16 @@ describe('crucible watch, ls and show on a run that crosses continue-as-new', ()
     const mine = `WorkflowId = '${runId}'`;
     // Visibility is eventually consistent: wait for the final attributes.
     for (let i = 0; i < 50; i++) {
-      const [row] = await listRuns(env.client, listQuery({ query: mine }), 5);
+      const [row] = await listRuns(h.client, listQuery({ query: mine }), 5);
       if (row?.status === 'completed' && row.nodes === STEPS) break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const best = summary.best!.score;
-    const rows = await listRuns(env.client, listQuery({ task: 'breast-cancer', agent: 'aira-greedy', status: 'completed', minScore: String(best), since: '1h', query: mine }), 5);
+    const rows = await listRuns(h.client, listQuery({ task: 'breast-cancer', agent: 'aira-greedy', status: 'completed', minScore: String(best), since: '1h', query: mine }), 5);
     expect(rows).toEqual([expect.objectContaining({ runId, status: 'completed', task: 'breast-cancer', policy: 'greedy', nodes: STEPS, bestScore: best })]);
-    expect(await listRuns(env.client, listQuery({ task: 'wine', query: mine }), 5)).toEqual([]);
-    expect(await listRuns(env.client, listQuery({ minScore: String(best + 1e-6), query: mine }), 5)).toEqual([]);
-    expect(await listRuns(env.client, listQuery({ status: 'running', query: mine }), 5)).toEqual([]);
+    expect(await listRuns(h.client, listQuery({ task: 'wine', query: mine }), 5)).toEqual([]);
+    expect(await listRuns(h.client, listQuery({ minScore: String(best + 1e-6), query: mine }), 5)).toEqual([]);
+    expect(await listRuns(h.client, listQuery({ status: 'running', query: mine }), 5)).toEqual([]);
   });
 
   it('bin/crucible: ls --json, show --json, --help, and exit 2 for an unknown run or a bad filter', async () => {
