@@ -4,23 +4,19 @@
  * Temporal server, real workers and the real sandbox running the Python the "model" wrote.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { llmSettingsSchema } from '../../src/config/agent.js';
-import { artifactsDir, runsDir } from '../../src/config/paths.js';
+import { runsDir } from '../../src/config/paths.js';
 import type { CallRecord } from '../../src/operators/llm/recording.js';
 import type { NodeRecord } from '../../src/core/node.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { agentRun } from '../../src/workflows/index.js';
 import { CrucibleCostUsd, CrucibleStatus, CrucibleTokens } from '../../src/workflows/searchAttributes.js';
 import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
 import { completion, startFakeServer, toolCompletion, type FakeServer, type RecordedRequest, type ScriptedReply } from '../helpers/fakeOpenAiServer.js';
 import { solution } from '../helpers/solutions.js';
-import { bundledRunInput, payloadTexts, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { payloadTexts } from '../helpers/temporal.js';
 
 const API_KEY = 'sk-crucible-test-KEY-9d41f07c2b';
 
@@ -56,12 +52,8 @@ async function allFiles(dir: string): Promise<{ file: string; text: string }[]> 
 }
 
 describe('LLM operators through an OpenAI-compatible endpoint (fake server, real client, real run)', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let h: Harness;
   let stateRoot: string;
-  let control: Worker;
-  let exec: Worker;
-  let running: Promise<void>;
-  let q: ReturnType<typeof uniqueQueues>;
   // Everything this process writes (worker and SDK logs included), to search for the key.
   const logged: string[] = [];
   const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
@@ -69,27 +61,18 @@ describe('LLM operators through an OpenAI-compatible endpoint (fake server, real
   beforeAll(async () => {
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (logged.push(String(chunk)), writes.out(chunk, ...rest))) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (logged.push(String(chunk)), writes.err(chunk, ...rest))) as typeof process.stderr.write;
-    env = await testEnv();
-    stateRoot = await tempStateRoot();
-    q = uniqueQueues('llm');
     // The key is in the control worker's environment only (read by apiKeyFromEnv at worker creation).
-    process.env.CRUCIBLE_LLM_API_KEY = API_KEY;
-    control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
-    delete process.env.CRUCIBLE_LLM_API_KEY;
-    exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
-    running = Promise.all([control.run(), exec.run()]).then(() => undefined);
+    h = await startHarness({ name: 'llm', controlEnv: { CRUCIBLE_LLM_API_KEY: API_KEY } });
+    ({ stateRoot } = h);
   });
   afterAll(async () => {
     process.stdout.write = writes.out;
     process.stderr.write = writes.err;
-    control?.shutdown();
-    exec?.shutdown();
-    await running;
-    await env?.close();
+    await h?.close();
   });
 
   async function llmInput(server: FakeServer, over: { steps: string; llm?: object; budget?: Partial<AgentRunInput['budget']> }): Promise<AgentRunInput> {
-    const input = await bundledRunInput({ execQueue: q.exec, steps: over.steps, seed: '5' });
+    const input = await h.input({ steps: over.steps, seed: '5' });
     if (input.agent.policy.kind !== 'greedy') throw new Error('expected the greedy preset');
     input.agent.policy.numDrafts = 2;
     input.agent.operators = {
@@ -101,15 +84,14 @@ describe('LLM operators through an OpenAI-compatible endpoint (fake server, real
     return input;
   }
 
-  const start = (input: AgentRunInput, id: string) =>
-    env.client.workflow.start(agentRun, { taskQueue: q.control, workflowId: `${q.workflowId}-${id}`, args: [input] });
+  const start = (input: AgentRunInput, id: string) => h.start(input, { workflowId: `${h.queues.workflowId}-${id}` });
 
   describe('a whole run: rate limit and server error retried, re-ask, Analyze, recordings, spend, no key anywhere', () => {
     let server: FakeServer;
     let summary: RunSummary;
     let nodes: NodeRecord[];
     let runId: string;
-    const store = () => new FileArtifactStore(artifactsDir(stateRoot));
+    const store = () => h.store;
 
     beforeAll(async () => {
       server = await startFakeServer(scriptedModel());
@@ -142,7 +124,7 @@ describe('LLM operators through an OpenAI-compatible endpoint (fake server, real
 
     it('retries the 429 (after its Retry-After) and the 500 through Temporal, then succeeds', async () => {
       expect(server.requests.slice(0, 3).map((r) => r.url)).toEqual(Array(3).fill('/v1/chat/completions'));
-      const history = await env.client.workflow.getHandle(runId).fetchHistory();
+      const history = await h.client.workflow.getHandle(runId).fetchHistory();
       const operateStarts = history.events!.filter((e) => e.activityTaskStartedEventAttributes
         && history.events!.find((s) => s.eventId?.toString() === e.activityTaskStartedEventAttributes!.scheduledEventId?.toString())
           ?.activityTaskScheduledEventAttributes?.activityType?.name === 'operate');
@@ -178,7 +160,7 @@ describe('LLM operators through an OpenAI-compatible endpoint (fake server, real
       expect(summary.spend.promptTokens + summary.spend.completionTokens).toBe(sum);
       expect(summary.spend.costUsd).toBeCloseTo(nodes.slice(1).reduce((n, x) => n + x.llm!.costUsd, 0), 10);
       expect(summary.spend.costUsd).toBeGreaterThan(0); // gpt-4o is in the price table
-      const sa = (await env.client.workflow.getHandle(runId).describe()).typedSearchAttributes;
+      const sa = (await h.client.workflow.getHandle(runId).describe()).typedSearchAttributes;
       expect(sa.get(CrucibleTokens)).toBe(sum);
       expect(sa.get(CrucibleCostUsd)).toBeCloseTo(summary.spend.costUsd, 10);
     });
@@ -194,7 +176,7 @@ describe('LLM operators through an OpenAI-compatible endpoint (fake server, real
 
     it('the key reached the server, and is in no history, artifact, run file or sandbox environment', async () => {
       expect(server.requests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
-      const history = await env.client.workflow.getHandle(runId).fetchHistory();
+      const history = await h.client.workflow.getHandle(runId).fetchHistory();
       const texts = payloadTexts(history);
       expect(texts.join('\n')).toContain('gpt-4o'); // payloads are decoded: the search would see a key
       expect(texts.filter((t) => t.includes(API_KEY))).toEqual([]);
