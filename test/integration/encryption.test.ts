@@ -8,25 +8,20 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import type { DataConverter, Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { FileArtifactStore } from '../../src/artifacts/store.js';
 import { runInputOf } from '../../src/cli/runNodes.js';
-import { artifactsDir } from '../../src/config/paths.js';
 import { ENCRYPTED_ENCODING, payloadKeyId } from '../../src/config/payloadCodec.js';
-import { connectNativeConnection, connectTemporalClient, dataConverter, decodeHistoryPayload } from '../../src/config/temporalConnection.js';
+import { connectTemporalClient, dataConverter, decodeHistoryPayload } from '../../src/config/temporalConnection.js';
 import type { NodeRecord } from '../../src/core/node.js';
-import { bundleWorkflows } from '../../src/workers/bundle.js';
-import { installRuntime } from '../../src/workers/logging.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
 import { PATCHES } from '../../src/workflows/patches.js';
 import { agentRun } from '../../src/workflows/index.js';
 import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
-import { bundledRunInput, payloadTexts, tempStateRoot, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { payloadTexts, uniqueQueues } from '../helpers/temporal.js';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -69,42 +64,29 @@ function withoutSearchAttributes(value: unknown): unknown {
 }
 
 describe('payload encryption (CRUCIBLE_PAYLOAD_KEYS): a real run on the dev server', () => {
+  let h: Harness;
   let clientA: Client;
   let plain: Client;
-  let native: NativeConnection;
   let bundle: WorkflowBundleWithSourceMap;
   let input: AgentRunInput;
   let summary: RunSummary;
   let nodes: NodeRecord[];
   let history: History;
   let workflowId: string;
-  let stateRoot: string;
   let convA: DataConverter;
 
   beforeAll(async () => {
-    installRuntime();
-    clientA = await connectTemporalClient({ env: envA });
+    h = await startHarness({ name: 'encryption', temporal: envA });
+    ({ client: clientA, workflowBundle: bundle, dataConverter: convA } = h);
     // Someone with access to the cluster but not the key: same server, no codec.
     plain = new Client({ connection: clientA.connection });
-    native = await connectNativeConnection({ env: envA });
-    bundle = await bundleWorkflows();
-    convA = dataConverter(envA);
-    stateRoot = await tempStateRoot();
-    const q = uniqueQueues('encryption');
-    workflowId = q.workflowId;
-    input = await bundledRunInput({ execQueue: q.exec, steps: '3', seed: '5' });
-    const control = await createControlWorker({ connection: native, workflowBundle: bundle, taskQueue: q.control, stateRoot, dataConverter: convA });
-    const exec = await createExecWorker({ connection: native, taskQueue: q.exec, stateRoot, dataConverter: convA });
-    summary = await control.runUntil(exec.runUntil(clientA.workflow.execute(agentRun, {
-      taskQueue: q.control, workflowId, args: [input], staticSummary: `aira-greedy on ${input.task.id}`,
-    })));
+    workflowId = h.queues.workflowId;
+    input = await h.input({ steps: '3', seed: '5' });
+    summary = await h.runAgent(input, { staticSummary: `aira-greedy on ${input.task.id}` });
     nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
     history = await plain.workflow.getHandle(workflowId).fetchHistory();
   });
-  afterAll(async () => {
-    await clientA?.connection.close();
-    await native?.close();
-  });
+  afterAll(async () => h?.close());
 
   it('the run completes with encrypted payloads', () => {
     expect(summary.nodes).toBe(3);
@@ -133,7 +115,7 @@ describe('payload encryption (CRUCIBLE_PAYLOAD_KEYS): a real run on the dev serv
   });
 
   it('holds no readable plan, code, task id, artifact reference or field name without the key', async () => {
-    const store = new FileArtifactStore(artifactsDir(stateRoot));
+    const { store } = h;
     const texts = payloadTexts(withoutSearchAttributes(history)).join('\n');
     const code = await store.getText(nodes[1]!.codeRef!);
     const secrets = [
