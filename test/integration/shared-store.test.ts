@@ -11,53 +11,48 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { S3ArtifactStore } from '../../src/artifacts/s3.js';
 import { pythonPath, taskDataCacheDir } from '../../src/config/paths.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { agentRun } from '../../src/workflows/index.js';
 import { startMoto, type Moto } from '../helpers/moto.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { tempStateRoot } from '../helpers/temporal.js';
 import { spawnScript, type WorkerProcess } from '../helpers/workerProcess.js';
 
 const CREDENTIALS = { accessKeyId: 'crucible-shared-key', secretAccessKey: 'crucible-shared-secret' };
 const BUCKET = 'crucible-shared';
 
 describe('two exec workers sharing only the dev server and an S3 store', () => {
-  let env: Awaited<ReturnType<typeof testEnv>> | undefined;
+  let h: Harness | undefined;
   let moto: Moto | undefined;
   const workers: WorkerProcess[] = [];
   afterAll(async () => {
     for (const w of workers) w.kill('SIGTERM');
     await Promise.all(workers.map((w) => w.exited));
     await moto?.stop();
-    await env?.close();
+    await h?.close();
   });
 
   it('both execute nodes of one run, each fetching task data and code from the store', async () => {
-    env = await testEnv();
     moto = await startMoto();
     await new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: CREDENTIALS })
       .send(new CreateBucketCommand({ Bucket: BUCKET }));
     const store = new S3ArtifactStore({ bucket: BUCKET, prefix: 'shared', endpoint: moto.endpoint, credentials: CREDENTIALS });
-    const q = uniqueQueues('shared-store');
+    // This process runs only the control worker; executions go to the two processes below.
+    h = await startHarness({ name: 'shared-store', roles: 'control', store });
+    const q = h.queues;
 
     const execStates = [await tempStateRoot(), await tempStateRoot()];
     for (const state of execStates) {
       workers.push(spawnScript('src/workers/main.ts', ['--role', 'exec', '--exec-queue', q.exec], {
-        TEMPORAL_ADDRESS: env.address, CRUCIBLE_HOME: state, CRUCIBLE_PYTHON: pythonPath(),
+        TEMPORAL_ADDRESS: h.address, CRUCIBLE_HOME: state, CRUCIBLE_PYTHON: pythonPath(),
         CRUCIBLE_ARTIFACTS: `s3://${BUCKET}/shared`, CRUCIBLE_S3_ENDPOINT: moto.endpoint, AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       }));
     }
-    const control = await createControlWorker({
-      connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control,
-      stateRoot: await tempStateRoot(), store,
-    });
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '6', seed: '2' });
+    const input = await h.input({ steps: '6', seed: '2' });
     input.agent.parallelism = 2;
-    const summary = await control.runUntil(
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] }));
+    const summary = await h.runAgent(input);
 
     expect(summary.nodes).toBe(6);
-    const history = await env.client.workflow.getHandle(q.workflowId).fetchHistory();
+    const history = await h.client.workflow.getHandle(q.workflowId).fetchHistory();
     const scheduled = new Map<string, string>();
     const executors = new Set<string>();
     for (const e of history.events ?? []) {
