@@ -13,12 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectNativeConnection, connectTemporalClient } from '../../src/config/temporalConnection.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
 import { installRuntime } from '../../src/workers/logging.js';
-import { bundleWorkflows } from '../../src/workers/bundle.js';
-import { agentRun } from '../../src/workflows/index.js';
-import { bundledRunInput, tempStateRoot, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness } from '../helpers/harness.js';
 
 const API_KEY = 'test-api-key-not-a-real-one';
 
@@ -114,19 +110,12 @@ describe('TLS, mTLS and API key (a TLS-terminating proxy in front of the dev ser
   });
 
   it('a real agent run through the TLS endpoint: workers and client both over mTLS', async () => {
-    const client = await connectTemporalClient({ env: mtlsEnv });
-    const native = await connectNativeConnection({ env: mtlsEnv });
+    const h = await startHarness({ name: 'tls', temporal: mtlsEnv });
     try {
-      const stateRoot = await tempStateRoot();
-      const q = uniqueQueues('tls');
-      const input = await bundledRunInput({ execQueue: q.exec, steps: '1', seed: '1' });
-      const control = await createControlWorker({ connection: native, workflowBundle: await bundleWorkflows(), taskQueue: q.control, stateRoot });
-      const exec = await createExecWorker({ connection: native, taskQueue: q.exec, stateRoot });
-      const summary = await control.runUntil(exec.runUntil(client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+      const summary = await h.runAgent(await h.input({ steps: '1', seed: '1' }));
       expect(summary.nodes).toBe(1);
     } finally {
-      await client.connection.close();
-      await native.close();
+      await h.close();
     }
   });
 
