@@ -6,8 +6,7 @@
  * order (operate → execute → grade when good). What the workflow does on top of this is what Temporal
  * costs: history, tasks, round trips, serialisation, continue-as-new.
  */
-import type { ParentRef } from '../src/activities/types.js';
-import { buildMemory } from '../src/operators/memory.js';
+import { buildMemory, parentRef } from '../src/operators/memory.js';
 import { begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, type NodeFields, type SearchSnapshot, type Ticketed } from '../src/search/driver.js';
 import type { SolutionGraph } from '../src/search/graph.js';
 import { policyFor } from '../src/search/policies.js';
@@ -16,14 +15,6 @@ import type { Action } from '../src/core/node.js';
 import type { AgentRunInput } from '../src/workflows/types.js';
 import type { InstantActivities } from './instantActivities.js';
 
-function parentRef(graph: SolutionGraph, id: number): ParentRef {
-  const p = graph.nodes[id]!;
-  return {
-    nodeId: p.id, archived: false, plan: p.plan, codeRef: p.codeRef, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
-    stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null,
-  };
-}
-
 /** One action as the workflow's runAction does it (offline backend: no analyze), minus Temporal. */
 async function runAction(
   input: AgentRunInput, acts: InstantActivities, runId: string, graph: SolutionGraph, ticket: number, action: Action,
@@ -31,7 +22,7 @@ async function runAction(
   const ops = input.agent.operators;
   const proposal = await acts.control.operate({
     runId, nodeId: ticket, op: action.op, task: input.task,
-    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id)),
+    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph.nodes[id]!)),
     seed: deriveSeed(input.seed, ticket), remainingSeconds: 3600, remainingSteps: input.budget.maxSteps - ticket + 1,
     memory: buildMemory(graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
     operators: ops, dataOverviewRef: null, hints: [],

@@ -36,7 +36,7 @@ import { freePort, startServer, stopServer, type DevServerOptions } from '../src
 import { buildRunInput } from '../src/cli/runInput.js';
 import { builtTasksDir } from '../src/config/paths.js';
 import type { SearchSnapshot } from '../src/search/driver.js';
-import type { NodeRecord } from '../src/core/node.js';
+import type { GraphNode, NodeRecord } from '../src/core/node.js';
 import { bundleWorkflows } from '../src/workers/bundle.js';
 import { installRuntime } from '../src/workers/logging.js';
 import { compactNode, packSearch, unpackSearch, type CarriedSearch } from '../src/workflows/carry.js';
@@ -255,7 +255,7 @@ let idCounter = 0;
 const newId = (name: string) => `bench-${name}-${Date.now().toString(36)}-${(idCounter++).toString(36)}`;
 
 /** Node shape that must match between the workflow and the in-process run (not timestamps or refs). */
-const shape = (nodes: readonly NodeRecord[]) => nodes.map((n) => `${n.id} ${n.operator} ${n.parents.join('+')} ${n.buggy} ${n.score}`).join('\n');
+const shape = (nodes: readonly GraphNode[]) => nodes.map((n) => `${n.id} ${n.operator} ${n.parents.join('+')} ${n.buggy} ${n.score}`).join('\n');
 
 async function temporalRun(env: Env, nodes: number, name: string): Promise<{ workflowId: string; wallMs: number; continuedAsNew: number; graph: NodeRecord[] }> {
   const workflowId = newId(name);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
+import { isArchived } from '../core/node.js';
 import { readArchivedNode } from './archive.js';
 import type { ReportInput, ReportOutput } from './types.js';
 
@@ -11,12 +12,11 @@ import type { ReportInput, ReportOutput } from './types.js';
 export function makeReport(store: ArtifactStore, runsRoot: string) {
   return async function report(input: ReportInput): Promise<ReportOutput> {
     const runDir = path.join(runsRoot, input.runId);
-    const from = input.nodesFrom ?? 0;
-    if (from > input.archivedUpTo) throw new Error(`report: nodes from ${from} leave ${input.archivedUpTo}..${from - 1} out`);
+    const from = input.nodesFrom;
     const ids = Array.from({ length: from + input.nodes.length }, (_, id) => id);
     const nodes = await Promise.all(ids.map((id) => {
       const given = id >= from ? input.nodes[id - from]! : null;
-      return id < input.archivedUpTo ? readArchivedNode(runsRoot, input.runId, id) : given!;
+      return given === null || isArchived(given) ? readArchivedNode(runsRoot, input.runId, id) : given;
     }));
     const graphJson = JSON.stringify({ runId: input.runId, nodes }, null, 1);
     const graphRef = await store.put(graphJson);

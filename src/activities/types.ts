@@ -1,7 +1,7 @@
 import type { OperatorSetConfig } from '../config/agent.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import type { NodeLlm } from '../core/spend.js';
-import type { NodeRecord, OperatorName } from '../core/node.js';
+import type { GraphNode, OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
 import type { MemoryEntry } from '../operators/memory.js';
 
@@ -122,15 +122,10 @@ export interface GradeOutput {
 
 export interface ReportInput {
   runId: string;
-  /**
-   * Node metadata from id `nodesFrom` on (the whole graph, root included, when `nodesFrom` is absent:
-   * inputs of older workflow code). Ids below archivedUpTo are compact here; the activity reads their
-   * full records from the archive.
-   */
-  nodes: NodeRecord[];
+  /** Node metadata from id `nodesFrom` on; the activity reads archived (compact) ones in full from the archive. */
+  nodes: GraphNode[];
   /** The id of `nodes[0]`; the nodes before it are all archived and read from the archive (issue 9: a 10,000-node graph inline was over 2 MB). */
-  nodesFrom?: number;
-  archivedUpTo: number;
+  nodesFrom: number;
   summary: object;
   bestNodeId: number | null;
 }

@@ -1,17 +1,19 @@
 import { MAX_STEPS } from '../config/constants.js';
 import { formatDuration } from '../config/duration.js';
-import type { NodeRecord } from '../core/node.js';
+import { isArchived, type GraphNode, type NodeRecord } from '../core/node.js';
 import type { Spend } from '../core/spend.js';
 import type { RunStatus, RunSummary } from '../workflows/types.js';
 
 const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));
 
 /** One line per finished node: step, operator, parent, score or bug reason, duration, elapsed. */
-export function formatNodeLine(node: NodeRecord, startedAt: number): string {
+export function formatNodeLine(node: GraphNode, startedAt: number): string {
+  // An archived node's execution and LLM records are in the run's archive, not in the live graph.
+  const full = isArchived(node) ? null : node;
   const parent = node.parents.map((p) => (p === 0 ? 'root' : `#${p}`)).join('+');
   const outcome = node.buggy ? `buggy: ${node.bugReason ?? 'unknown'}` : `score ${fmtScore(node.score)}`;
-  const took = node.exec ? `${(node.exec.durationMs / 1000).toFixed(1)}s` : '';
-  const tokens = node.llm ? `  [${node.llm.promptTokens + node.llm.completionTokens} tokens]` : '';
+  const took = full?.exec ? `${(full.exec.durationMs / 1000).toFixed(1)}s` : '';
+  const tokens = full?.llm ? `  [${full.llm.promptTokens + full.llm.completionTokens} tokens]` : '';
   return `[${formatDuration(node.createdAt - startedAt)}] #${String(node.id).padEnd(4)} ${node.operator.padEnd(8)} ← ${parent.padEnd(5)} ${took.padStart(6)}  ${outcome}${tokens}`;
 }
 

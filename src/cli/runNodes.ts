@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readArchivedNode } from '../activities/archive.js';
 import { connectTemporalClient, decodeHistoryPayload } from '../config/temporalConnection.js';
-import type { NodeRecord } from '../core/node.js';
+import { isArchived, type NodeRecord } from '../core/node.js';
 import { nodesQuery, type agentRun } from '../workflows/index.js';
 import type { AgentRunInput } from '../workflows/types.js';
 import { UsageError } from './runInput.js';
@@ -53,8 +53,7 @@ export async function loadRunNodes(client: Client, runId: string, runsRoot: stri
   const handle = client.workflow.getHandle<typeof agentRun>(runId);
   const live = await handle.query(nodesQuery, 0).catch(noSuchRun(runId));
   // Archived nodes are compact in the live graph; their full records are in the run folder.
-  const full = await Promise.all(live.map(async (n) =>
-    (await exists(path.join(runsRoot, runId, 'nodes', `${n.id}.json`))) ? readArchivedNode(runsRoot, runId, n.id) : n));
+  const full = await Promise.all(live.map((n) => (isArchived(n) ? readArchivedNode(runsRoot, runId, n.id) : n)));
   const root = await readFile(path.join(runsRoot, runId, 'nodes', '0.json'), 'utf8').then((t) => JSON.parse(t) as NodeRecord, () => null);
   return { nodes: [root ?? rootRecord(), ...full.filter((n) => n.id > 0)], source: 'nodes query' };
 }

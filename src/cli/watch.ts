@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDuration } from '../config/duration.js';
-import type { NodeRecord } from '../core/node.js';
+import type { GraphNode, NodeRecord } from '../core/node.js';
 import { nodesQuery, statusQuery, type agentRun } from '../workflows/index.js';
 import type { RunStatus, RunSummary } from '../workflows/types.js';
 import { formatNodeLine, formatProgress, formatSummary } from './format.js';
@@ -44,7 +44,7 @@ export async function followRun(client: Client, runId: string, o: WatchOptions):
     if (o.tty && progressShown) o.write('\r\x1b[K');
     progressShown = false;
   };
-  const printNodes = (nodes: readonly NodeRecord[]) => {
+  const printNodes = (nodes: readonly GraphNode[]) => {
     if (nodes.length > 0) clearProgress();
     for (const n of nodes) {
       if (o.json) emit({ type: 'node', ...n });
@@ -71,7 +71,7 @@ export async function followRun(client: Client, runId: string, o: WatchOptions):
   while (!done) {
     const [status, nodes] = await Promise.all([
       handle.query(statusQuery).catch(() => null),
-      handle.query(nodesQuery, seen).catch(() => [] as NodeRecord[]),
+      handle.query(nodesQuery, seen).catch(() => [] as GraphNode[]),
     ]);
     if (status) startedAt ??= status.startedAt;
     printNodes(nodes);

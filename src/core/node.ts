@@ -17,15 +17,13 @@ export type OperatorName = (typeof OPERATOR_NAMES)[number];
  */
 export const OPERATOR_PARENTS: Readonly<Record<OperatorName, number>> = { draft: 0, improve: 1, debug: 1, crossover: 2 };
 
-/** One candidate solution: one plain record per node (AIDE's model). */
-export interface NodeRecord {
+/** What search reads of a node (structure, scores, flags): every node of a graph has it, archived or not. */
+export interface NodeCore {
   /** Step index in the graph; 0 is the empty root. */
   id: number;
   /** Parent ids: [0] (the root) for a draft, two non-root ids for a crossover, one non-root id otherwise. */
   parents: number[];
   operator: OperatorName | 'root';
-  plan: string;
-  codeRef: ArtifactRef | null;
   /** Validation score the solution reported; null when buggy. */
   score: number | null;
   buggy: boolean;
@@ -35,6 +33,14 @@ export interface NodeRecord {
   debugDepth: number;
   /** Hidden test score: never shown to a policy or operator. */
   testScore: number | null;
+  /** Workflow time (ms since epoch) when the node was added. */
+  createdAt: number;
+}
+
+/** One candidate solution, in full: one plain record per node (AIDE's model). */
+export interface NodeRecord extends NodeCore {
+  plan: string;
+  codeRef: ArtifactRef | null;
   /** Execution facts, small. */
   exec: {
     exitCode: number | null;
@@ -44,12 +50,32 @@ export interface NodeRecord {
     stderrRef: ArtifactRef | null;
     submissionRef: ArtifactRef | null;
   } | null;
-  /** Workflow time (ms since epoch) when the node was added. */
-  createdAt: number;
   /** LLM backends: what making (and analysing) this node cost, and its recorded calls; null offline. */
   llm: NodeLlm | null;
   /** Ids of the researcher's hints (RunSummary.hints) that the operator call making this node saw. */
   hintIds: number[];
+}
+
+/**
+ * A node archived at continue-as-new (workflows/carry.ts): its full record is in the run's archive,
+ * the graph keeps what search reads (the bug reason cut short). Code that needs a plan, code or
+ * output narrows with isArchived and reads an archived node back from the archive.
+ */
+export interface CompactNode extends NodeCore {
+  archived: true;
+}
+
+/** A node of a graph: a full record, or a compact one below the archive boundary. */
+export type GraphNode = NodeRecord | CompactNode;
+
+export function isArchived(node: GraphNode): node is CompactNode {
+  return 'archived' in node;
+}
+
+/** The node's full record; throws for an archived node, whose record only the run's archive has. */
+export function fullRecord(node: GraphNode): NodeRecord {
+  if (isArchived(node)) throw new RangeError(`node ${node.id} is archived: its full record is in the run's archive`);
+  return node;
 }
 
 /** What a policy asks for next. */

@@ -6,12 +6,12 @@
  * the node with the best hidden test score: the bound no strategy can beat. Pure: no I/O.
  */
 import { compareScores, isGood } from '../search/graph.js';
-import type { Direction, NodeRecord } from '../core/node.js';
+import type { Direction, NodeCore } from '../core/node.js';
 
 export type SelectionStrategy = 'validation' | 'holdout' | 'kfold';
 
 /** Good nodes with a submission, best validation score first (ties: earliest node), at most k. */
-export function topCandidates(nodes: readonly NodeRecord[], direction: Direction, k: number): NodeRecord[] {
+export function topCandidates<N extends NodeCore>(nodes: readonly N[], direction: Direction, k: number): N[] {
   return nodes
     .filter(isGood)
     .sort((a, b) => compareScores(a.score, b.score, direction) || a.id - b.id)
@@ -22,18 +22,18 @@ export function topCandidates(nodes: readonly NodeRecord[], direction: Direction
  * The candidate with the best re-score; candidates without one (null) never win. Ties keep the
  * validation order, so with no usable re-score at all the choice is the best-validation node.
  */
-export function pickByRescore(candidates: readonly NodeRecord[], rescores: readonly (number | null)[], direction: Direction): NodeRecord | null {
-  let best: { node: NodeRecord; score: number | null } | null = null;
+export function pickByRescore<N extends NodeCore>(candidates: readonly N[], rescores: readonly (number | null)[], direction: Direction): N | null {
+  let best: { node: N; score: number | null } | null = null;
   candidates.forEach((node, i) => {
     const score = rescores[i] ?? null;
     if (best === null || compareScores(score, best.score, direction) < 0) best = { node, score };
   });
-  return (best as { node: NodeRecord } | null)?.node ?? null;
+  return (best as { node: N } | null)?.node ?? null;
 }
 
 /** The node with the best hidden test score (what an oracle would submit); null when none was graded. */
-export function oracleNode(nodes: readonly NodeRecord[], direction: Direction): NodeRecord | null {
-  let best: NodeRecord | null = null;
+export function oracleNode<N extends NodeCore>(nodes: readonly N[], direction: Direction): N | null {
+  let best: N | null = null;
   for (const n of nodes) {
     if (n.id === 0 || n.testScore === null) continue;
     if (best === null || compareScores(n.testScore, best.testScore, direction) < 0) best = n;

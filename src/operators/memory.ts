@@ -8,13 +8,14 @@
  */
 import type { MemoryScope } from '../config/agent.js';
 import { childIds, isGood, topGoodNodes, type SolutionGraph } from '../search/graph.js';
-import type { Action, NodeRecord } from '../core/node.js';
+import type { ParentRef } from '../activities/types.js';
+import { isArchived, type Action, type GraphNode } from '../core/node.js';
 
 export interface MemoryEntry {
   nodeId: number;
   /** Plan and reason were archived at continue-as-new; the operate activity fills them in. */
   archived?: boolean;
-  operator: NodeRecord['operator'];
+  operator: GraphNode['operator'];
   plan: string;
   score: number | null;
   buggy: boolean;
@@ -27,7 +28,7 @@ export interface MemoryLimits {
 }
 
 /** The scope's nodes, most relevant first; at most `limit` of them for the scopes that rank. */
-function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope, limit: number): NodeRecord[] {
+function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope, limit: number): GraphNode[] {
   const first = action.parents[0];
   switch (scope) {
     case 'none':
@@ -36,7 +37,7 @@ function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope, li
       // Best first, equal scores in id order: read off the graph's index, not a sort of the whole graph per call.
       return topGoodNodes(graph, limit);
     case 'ancestors': {
-      const chain: NodeRecord[] = [];
+      const chain: GraphNode[] = [];
       for (let node = first ? graph.nodes[first] : undefined; node && node.id !== 0; node = graph.nodes[node.parents[0] ?? 0]) {
         chain.push(node);
         if (isGood(node) && chain.length > 1) break;
@@ -46,18 +47,18 @@ function candidates(graph: SolutionGraph, action: Action, scope: MemoryScope, li
     case 'siblings':
       // The first parent's children whose first parent it is, newest first.
       return first === undefined ? [] : childIds(graph, first).filter((id) => graph.nodes[id]?.parents[0] === first)
-        .reverse().map((id) => graph.nodes[id] as NodeRecord);
+        .reverse().map((id) => graph.nodes[id] as GraphNode);
   }
 }
 
 /** Memory entries for an action, most relevant first, within the limits (plans are cut, not dropped, first). */
 export function buildMemory(
-  graph: SolutionGraph, action: Action, scope: MemoryScope, limits: MemoryLimits, archivedUpTo = 0,
+  graph: SolutionGraph, action: Action, scope: MemoryScope, limits: MemoryLimits,
 ): MemoryEntry[] {
   const out: MemoryEntry[] = [];
   let chars = 0;
   for (const n of candidates(graph, action, scope, limits.maxEntries).slice(0, limits.maxEntries)) {
-    if (n.id < archivedUpTo) {
+    if (isArchived(n)) {
       out.push({ nodeId: n.id, archived: true, operator: n.operator, plan: '', score: n.score, buggy: n.buggy, bugReason: n.bugReason });
       continue;
     }
@@ -68,4 +69,11 @@ export function buildMemory(
     out.push({ nodeId: n.id, operator: n.operator, plan, score: n.score, buggy: n.buggy, bugReason: n.bugReason });
   }
   return out;
+}
+
+/** An action's parent as the operate activity gets it: references only; an archived one is filled in from the archive there. */
+export function parentRef(p: GraphNode): ParentRef {
+  const core = { nodeId: p.id, score: p.score, buggy: p.buggy, bugReason: p.bugReason };
+  if (isArchived(p)) return { ...core, archived: true, plan: '', codeRef: null, stdoutRef: null, stderrRef: null };
+  return { ...core, archived: false, plan: p.plan, codeRef: p.codeRef, stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null };
 }

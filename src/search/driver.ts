@@ -21,7 +21,7 @@
 import { addNode, checkParents, createGraph, type NewNode, type SolutionGraph } from './graph.js';
 import type { SearchPolicy } from './policy.js';
 import { Rng, createRng, type RngState } from './rng.js';
-import type { Action, Direction, NodeRecord } from '../core/node.js';
+import { fullRecord, type Action, type Direction, type GraphNode, type NodeRecord } from '../core/node.js';
 
 /** A finished action's node, less what the action already says (parents, operator). */
 export type NodeFields = Omit<NewNode, 'parents' | 'operator'>;
@@ -171,12 +171,12 @@ export function newSearch<S, C>(
  * code refs and scores, and the first new action gets id k + 1. The RNG starts from the seed; the
  * policy state is rebuilt from the graph by the policy's `fromGraph`, and a policy without one cannot
  * be forked (the error says so). Throws a RangeError unless the nodes are exactly 1..k in order with
- * parents among earlier nodes.
+ * parents among earlier nodes, each a full record.
  */
 export function forkSearch<S, C>(
   policy: SearchPolicy<S, C>,
   config: C,
-  nodes: readonly NodeRecord[],
+  nodes: readonly GraphNode[],
   options: { seed: number; direction: Direction; createdAt?: number },
 ): SearchSnapshot<S> {
   if (policy.fromGraph === undefined) {
@@ -187,7 +187,8 @@ export function forkSearch<S, C>(
     if (n.id !== i + 1 || n.operator === 'root') {
       throw new RangeError(`fork: the nodes must be 1..${nodes.length} in order, without the root; got node ${n.id} (${n.operator}) at position ${i + 1}`);
     }
-    addNode(graph, { ...n, operator: n.operator });
+    // Full records only (fullRecord throws for an archived one): a fork reads them back from the archive first.
+    addNode(graph, { ...fullRecord(n), operator: n.operator });
   });
   return {
     graph,

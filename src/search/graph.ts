@@ -10,12 +10,12 @@
  * from JSON is a new list, indexed afresh), and dies with the list. Before it, each step scanned (and
  * sorted) the whole graph: about 4 ms per greedy step at 10,000 nodes, growing with the run (issue 9).
  */
-import { OPERATOR_PARENTS, type Direction, type NodeRecord, type OperatorName } from '../core/node.js';
+import { OPERATOR_PARENTS, type Direction, type GraphNode, type NodeCore, type NodeRecord, type OperatorName } from '../core/node.js';
 
 export interface SolutionGraph {
   direction: Direction;
   /** nodes[i].id === i; nodes[0] is the empty root. */
-  nodes: NodeRecord[];
+  nodes: GraphNode[];
 }
 
 export const ROOT_ID = 0;
@@ -48,7 +48,7 @@ export function createGraph(direction: Direction, createdAt = 0): SolutionGraph 
   };
 }
 
-function nodeAt(graph: SolutionGraph, id: number): NodeRecord {
+function nodeAt(graph: SolutionGraph, id: number): GraphNode {
   const node = Number.isInteger(id) ? graph.nodes[id] : undefined;
   if (node === undefined) {
     throw new RangeError(`no node ${id} in a graph of ${graph.nodes.length}`);
@@ -63,7 +63,7 @@ function nodeAt(graph: SolutionGraph, id: number): NodeRecord {
 interface GraphIndex {
   upTo: number;
   /** nodes[upTo - 1] when last read: a list cut short and grown again since then no longer has it there. */
-  last: NodeRecord | undefined;
+  last: GraphNode | undefined;
   drafts: number;
   /** Id of the best good node (earliest on ties), or -1. */
   best: number;
@@ -77,7 +77,7 @@ interface GraphIndex {
   buggyLeaves: number[];
 }
 
-const indexes = new WeakMap<NodeRecord[], GraphIndex>();
+const indexes = new WeakMap<GraphNode[], GraphIndex>();
 
 /** Index of the first element of the sorted `ids` for which `after(id)` holds (binary search). */
 function firstAfter(ids: readonly number[], after: (id: number) => boolean): number {
@@ -101,7 +101,7 @@ function indexOf(graph: SolutionGraph): GraphIndex {
   }
   const { direction } = graph;
   for (let id = idx.upTo; id < nodes.length; id++) {
-    const node = nodes[id] as NodeRecord;
+    const node = nodes[id] as GraphNode;
     if (node.operator === 'draft') idx.drafts += 1;
     for (const p of node.parents) {
       const kids = idx.kids[p] ?? (idx.kids[p] = []);
@@ -116,9 +116,9 @@ function indexOf(graph: SolutionGraph): GraphIndex {
     if (id !== ROOT_ID && node.buggy && idx.kids[id] === undefined) idx.buggyLeaves.push(id);
     if (isGood(node)) {
       const score = node.score;
-      if (idx.best < 0 || isBetter(score, (nodes[idx.best] as NodeRecord).score, direction)) idx.best = id;
+      if (idx.best < 0 || isBetter(score, (nodes[idx.best] as GraphNode).score, direction)) idx.best = id;
       // After every node at least as good: ties stay in id order.
-      idx.good.splice(firstAfter(idx.good, (x) => isBetter(score, (nodes[x] as NodeRecord).score, direction)), 0, id);
+      idx.good.splice(firstAfter(idx.good, (x) => isBetter(score, (nodes[x] as GraphNode).score, direction)), 0, id);
       if (idx.range === null) idx.range = { min: score, max: score };
       else if (score < idx.range.min) idx.range.min = score;
       else if (score > idx.range.max) idx.range.max = score;
@@ -189,9 +189,9 @@ export function addNode(graph: SolutionGraph, fields: NewNode): NodeRecord {
   return node;
 }
 
-export function children(graph: SolutionGraph, id: number): NodeRecord[] {
+export function children(graph: SolutionGraph, id: number): GraphNode[] {
   nodeAt(graph, id);
-  return childIds(graph, id).map((c) => graph.nodes[c] as NodeRecord);
+  return childIds(graph, id).map((c) => graph.nodes[c] as GraphNode);
 }
 
 /** Ids of a node's children (any parent position), ascending; empty for an unknown id. Do not modify. */
@@ -205,7 +205,7 @@ export function isLeaf(graph: SolutionGraph, id: number): boolean {
 }
 
 /** Drafts: the root's children. */
-export function draftNodes(graph: SolutionGraph): NodeRecord[] {
+export function draftNodes(graph: SolutionGraph): GraphNode[] {
   return graph.nodes.filter((n) => n.operator === 'draft');
 }
 
@@ -220,17 +220,17 @@ export function isUsableScore(score: number | null): score is number {
 }
 
 /** Not buggy, with a usable score, and not the root. */
-export function isGood(node: NodeRecord): node is NodeRecord & { score: number } {
+export function isGood<N extends NodeCore>(node: N): node is N & { score: number } {
   return node.id !== ROOT_ID && !node.buggy && isUsableScore(node.score);
 }
 
-export function goodNodes(graph: SolutionGraph): NodeRecord[] {
+export function goodNodes(graph: SolutionGraph): GraphNode[] {
   return graph.nodes.filter(isGood);
 }
 
 /** Buggy nodes nobody has built on yet: the candidates for Debug. Never the root. */
-export function buggyLeaves(graph: SolutionGraph): NodeRecord[] {
-  return indexOf(graph).buggyLeaves.map((id) => graph.nodes[id] as NodeRecord);
+export function buggyLeaves(graph: SolutionGraph): GraphNode[] {
+  return indexOf(graph).buggyLeaves.map((id) => graph.nodes[id] as GraphNode);
 }
 
 /** The fitness of a broken solution: worse than every usable score in this direction. */
@@ -256,19 +256,19 @@ export function isBetter(a: number | null, b: number | null, direction: Directio
 }
 
 /** The score a policy sees for a node: its validation score when good, worstScore otherwise. */
-export function fitness(node: NodeRecord, direction: Direction): number {
+export function fitness(node: NodeCore, direction: Direction): number {
   return isGood(node) ? node.score : worstScore(direction);
 }
 
 /** The best good node by validation score; ties go to the earliest node; null when none is good. */
-export function bestNode(graph: SolutionGraph): NodeRecord | null {
+export function bestNode(graph: SolutionGraph): GraphNode | null {
   const best = indexOf(graph).best;
-  return best < 0 ? null : (graph.nodes[best] as NodeRecord);
+  return best < 0 ? null : (graph.nodes[best] as GraphNode);
 }
 
 /** The `k` best good nodes, best first; equal scores in id order (goodNodes sorted, without the sort). */
-export function topGoodNodes(graph: SolutionGraph, k: number): NodeRecord[] {
-  return indexOf(graph).good.slice(0, Math.max(0, k)).map((id) => graph.nodes[id] as NodeRecord);
+export function topGoodNodes(graph: SolutionGraph, k: number): GraphNode[] {
+  return indexOf(graph).good.slice(0, Math.max(0, k)).map((id) => graph.nodes[id] as GraphNode);
 }
 
 /** Lowest and highest score of the good nodes, or null when none is good. */

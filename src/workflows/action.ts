@@ -1,10 +1,10 @@
 /** One action of the search, as activities: operate → execute → grade, turned into a node's fields. */
 import * as wf from '@temporalio/workflow';
 import type { ControlActivities, ExecActivities } from '../activities/index.js';
-import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type GradeOutput, type ParentRef } from '../activities/types.js';
+import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type GradeOutput } from '../activities/types.js';
 import { MAX_STEPS } from '../config/constants.js';
 import { applyReview } from '../fitness/verdict.js';
-import { buildMemory } from '../operators/memory.js';
+import { buildMemory, parentRef } from '../operators/memory.js';
 import { addSpend } from '../core/spend.js';
 import type { NodeFields } from '../search/driver.js';
 import type { SolutionGraph } from '../search/graph.js';
@@ -63,14 +63,6 @@ function mergeLlm(a: NodeLlm | null, b: NodeLlm | null): NodeLlm | null {
   return { ...a, ...b, ...addSpend(a, b), recordings: [...a.recordings, ...b.recordings] };
 }
 
-function parentRef(graph: SolutionGraph, id: number, archivedUpTo: number): ParentRef {
-  const p = graph.nodes[id]!;
-  return {
-    nodeId: p.id, archived: p.id < archivedUpTo, plan: p.plan, codeRef: p.codeRef, score: p.score, buggy: p.buggy, bugReason: p.bugReason,
-    stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null,
-  };
-}
-
 /**
  * The one-line summary the Temporal UI shows for each activity of an action, e.g. `improve #12 ← #7`,
  * so an operator can read a run's event list without opening payloads.
@@ -111,7 +103,6 @@ export interface ActionContext {
   graph: SolutionGraph;
   deadline: number;
   maxSteps: number;
-  archivedUpTo: number;
   /** The texts of the hints in effect. */
   hints: readonly string[];
 }
@@ -123,7 +114,7 @@ export interface ActionContext {
  * starts while it is graded.
  */
 export async function runAction(ctx: ActionContext, ticket: number, action: Action): Promise<ActionOutcome> {
-  const { input, exec, llm, graph, deadline, archivedUpTo } = ctx;
+  const { input, exec, llm, graph, deadline } = ctx;
   const ops = input.agent.operators;
   const runId = wf.workflowInfo().workflowId;
   const remainingMs = () => deadline - Date.now();
@@ -133,13 +124,11 @@ export async function runAction(ctx: ActionContext, ticket: number, action: Acti
     nodeId: ticket,
     op: action.op,
     task: input.task,
-    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph, id, archivedUpTo)),
+    parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph.nodes[id]!)),
     seed: deriveSeed(input.seed, ticket),
     remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
     remainingSteps: ctx.maxSteps >= MAX_STEPS ? null : ctx.maxSteps - ticket + 1,
-    memory: buildMemory(
-      graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }, archivedUpTo,
-    ),
+    memory: buildMemory(graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
     operators: ops,
     dataOverviewRef: input.dataOverviewRef ?? null,
     hints: [...ctx.hints],

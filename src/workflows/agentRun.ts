@@ -78,15 +78,14 @@ async function conclude(
 ): Promise<RunSummary> {
   run.phase = 'selecting';
   const nodes = loop.graph.nodes;
-  const { best, ...selection } = await selectFinal(input, exec, nodes, run.archivedUpTo);
+  const { best, ...selection } = await selectFinal(input, exec, nodes);
   const summary: Omit<RunSummary, 'runDir'> = {
     runId: wf.workflowInfo().workflowId, task: input.task.id, metric: input.task.metric, agent: input.agent.name, policy: input.agent.policy.kind,
     seed: input.seed, nodes: nodes.length - 1, buggyNodes: nodes.filter((n) => n.id > 0 && n.buggy).length, ...run.outcome(), best, selection,
   };
   const { runDir } = await controlWorker.report.executeWithOptions({ summary: `write the run's report (${summary.nodes} nodes)` }, [{
     // Archived nodes are read from the archive: inline, a 10,000-node graph passed the 2 MB payload limit.
-    runId: summary.runId, nodes: nodes.slice(run.archivedUpTo), nodesFrom: run.archivedUpTo, archivedUpTo: run.archivedUpTo, summary,
-    bestNodeId: best?.id ?? null,
+    runId: summary.runId, nodes: nodes.slice(run.archivedUpTo), nodesFrom: run.archivedUpTo, summary, bestNodeId: best?.id ?? null,
   }]);
   run.phase = 'finished';
   progress.flush(run.spend);

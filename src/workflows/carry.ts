@@ -6,38 +6,34 @@
  */
 import type { SearchSnapshot } from '../search/driver.js';
 import { ROOT_ID, addNode, createGraph, type SolutionGraph } from '../search/graph.js';
-import { OPERATOR_PARENTS, type NodeRecord, type OperatorName } from '../core/node.js';
+import { OPERATOR_PARENTS, type CompactNode, type GraphNode, type OperatorName } from '../core/node.js';
 
 /** Nodes per archiveNodes call: about 1.8 KB each, so a call stays far below the 2 MB payload limit. */
 export const ARCHIVE_CHUNK = 200;
 
 const REASON_CHARS = 60;
 
-/** The search-relevant part of a node (about 200 bytes of JSON), for the carried graph. */
-export function compactNode(n: NodeRecord): NodeRecord {
+/** The search-relevant part of a node (about 170 bytes of JSON), for the carried graph; a compact node stays as it is. */
+export function compactNode(n: GraphNode): CompactNode {
   return {
     id: n.id,
     parents: n.parents,
     operator: n.operator,
-    plan: '',
-    codeRef: null,
     score: n.score,
     buggy: n.buggy,
     bugReason: n.bugReason === null ? null : n.bugReason.slice(0, REASON_CHARS),
     debugDepth: n.debugDepth,
     testScore: n.testScore,
-    exec: null,
     createdAt: n.createdAt,
-    llm: null,
-    hintIds: [],
+    archived: true,
   };
 }
 
 /**
  * Archived nodes in the carried graph, one compact record each, while there are at most this many;
- * beyond it they are packed into columns (PackedNodes). A compact record is 210–240 bytes of JSON,
- * so 10,000 of them (2.1 MB and more) would pass Temporal's 2 MB payload limit on the continue-as-new
- * input and stop the run; packed they take under 30 bytes each, plus up to 60 characters of bug
+ * beyond it they are packed into columns (PackedNodes). A compact record is 170–200 bytes of JSON,
+ * so 11,000 of them would pass Temporal's 2 MB payload limit on the continue-as-new input and stop
+ * the run; packed they take under 30 bytes each, plus up to 60 characters of bug
  * reason for a buggy node (about 50 bytes a node when 40 % are buggy). Below it, each node stays a readable
  * record in the next execution's input (the Temporal UI shows it).
  */
@@ -70,7 +66,7 @@ export interface PackedNodes {
 }
 
 /** A carried graph: plain, or with its first `packed.n` nodes packed and the rest in `nodes`. */
-export type CarriedGraph = SolutionGraph | (Omit<SolutionGraph, 'nodes'> & { packed: PackedNodes; nodes: NodeRecord[] });
+export type CarriedGraph = SolutionGraph | (Omit<SolutionGraph, 'nodes'> & { packed: PackedNodes; nodes: GraphNode[] });
 
 /** The carried form of a search: the same snapshot with its graph as a CarriedGraph. */
 export type CarriedSearch = Omit<SearchSnapshot<unknown>, 'graph'> & { graph: CarriedGraph };
@@ -116,6 +112,7 @@ export function unpackGraph(carried: CarriedGraph): SolutionGraph {
     if (node.id !== p.n + i) throw new RangeError(`carry: node ${node.id} follows the ${p.n} packed nodes at position ${p.n + i}`);
   });
   const graph = createGraph(carried.direction, p.createdAt[0] ?? 0);
+  graph.nodes[0] = compactNode(graph.nodes[0]!);
   let createdAt = graph.nodes[0]!.createdAt;
   let at = 0;
   for (let id = 1; id < p.n; id++) {
@@ -125,10 +122,11 @@ export function unpackGraph(carried: CarriedGraph): SolutionGraph {
     const parents = arity === 0 ? [ROOT_ID] : p.parents.slice(at, at + arity);
     at += arity;
     createdAt += p.createdAt[id]!;
-    addNode(graph, {
+    // addNode checks the parents and sets the debug depth; the node is archived, so it stays compact.
+    graph.nodes[id] = compactNode(addNode(graph, {
       parents, operator, plan: '', codeRef: null, score: p.score[id] ?? null, buggy: p.buggy[id] === '1',
       bugReason: p.bugReason[id] ?? null, testScore: p.testScore[id] ?? null, exec: null, createdAt, llm: null,
-    });
+    }));
   }
   if (at !== p.parents.length) throw new RangeError(`carry: packed graph has ${p.parents.length - at} parent ids left over`);
   for (const node of carried.nodes) graph.nodes.push(node);

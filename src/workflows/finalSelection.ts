@@ -7,13 +7,13 @@ import * as wf from '@temporalio/workflow';
 import type { ExecActivities } from '../activities/index.js';
 import type { GradeOutput } from '../activities/types.js';
 import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates, type SelectionStrategy } from '../fitness/finalSelection.js';
-import type { Direction, NodeRecord } from '../core/node.js';
+import { isArchived, type Direction, type GraphNode, type NodeRecord } from '../core/node.js';
 import { awardMedal } from '../tasks/medals.js';
 import { controlWorker } from './action.js';
 import type { AgentRunInput, BestNode, FinalSelection, SelectionOutcome } from './types.js';
 
 export async function selectFinal(
-  input: AgentRunInput, exec: wf.ActivityInterfaceFor<ExecActivities>, nodes: readonly NodeRecord[], archivedUpTo: number,
+  input: AgentRunInput, exec: wf.ActivityInterfaceFor<ExecActivities>, nodes: readonly GraphNode[],
 ): Promise<FinalSelection> {
   const { direction } = input.task;
   const config = input.agent.selection;
@@ -24,14 +24,14 @@ export async function selectFinal(
   if (candidates.length === 0) return { best: null, strategy: config.strategy, selections: [], oracle: null, gap: null };
 
   // Archived candidates are compact in the carried graph: their references come from the archive.
-  const archived = candidates.filter((c) => c.id < archivedUpTo).map((c) => c.id);
+  const archived = candidates.filter(isArchived).map((c) => c.id);
   const loaded = archived.length > 0 ? await controlWorker.loadNodes.executeWithOptions(
     { summary: `load archived candidates ${archived.map((id) => `#${id}`).join(', ')}` }, [{ runId: wf.workflowInfo().workflowId, ids: archived }],
   ) : [];
-  const full = new Map<number, NodeRecord>([...candidates.map((c) => [c.id, c] as const), ...loaded.map((n) => [n.id, n] as const)]);
-  const submissionOf = (n: NodeRecord) => full.get(n.id)?.exec?.submissionRef ?? null;
+  const full = new Map<number, NodeRecord>([...candidates.filter((c): c is NodeRecord => !isArchived(c)), ...loaded].map((n) => [n.id, n]));
+  const submissionOf = (n: GraphNode) => full.get(n.id)?.exec?.submissionRef ?? null;
 
-  const picks = new Map<SelectionStrategy, { node: NodeRecord; rescore: number | null }>();
+  const picks = new Map<SelectionStrategy, { node: GraphNode; rescore: number | null }>();
   picks.set('validation', { node: candidates[0]!, rescore: null });
   if (wanted.includes('holdout') && input.task.selectionPath !== null) {
     const scores = await Promise.all(candidates.map(async (c) => {
@@ -99,8 +99,8 @@ export async function selectFinal(
 }
 
 function addPick(
-  picks: Map<SelectionStrategy, { node: NodeRecord; rescore: number | null }>, strategy: SelectionStrategy,
-  candidates: readonly NodeRecord[], scores: readonly (number | null)[], direction: Direction,
+  picks: Map<SelectionStrategy, { node: GraphNode; rescore: number | null }>, strategy: SelectionStrategy,
+  candidates: readonly GraphNode[], scores: readonly (number | null)[], direction: Direction,
 ): void {
   const node = pickByRescore(candidates, scores, direction);
   if (node) picks.set(strategy, { node, rescore: scores[candidates.indexOf(node)] ?? null });

@@ -4,16 +4,16 @@
  * trace in history); handlers never await, so every one has finished by the main loop's next await.
  */
 import * as wf from '@temporalio/workflow';
-import type { NodeRecord } from '../../core/node.js';
+import type { GraphNode } from '../../core/node.js';
 import { bestNode, type SolutionGraph } from '../../search/graph.js';
 import type { BudgetChange, RunStatus, SteerAck } from '../types.js';
 import type { RunState } from './state.js';
 
 export const statusQuery = wf.defineQuery<RunStatus>('status');
-/** Node metadata from index `since` on (the live view polls it). */
-export const nodesQuery = wf.defineQuery<NodeRecord[], [number]>('nodes');
+/** Node metadata from index `since` on (the live view polls it); nodes below the archive boundary are compact. */
+export const nodesQuery = wf.defineQuery<GraphNode[], [number]>('nodes');
 /** The best node by validation score so far, or null. */
-export const bestQuery = wf.defineQuery<NodeRecord | null>('best');
+export const bestQuery = wf.defineQuery<GraphNode | null>('best');
 /** The whole graph's node metadata, root included (nodes below the archive boundary are compact). */
 export const graphQuery = wf.defineQuery<SolutionGraph>('graph');
 

@@ -96,7 +96,7 @@ export class ActionsInFlight {
     const hintIds = this.run.hints.map((h) => h.id);
     const ctx: ActionContext = {
       ...activities, graph: this.loop.graph, deadline: this.run.deadline, maxSteps: this.run.budget.maxSteps,
-      archivedUpTo: this.run.archivedUpTo, hints: this.run.hints.map((h) => h.text),
+      hints: this.run.hints.map((h) => h.text),
     };
     this.actions.run(() => runAction(ctx, ticket, action)).then(
       ({ fields, ungraded }) => {

@@ -16,7 +16,7 @@ import {
   type SolutionGraph,
 } from '../../../src/search/graph.js';
 import { Rng, createRng } from '../../../src/search/rng.js';
-import type { Direction, NodeRecord, OperatorName } from '../../../src/core/node.js';
+import type { Direction, GraphNode, NodeRecord, OperatorName } from '../../../src/core/node.js';
 import { add, bug, graphAnswers, ok } from './helpers.js';
 
 const ids = (nodes: readonly { id: number }[]): number[] => nodes.map((n) => n.id);
@@ -75,7 +75,7 @@ function naiveKids(g: SolutionGraph): number[][] {
   return kids;
 }
 
-function naiveGood(g: SolutionGraph): NodeRecord[] {
+function naiveGood(g: SolutionGraph): GraphNode[] {
   return g.nodes.filter((n) => n.id !== ROOT_ID && !n.buggy && typeof n.score === 'number' && Number.isFinite(n.score));
 }
 
@@ -90,8 +90,8 @@ function naiveRanked(g: SolutionGraph): number[] {
 }
 
 /** The k best of the good nodes by one pass (insertion into a short list): cheap enough after every node. */
-function naiveTop(good: readonly NodeRecord[], direction: Direction, k: number): number[] {
-  const top: NodeRecord[] = [];
+function naiveTop(good: readonly GraphNode[], direction: Direction, k: number): number[] {
+  const top: GraphNode[] = [];
   for (const n of good) {
     let at = top.length;
     // Only a strictly better score moves ahead: equal scores keep id (scan) order.
@@ -104,7 +104,7 @@ function naiveTop(good: readonly NodeRecord[], direction: Direction, k: number):
   return top.map((n) => n.id);
 }
 
-function naiveRange(good: readonly NodeRecord[]): { min: number; max: number } | null {
+function naiveRange(good: readonly GraphNode[]): { min: number; max: number } | null {
   let range: { min: number; max: number } | null = null;
   for (const n of good) {
     const score = n.score!;
