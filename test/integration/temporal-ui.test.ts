@@ -1,5 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import Docker from 'dockerode';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -11,17 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, stopServer, type DevServerOptions } from '../../src/cli/devServer.js';
 import { builtTasksDir, projectRoot, temporalCliPath } from '../../src/config/paths.js';
 import { dockerAvailable, RUN_LABEL } from '../../src/sandbox/docker.js';
-import { bundleWorkflows } from '../../src/workers/bundle.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { installRuntime } from '../../src/workers/logging.js';
 import { agentRun } from '../../src/workflows/index.js';
 import {
   ALL_SEARCH_ATTRIBUTES, CrucibleAgent, CrucibleBestScore, CrucibleNodes, CrucibleStatus, CrucibleTask, initialSearchAttributes, searchAttributeFlags,
 } from '../../src/workflows/searchAttributes.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { bundledRunInput, tempStateRoot, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 
 /** What an ops team types: breast-cancer runs whose best validation score beats 0.5. */
@@ -41,71 +35,59 @@ describe('finding runs by search attributes: temporal CLI, SDK and the Web UI', 
   let server: DevServerOptions | undefined;
   let uiUrl: string;
   let address: string;
-  let connection: Connection | undefined;
-  let nativeConnection: NativeConnection | undefined;
-  let client: Client;
+  let h: Harness;
   let browser: Browser | undefined;
   const ids = { match: '', otherTask: '', queued: '' };
   const summaries = { match: '', otherTask: '', queued: '' };
   let bestScore: number;
-  let stateRoot: string | undefined;
 
   beforeAll(async () => {
-    installRuntime();
-    const bundle = bundleWorkflows();
     server = { stateDir: await mkdtemp(path.join(os.tmpdir(), 'crucible-ui-server-')), port: await freePort(), uiPort: await freePort() };
     const started = await startServer(server);
     address = started.address;
     uiUrl = started.uiUrl!;
-    connection = await Connection.connect({ address });
-    nativeConnection = await NativeConnection.connect({ address });
-    client = new Client({ connection });
-
-    const q = uniqueQueues('ui');
-    stateRoot = await tempStateRoot();
+    h = await startHarness({ name: 'ui', temporal: { TEMPORAL_ADDRESS: address }, execConcurrency: 2 });
+    const q = h.queues;
     const inputs = {
-      match: await bundledRunInput({ execQueue: q.exec, steps: '3', seed: '1' }),
-      otherTask: await bundledRunInput({ execQueue: q.exec, steps: '3', seed: '2', task: path.join(builtTasksDir(), 'wine'), agent: 'aide-greedy' }),
-      queued: await bundledRunInput({ execQueue: q.exec, steps: '3', seed: '3' }),
+      match: await h.input({ steps: '3', seed: '1' }),
+      otherTask: await h.input({ steps: '3', seed: '2', task: path.join(builtTasksDir(), 'wine'), agent: 'aide-greedy' }),
+      queued: await h.input({ steps: '3', seed: '3' }),
     };
     const start = (which: keyof typeof inputs, taskQueue: string) => {
       ids[which] = `${q.workflowId}-${which}`;
       summaries[which] = summaryOf(inputs[which]);
       // As `crucible run` starts a run: the initial attributes and the static summary.
-      return client.workflow.start(agentRun, {
+      return h.client.workflow.start(agentRun, {
         taskQueue, workflowId: ids[which], args: [inputs[which]],
         typedSearchAttributes: initialSearchAttributes(inputs[which]), staticSummary: summaries[which],
       });
     };
     // No worker polls this queue: the run stays queued with only the attributes set at start.
     await start('queued', `${q.control}-nobody`);
-    const control = await createControlWorker({ connection: nativeConnection, workflowBundle: await bundle, taskQueue: q.control, stateRoot });
-    const exec = await createExecWorker({ connection: nativeConnection, taskQueue: q.exec, stateRoot, maxConcurrent: 2 });
     const handles = [await start('match', q.control), await start('otherTask', q.control)];
-    const results = await control.runUntil(exec.runUntil(Promise.all(handles.map((h) => h.result()))));
+    const results = await h.until(Promise.all(handles.map((handle) => handle.result())));
     for (const r of results) expect(r.nodes).toBe(3);
     browser = await launchChromium('Temporal UI');
   });
 
   afterAll(async () => {
     await browser?.close();
-    await connection?.close();
-    await nativeConnection?.close();
+    await h?.close();
     if (server) {
       await stopServer(server);
       await rm(server.stateDir, { recursive: true, force: true });
     }
-    if (stateRoot) await rm(stateRoot, { recursive: true, force: true });
+    if (h) await rm(h.stateRoot, { recursive: true, force: true });
   });
 
   const listIds = async (query: string) => {
     const out: string[] = [];
-    for await (const wf of client.workflow.list({ query })) out.push(wf.workflowId);
+    for await (const wf of h.client.workflow.list({ query })) out.push(wf.workflowId);
     return out.sort();
   };
 
   it('the runs carry the attributes: task, agent, status, nodes and best score', async () => {
-    const match = await client.workflow.getHandle(ids.match).describe();
+    const match = await h.client.workflow.getHandle(ids.match).describe();
     expect(match.typedSearchAttributes.get(CrucibleTask)).toBe('breast-cancer');
     expect(match.typedSearchAttributes.get(CrucibleStatus)).toBe('completed');
     expect(match.typedSearchAttributes.get(CrucibleNodes)).toBe(3);
@@ -113,12 +95,12 @@ describe('finding runs by search attributes: temporal CLI, SDK and the Web UI', 
     expect(bestScore).toBeGreaterThan(0.5);
     expect(await match.staticSummary()).toBe(summaries.match);
 
-    const other = await client.workflow.getHandle(ids.otherTask).describe();
+    const other = await h.client.workflow.getHandle(ids.otherTask).describe();
     expect(other.typedSearchAttributes.get(CrucibleTask)).toBe('wine');
     expect(other.typedSearchAttributes.get(CrucibleAgent)).toBe('aide-greedy');
     expect(other.typedSearchAttributes.get(CrucibleBestScore)).toBeGreaterThan(0.5);
 
-    const queued = await client.workflow.getHandle(ids.queued).describe();
+    const queued = await h.client.workflow.getHandle(ids.queued).describe();
     expect(queued.typedSearchAttributes.get(CrucibleTask)).toBe('breast-cancer');
     expect(queued.typedSearchAttributes.get(CrucibleStatus)).toBe('running');
     expect(queued.typedSearchAttributes.get(CrucibleBestScore)).toBeUndefined();
