@@ -1,16 +1,11 @@
-import type { Worker } from '@temporalio/worker';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileArtifactStore } from '../../src/artifacts/store.js';
-import { artifactsDir, builtTasksDir } from '../../src/config/paths.js';
+import { builtTasksDir } from '../../src/config/paths.js';
 import type { Direction, NodeRecord } from '../../src/core/node.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { agentRun } from '../../src/workflows/index.js';
 import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**
  * Each agent preset, end to end: a real server, one control and one exec worker on unique queues,
@@ -40,38 +35,19 @@ const RUNS = {
 } as const;
 type Preset = keyof typeof RUNS;
 
-let env: Awaited<ReturnType<typeof testEnv>>;
-let stateRoot: string;
-let queues: ReturnType<typeof uniqueQueues>;
-let workers: Worker[] = [];
-let running: Promise<unknown> | undefined;
+let h: Harness;
 
-beforeAll(async () => {
-  env = await testEnv();
-  stateRoot = await tempStateRoot();
-  queues = uniqueQueues('presets');
-  workers = [
-    await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: queues.control, stateRoot }),
-    await createExecWorker({ connection: env.nativeConnection, taskQueue: queues.exec, stateRoot }),
-  ];
-  running = Promise.all(workers.map((w) => w.run()));
-});
+beforeAll(async () => { h = await startHarness({ name: 'presets' }); });
 
 afterAll(async () => {
-  for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
-  await running;
-  await env?.close();
-  if (stateRoot) await rm(stateRoot, { recursive: true, force: true });
+  await h?.close();
+  if (h) await rm(h.stateRoot, { recursive: true, force: true });
 });
 
 async function runPreset(preset: Preset): Promise<PresetRun> {
   const { task, seed, steps } = RUNS[preset];
-  const input = await bundledRunInput({
-    execQueue: queues.exec, agent: preset, task: path.join(builtTasksDir(), task), seed: String(seed), steps: String(steps),
-  });
-  const summary = await env.client.workflow.execute(agentRun, {
-    taskQueue: queues.control, workflowId: `${queues.workflowId}-${preset}`, args: [input],
-  });
+  const input = await h.input({ agent: preset, task: path.join(builtTasksDir(), task), seed: String(seed), steps: String(steps) });
+  const summary = await h.runAgent(input, { workflowId: `${h.queues.workflowId}-${preset}` });
   const nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
   return { input, summary, nodes };
 }
@@ -139,7 +115,7 @@ function commonChecks(preset: Preset, get: () => PresetRun): void {
     expect(best.score).toBe(expected.score);
     expect(best.submissionRef).toEqual(nodes[best.id]!.exec!.submissionRef);
 
-    const csv = await new FileArtifactStore(artifactsDir(stateRoot)).getText(best.submissionRef!);
+    const csv = await h.store.getText(best.submissionRef!);
     expect(validateSubmission(input.task, csv)).toMatchObject({ valid: true });
     expect(await readFile(path.join(summary.runDir, 'best_submission.csv'), 'utf8')).toBe(csv);
 
