@@ -1,0 +1,74 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCsv } from '../../../../src/tasks/csv.js';
+import { nativeGrader, NATIVE_GRADED } from '../../../../src/tasks/graders/index.js';
+
+/**
+ * Every native grader against what mlebench's own grader recorded (test/fixtures/mlebench-grades,
+ * written by scripts/mlebench-grades/make_fixtures.py): the same verdict on every submission, and
+ * where mlebench scored it, the same score.
+ */
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/mlebench-grades');
+
+/** A recorded score: a number, or "NaN" / "Infinity" / "-Infinity" where JSON has no number. */
+type Recorded = { valid: true; score: number | string; reported: number | string } | { valid: false; error: string };
+
+interface Expected {
+  competition_id: string;
+  results: Record<string, Recorded>;
+}
+
+function recordedNumber(x: number | string): number {
+  return typeof x === 'number' ? x : Number(x);
+}
+
+/**
+ * Same score within 1e-9 relative. Floating-point sums run in a different order here than in numpy
+ * (pairwise there, left to right here), so the last bits may differ; scores near zero (a random
+ * kappa, a perfect loss of about 2e-16) lose relative precision to that, so differences below 1e-12
+ * absolute count as equal.
+ */
+function sameScore(native: number, recorded: number): boolean {
+  if (Number.isNaN(recorded)) return Number.isNaN(native);
+  if (!Number.isFinite(recorded)) return native === recorded;
+  return Math.abs(native - recorded) <= Math.max(1e-12, 1e-9 * Math.abs(recorded));
+}
+
+const competitions = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+function load(competition: string): Expected {
+  return JSON.parse(readFileSync(path.join(FIXTURES, competition, 'expected.json'), 'utf8')) as Expected;
+}
+
+describe('native graders agree with mlebench', () => {
+  it('covers every competition of the lite split, and every one has a native grader', () => {
+    expect(competitions).toHaveLength(22);
+    expect([...NATIVE_GRADED].sort()).toEqual(competitions);
+  });
+
+  for (const competition of competitions) {
+    describe(competition, () => {
+      const expected = load(competition);
+      const answers = parseCsv(readFileSync(path.join(FIXTURES, competition, 'answers.csv'), 'utf8'));
+      const grade = nativeGrader(competition)!;
+      for (const [kind, recorded] of Object.entries(expected.results)) {
+        it(kind, () => {
+          const submission = parseCsv(readFileSync(path.join(FIXTURES, competition, 'submissions', `${kind}.csv`), 'utf8'));
+          const result = grade(submission, answers);
+          if (!recorded.valid) {
+            expect(result, `mlebench refused it: ${recorded.error}`).toHaveProperty('invalid');
+            return;
+          }
+          expect(result, 'mlebench scored it').toHaveProperty('score');
+          const score = (result as { score: number }).score;
+          expect(sameScore(score, recordedNumber(recorded.score)), `native ${score}, mlebench ${String(recorded.score)}`).toBe(true);
+        });
+      }
+    });
+  }
+});
