@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { MAX_STEPS } from '../config/constants.js';
 import { parseDuration } from '../config/duration.js';
 import { hintUpdate, pauseUpdate, resumeUpdate, setBudgetUpdate, stopUpdate, type agentRun } from '../workflows/index.js';
-import type { BudgetChange, ControlAck, RunStatus } from '../workflows/types.js';
+import type { BudgetChange, SteerAck, RunStatus } from '../workflows/types.js';
 import { UsageError } from './runInput.js';
 
 export const STEER_COMMANDS = ['pause', 'resume', 'stop', 'hint', 'budget'] as const;
@@ -30,7 +30,7 @@ function number(flag: string, text: string): number {
 }
 
 /** The update a command sends, from its arguments (syntax only: the run's validator checks the values). */
-export function parseSteer(cmd: SteerCommand, args: string[]): { runId: string; json: boolean; send: (h: RunHandle) => Promise<ControlAck> } {
+export function parseSteer(cmd: SteerCommand, args: string[]): { runId: string; json: boolean; send: (h: RunHandle) => Promise<SteerAck> } {
   const { values, positionals } = parseArgs({
     args, allowPositionals: true,
     options: {
@@ -100,7 +100,7 @@ export async function cmdSteerRun(client: Client, cmd: SteerCommand, args: strin
     throw err;
   });
   if (desc.status.name !== 'RUNNING') throw new UsageError(`run ${runId} is not running (${desc.status.name.toLowerCase()})`);
-  let ack: ControlAck;
+  let ack: SteerAck;
   try {
     ack = await send(handle);
   } catch (err) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSteer } from '../../../src/cli/steer.js';
 import { UsageError } from '../../../src/cli/runInput.js';
-import { describeBudget, validateBudgetChange } from '../../../src/workflows/control.js';
+import { describeBudget, validateBudgetChange } from '../../../src/workflows/run/steering.js';
 
 describe('setBudget validation', () => {
   it('accepts any positive, finite subset of the budgets', () => {
