@@ -17,6 +17,7 @@ import json
 import math
 import subprocess
 import zlib
+from csv import QUOTE_ALL
 from pathlib import Path
 from typing import Callable
 
@@ -297,11 +298,11 @@ BUILDERS: dict[str, Callable] = {
     "aptos2019-blindness-detection": aptos,
     "denoising-dirty-documents": denoising,
     "detecting-insults-in-social-commentary": insults,
-    "dog-breed-identification": one_hot_competition("dog-breed-identification", "dogs", 16, lambda rng, n: hexes(rng, n, 32)),
+    "dog-breed-identification": one_hot_competition("dog-breed-identification", "dogs", 12, lambda rng, n: hexes(rng, n, 32)),
     "dogs-vs-cats-redux-kernels-edition": dogs_vs_cats,
     "histopathologic-cancer-detection": simple_binary("id", "label", lambda rng, n: hexes(rng, n, 40)),
     "jigsaw-toxic-comment-classification-challenge": jigsaw,
-    "leaf-classification": one_hot_competition("leaf-classification", "classes", 16, lambda rng, n: sorted(rng.choice(np.arange(1, 1600), size=n, replace=False))),
+    "leaf-classification": one_hot_competition("leaf-classification", "classes", 12, lambda rng, n: sorted(rng.choice(np.arange(1, 1600), size=n, replace=False))),
     "mlsp-2013-birds": mlsp,
     "new-york-city-taxi-fare-prediction": taxi,
     "nomad2018-predict-transparent-conductors": nomad,
@@ -448,6 +449,14 @@ def submission_kinds(answers, id_col, pred_cols, kind, rng, extra) -> dict[str, 
         "nan_values": csv(with_cells(noisy, first, [1, 4], np.nan)),
         "text_value": csv(with_cells(noisy, first, [2], "abc")),
         "infinite_value": csv(with_cells(noisy, first, [2], np.inf)),
+        "na_strings": csv(with_cells(with_cells(noisy, first, [1], "NA"), first, [4], "null")),
+        # How the file is written, not what it says: pandas reads all of these as the noisy submission.
+        "crlf_line_endings": noisy.to_csv(index=False, lineterminator="\r\n"),
+        "byte_order_mark": "\ufeff" + csv(noisy),
+        "quoted_fields": noisy.to_csv(index=False, lineterminator="\n", quoting=QUOTE_ALL),
+        "padded_numbers": csv(noisy.assign(**{first: [f" {v} " for v in noisy[first]]})),
+        "scientific_notation": csv(noisy.assign(**{first: [f"{v:e}" if isinstance(v, float) else v for v in noisy[first]]})),
+        "duplicated_column": csv(pd.concat([noisy, noisy[[first]]], axis=1)),
     }
     if kind == "prob":
         kinds["above_one"] = csv(with_cells(noisy, first, [2], 1.2))
