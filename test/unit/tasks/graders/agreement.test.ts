@@ -6,8 +6,8 @@ import { nativeGrader, NATIVE_GRADED } from '../../../../src/tasks/graders/index
 
 /**
  * Every native grader against what mlebench's own grader recorded (test/fixtures/mlebench-grades,
- * written by scripts/mlebench-grades/make_fixtures.py): the same verdict on every submission, and
- * where mlebench scored it, the same score.
+ * written by scripts/mlebench-grades/make_fixtures.py): the same verdict on every submission; where
+ * mlebench scored it, the same score; where its grader refused it in its own words, the same reason.
  */
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/mlebench-grades');
@@ -36,6 +36,14 @@ function sameScore(native: number, recorded: number): boolean {
   return Math.abs(native - recorded) <= Math.max(1e-12, 1e-9 * Math.abs(recorded));
 }
 
+/** How the recorder prefixes a refusal by mlebench's InvalidSubmissionError (others are Python's or scikit-learn's errors). */
+const OWN_WORDS = 'InvalidSubmissionError: ';
+
+/** A reason up to any list, set or pandas Index it quotes: those are rendered as Python renders them there, as JSON here. */
+function beforeCollection(reason: string): string {
+  return reason.split(/[[{]|Index\(/)[0]!;
+}
+
 const competitions = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
@@ -62,6 +70,11 @@ describe('native graders agree with mlebench', () => {
           const result = grade(submission, answers);
           if (!recorded.valid) {
             expect(result, `mlebench refused it: ${recorded.error}`).toHaveProperty('invalid');
+            // Where mlebench's grader refused it in its own words, the reason is the same.
+            if (recorded.error.startsWith(OWN_WORDS)) {
+              const reason = (result as { invalid: string }).invalid;
+              expect(beforeCollection(reason)).toBe(beforeCollection(recorded.error.slice(OWN_WORDS.length)));
+            }
             return;
           }
           expect(result, 'mlebench scored it').toHaveProperty('score');
