@@ -525,7 +525,9 @@ def record(grader: Grader, answers_path: Path, submission_path: Path) -> dict:
         return {"valid": False, "error": f"{type(e).__name__}: {e}"}
     # What mlebench reports (grade_csv): the same call through its Grader, rounded to 5 places.
     reported = grader(read_csv(submission_path), load_answers(answers_path))
-    return {"valid": True, "score": number(raw), "reported": number(reported)}
+    # The score's Python type decides how mlebench's round(score, 5) rounds: a Python float is rounded
+    # correctly, a numpy float64 by numpy (scale, round half to even, unscale).
+    return {"valid": True, "score": number(raw), "score_type": type(raw).__name__, "reported": number(reported)}
 
 
 def mlebench_commit() -> str:

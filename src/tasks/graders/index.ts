@@ -5,6 +5,7 @@ import { binaryAuc, macroAuc, meanCheckedAuc, meanColumnAuc } from './auc.js';
 import { Frame } from './frame.js';
 import { binaryLogLoss, logLossRequiringClassColumns, logLossRequiringExactColumns, logLossRequiringShape } from './logLoss.js';
 import { kappaGrader } from './qwk.js';
+import { numpyRound, pythonRound } from './round.js';
 import { meanColumnRmsle, pixelRmse, sortedRmse } from './rmse.js';
 import { type FrameGrader, type Grader, type GradeResult, InvalidSubmission } from './types.js';
 
@@ -66,4 +67,24 @@ export const NATIVE_GRADED: readonly string[] = Object.keys(FRAME_GRADERS);
 export function nativeGrader(competitionId: string): Grader | undefined {
   const grade = FRAME_GRADERS[competitionId];
   return grade && onCsv(grade);
+}
+
+/**
+ * The competitions whose grade function returns a Python float (scikit-learn's log_loss and
+ * accuracy_score); every other one returns a numpy float64 (test/fixtures/mlebench-grades records
+ * each score's type). It decides how mlebench rounds the score it reports.
+ */
+const PYTHON_FLOAT_SCORES = new Set([
+  'dog-breed-identification',
+  'dogs-vs-cats-redux-kernels-edition',
+  'leaf-classification',
+  'spooky-author-identification',
+  'tabular-playground-series-dec-2021',
+  'text-normalization-challenge-english-language',
+  'text-normalization-challenge-russian-language',
+]);
+
+/** The score as mlebench reports it: `round(score, 5)`, rounded as the competition's score type rounds. */
+export function reportedScore(competitionId: string, score: number): number {
+  return PYTHON_FLOAT_SCORES.has(competitionId) ? pythonRound(score, 5) : numpyRound(score, 5);
 }

@@ -2,18 +2,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../../src/tasks/csv.js';
-import { nativeGrader, NATIVE_GRADED } from '../../../../src/tasks/graders/index.js';
+import { nativeGrader, NATIVE_GRADED, reportedScore } from '../../../../src/tasks/graders/index.js';
 
 /**
  * Every native grader against what mlebench's own grader recorded (test/fixtures/mlebench-grades,
  * written by scripts/mlebench-grades/make_fixtures.py): the same verdict on every submission; where
- * mlebench scored it, the same score; where its grader refused it in its own words, the same reason.
+ * mlebench scored it, the same score and the same reported (rounded) score; where its grader refused
+ * it in its own words, the same reason.
  */
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures/mlebench-grades');
 
 /** A recorded score: a number, or "NaN" / "Infinity" / "-Infinity" where JSON has no number. */
-type Recorded = { valid: true; score: number | string; reported: number | string } | { valid: false; error: string };
+type Recorded =
+  | { valid: true; score: number | string; score_type: 'float' | 'float64'; reported: number | string }
+  | { valid: false; error: string };
 
 interface Expected {
   competition_id: string;
@@ -80,6 +83,10 @@ describe('native graders agree with mlebench', () => {
           expect(result, 'mlebench scored it').toHaveProperty('score');
           const score = (result as { score: number }).score;
           expect(sameScore(score, recordedNumber(recorded.score)), `native ${score}, mlebench ${String(recorded.score)}`).toBe(true);
+          // What mlebench reports is rounded to 5 places: that must match exactly, rounded as the
+          // score's Python type rounds (1.000005 is where the two ways differ).
+          expect(reportedScore(competition, score)).toBe(recordedNumber(recorded.reported));
+          expect(reportedScore(competition, 1.000005), recorded.score_type).toBe(recorded.score_type === 'float' ? 1.00001 : 1);
         });
       }
     });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../../src/tasks/csv.js';
 import { Frame, sortOrder } from '../../../../src/tasks/graders/frame.js';
+import { numpyRound, pythonRound } from '../../../../src/tasks/graders/round.js';
 import { pyEquals, pyFloat, pyFloatRepr, pyStr } from '../../../../src/tasks/graders/values.js';
 
 /** What pandas.read_csv (2.2.2) and Python make of values, as observed there; the graders depend on each. */
@@ -68,5 +69,19 @@ describe('Python semantics', () => {
     expect(pyFloat(' 1.5 ')).toBe(1.5);
     expect(pyFloat('-inf')).toBe(-Infinity);
     expect(() => pyFloat('abc')).toThrow(/could not convert string to float/);
+  });
+
+  it('rounds as round(x, 5) does, on a Python float and on a numpy float64', () => {
+    // [x, round(x, 5), round(np.float64(x), 5)] as Python 3.11 and numpy 1.26 give them.
+    const cases: [number, number, number][] = [
+      [0.015625, 0.01562, 0.01562], [-0.015625, -0.01562, -0.01562], [0.046875, 0.04688, 0.04688],
+      [1.000005, 1.00001, 1.0], [0.123455, 0.12345, 0.12346], [2.2204460492503136e-16, 0, 0],
+      [36.04365338911715, 36.04365, 36.04365], [1e20, 1e20, 1.0000000000000002e20],
+    ];
+    for (const [x, python, numpy] of cases) {
+      expect(pythonRound(x, 5)).toBe(python);
+      expect(numpyRound(x, 5)).toBe(numpy);
+    }
+    expect(pythonRound(NaN, 5)).toBeNaN();
   });
 });
