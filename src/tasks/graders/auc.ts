@@ -3,7 +3,7 @@ import { alignById, average, numericLike, outsideUnitInterval } from './columns.
 import { type Frame, take } from './frame.js';
 import { finiteFloats } from './sklearnInputs.js';
 import { ensure, type FrameGrader } from './types.js';
-import { pyKey } from './values.js';
+import { type Cell, pyKey } from './values.js';
 
 /**
  * ROC AUC graders: mlebench's prepare_for_auroc_metric checks and scikit-learn's roc_auc_score, one
@@ -12,7 +12,7 @@ import { pyKey } from './values.js';
  */
 
 /** roc_auc_score on one column: the true labels must hold two classes; scores must be finite numbers. */
-function columnAuc(yTrue: readonly number[], scores: Parameters<typeof finiteFloats>[0]): number {
+function columnAuc(yTrue: readonly number[], scores: readonly Cell[]): number {
   const yScore = finiteFloats(scores, 'Input');
   ensure(new Set(yTrue).size === 2, 'Only one class present in y_true. ROC AUC score is not defined in that case.');
   return auc(yTrue, yScore);
