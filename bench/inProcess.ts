@@ -6,7 +6,8 @@
  * order (operate → execute → grade when good). What the workflow does on top of this is what Temporal
  * costs: history, tasks, round trips, serialisation, continue-as-new.
  */
-import { buildMemory, parentRef } from '../src/operators/memory.js';
+import { buildMemory } from '../src/operators/memory.js';
+import { parentRef } from '../src/operators/parents.js';
 import { begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, type NodeFields, type SearchSnapshot, type Ticketed } from '../src/search/driver.js';
 import type { SolutionGraph } from '../src/search/graph.js';
 import { policyFor } from '../src/search/policies.js';

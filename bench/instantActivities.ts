@@ -13,7 +13,8 @@
 import { performance } from 'node:perf_hooks';
 import { makeArchive } from '../src/activities/archive.js';
 import { makeReport } from '../src/activities/report.js';
-import type { ExecuteInput, ExecuteOutput, GradeOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../src/activities/types.js';
+import type { ExecuteInput, ExecuteOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../src/activities/types.js';
+import type { GradeOutput } from '../src/core/run.js';
 import { FileArtifactStore } from '../src/artifacts/store.js';
 import { artifactsDir, runsDir } from '../src/config/paths.js';
 import type { ArtifactRef } from '../src/core/artifact.js';

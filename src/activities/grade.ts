@@ -1,6 +1,7 @@
 import type { ArtifactStore } from '../artifacts/store.js';
 import { gradeSelection, gradeSubmission } from '../tasks/grade.js';
-import type { GradeInput, GradeOutput, ScoreSelectionInput, ScoreSelectionOutput } from './types.js';
+import type { GradeInput, ScoreSelectionInput, ScoreSelectionOutput } from './types.js';
+import type { GradeOutput } from '../core/run.js';
 
 /** Hidden grading against the private answers; the result never reaches a policy or a prompt. */
 export function makeGrade(store: ArtifactStore) {

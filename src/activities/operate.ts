@@ -6,7 +6,8 @@ import type { MemoryEntry } from '../operators/memory.js';
 import { readArchivedNode } from './archive.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { withLlmBackend, type LlmDeps } from './llm.js';
-import type { AnalyzeActivityInput, AnalyzeActivityOutput, OperateInput, OperateOutput, ParentRef } from './types.js';
+import type { AnalyzeActivityInput, AnalyzeActivityOutput, OperateInput, OperateOutput } from './types.js';
+import type { ParentRef } from '../operators/parents.js';
 
 const PARENT_OUTPUT_CHARS = 5000;
 

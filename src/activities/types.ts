@@ -4,20 +4,7 @@ import type { NodeLlm } from '../core/spend.js';
 import type { GraphNode, OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
 import type { MemoryEntry } from '../operators/memory.js';
-
-/** A parent as the workflow knows it: references only; the activity loads code and output. */
-export interface ParentRef {
-  nodeId: number;
-  /** The carried graph holds only a compact record; the activity reads the full one from the run's archive. */
-  archived: boolean;
-  plan: string;
-  codeRef: ArtifactRef | null;
-  score: number | null;
-  buggy: boolean;
-  bugReason: string | null;
-  stdoutRef: ArtifactRef | null;
-  stderrRef: ArtifactRef | null;
-}
+import type { ParentRef } from '../operators/parents.js';
 
 export interface OperateInput {
   runId: string;
@@ -109,16 +96,6 @@ export interface GradeInput {
   submissionRef: ArtifactRef;
 }
 
-export interface GradeOutput {
-  score: number | null;
-  validSubmission: boolean;
-  medal: 'gold' | 'silver' | 'bronze' | null;
-  aboveMedian: boolean;
-  goldThreshold: number | null;
-  silverThreshold: number | null;
-  bronzeThreshold: number | null;
-  medianThreshold: number | null;
-}
 
 export interface ReportInput {
   runId: string;

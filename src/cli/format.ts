@@ -2,7 +2,8 @@ import { MAX_STEPS } from '../config/constants.js';
 import { formatDuration } from '../config/duration.js';
 import { isArchived, type GraphNode, type NodeRecord } from '../core/node.js';
 import type { Spend } from '../core/spend.js';
-import type { RunStatus, RunSummary } from '../workflows/types.js';
+import type { RunStatus } from '../workflows/types.js';
+import type { RunSummary } from '../core/run.js';
 
 const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));
 

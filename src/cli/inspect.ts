@@ -11,7 +11,8 @@ import { statusQuery, type agentRun } from '../workflows/index.js';
 import {
   CrucibleAgent, CrucibleBestScore, CrucibleCostUsd, CrucibleNodes, CruciblePolicy, CrucibleSeed, CrucibleTask, CrucibleTokens,
 } from '../workflows/searchAttributes.js';
-import type { RunStatus, RunSummary } from '../workflows/types.js';
+import type { RunStatus } from '../workflows/types.js';
+import type { RunSummary } from '../core/run.js';
 import { formatSummary, formatTree } from './format.js';
 import { COMMAND_HELP } from './help.js';
 import { connectClient, loadRunNodes, noSuchRun } from './runNodes.js';

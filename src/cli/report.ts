@@ -11,7 +11,8 @@ import { connectTemporalClient, decodeHistoryPayload } from '../config/temporalC
 import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
 import { writeBenchReport } from '../reports/benchReport.js';
 import { writeRunReport } from '../reports/runReport.js';
-import type { AgentRunInput, RunBudget, RunSummary } from '../workflows/types.js';
+import type { AgentRunInput } from '../workflows/types.js';
+import type { RunBudget, RunSummary } from '../core/run.js';
 import { UsageError } from './runInput.js';
 
 export const REPORT_USAGE = `usage: crucible report <run|run folder> [--out file.html] [--json]

@@ -9,6 +9,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { llmConfigSchema } from './llm.js';
 import { OPERATOR_NAMES, type OperatorName } from '../core/node.js';
+import { SELECTION_STRATEGIES } from '../core/run.js';
 import { MAX_STEPS } from './constants.js';
 
 /**
@@ -75,19 +76,18 @@ export const operatorSetSchema = z.strictObject({
   maxMemoryChars: int(0, 1_000_000).default(4000),
 });
 
-const STRATEGIES = ['validation', 'holdout', 'kfold'] as const;
 
 /**
  * Final selection (fitness/finalSelection.ts, workflows/finalSelection.ts). `strategy` picks the submitted node; `report` adds strategies
  * whose picks are computed and graded for comparison only (the benchmark's selection table).
  */
 export const selectionSchema = z.strictObject({
-  strategy: z.enum(STRATEGIES).default('validation'),
+  strategy: z.enum(SELECTION_STRATEGIES).default('validation'),
   /** Candidates re-scored by holdout or k-fold: the best k by validation score. */
   topK: int(1).max(20).default(3),
   /** Folds of the k-fold re-evaluation (each candidate's code runs once per fold). */
   folds: int(2).max(10).default(3),
-  report: z.array(z.enum(STRATEGIES)).default(() => ['validation' as const, 'holdout' as const]),
+  report: z.array(z.enum(SELECTION_STRATEGIES)).default(() => ['validation' as const, 'holdout' as const]),
 });
 
 export const agentSchema = z.strictObject({

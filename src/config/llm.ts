@@ -5,6 +5,7 @@
  * it to the backend's constructor, so it never travels in workflow inputs or history.
  */
 import { z } from 'zod';
+import { OPERATOR_NAMES, type OperatorName } from '../core/node.js';
 
 const model = z.string().min(1);
 
@@ -50,7 +51,9 @@ export const llmConfigSchema = z.strictObject({
 
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
 export type LlmConfigInput = z.input<typeof llmConfigSchema>;
-export type LlmOperator = 'draft' | 'improve' | 'debug' | 'crossover' | 'analyze';
+/** The operators an LLM serves: those that make nodes, and Analyze. */
+export type LlmOperator = OperatorName | 'analyze';
+export const LLM_OPERATORS: readonly LlmOperator[] = [...OPERATOR_NAMES, 'analyze'];
 
 export function parseLlmConfig(input: LlmConfigInput): LlmConfig {
   return llmConfigSchema.parse(input);

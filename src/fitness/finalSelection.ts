@@ -8,7 +8,6 @@
 import { compareScores, isGood } from '../search/graph.js';
 import type { Direction, NodeCore } from '../core/node.js';
 
-export type SelectionStrategy = 'validation' | 'holdout' | 'kfold';
 
 /** Good nodes with a submission, best validation score first (ties: earliest node), at most k. */
 export function topCandidates<N extends NodeCore>(nodes: readonly N[], direction: Direction, k: number): N[] {

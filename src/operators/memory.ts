@@ -8,7 +8,6 @@
  */
 import type { MemoryScope } from '../config/agent.js';
 import { childIds, isGood, topGoodNodes, type SolutionGraph } from '../search/graph.js';
-import type { ParentRef } from '../activities/types.js';
 import { isArchived, type Action, type GraphNode } from '../core/node.js';
 
 export interface MemoryEntry {
@@ -69,11 +68,4 @@ export function buildMemory(
     out.push({ nodeId: n.id, operator: n.operator, plan, score: n.score, buggy: n.buggy, bugReason: n.bugReason });
   }
   return out;
-}
-
-/** An action's parent as the operate activity gets it: references only; an archived one is filled in from the archive there. */
-export function parentRef(p: GraphNode): ParentRef {
-  const core = { nodeId: p.id, score: p.score, buggy: p.buggy, bugReason: p.bugReason };
-  if (isArchived(p)) return { ...core, archived: true, plan: '', codeRef: null, stdoutRef: null, stderrRef: null };
-  return { ...core, archived: false, plan: p.plan, codeRef: p.codeRef, stdoutRef: p.exec?.stdoutRef ?? null, stderrRef: p.exec?.stderrRef ?? null };
 }

@@ -10,7 +10,7 @@ import type { ArtifactRef } from '../core/artifact.js';
 import type { Direction, NodeRecord } from '../core/node.js';
 import { metricDirection } from '../tasks/metrics.js';
 import type { MetricName } from '../tasks/types.js';
-import type { RunBudget, RunSummary } from '../workflows/types.js';
+import type { RunBudget, RunSummary } from '../core/run.js';
 
 /** Bytes kept at each end of a long output. */
 export const OUTPUT_EDGE_BYTES = 4096;

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
-import type { RunBudget } from '../workflows/types.js';
+import type { RunBudget } from '../core/run.js';
 import { escapeHtml, inlineJson, inlineSafe, packageAsset, pageAsset } from './html.js';
 import { runPageData } from './runPageData.js';
 

@@ -1,17 +1,18 @@
 /** One action of the search, as activities: operate → execute → grade, turned into a node's fields. */
 import * as wf from '@temporalio/workflow';
 import type { ControlActivities, ExecActivities } from '../activities/index.js';
-import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED, type GradeOutput } from '../activities/types.js';
+import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED } from '../activities/types.js';
+import { type GradeOutput } from '../core/run.js';
 import { MAX_STEPS } from '../config/constants.js';
 import { applyReview } from '../fitness/verdict.js';
-import { buildMemory, parentRef } from '../operators/memory.js';
-import { addSpend } from '../core/spend.js';
+import { buildMemory } from '../operators/memory.js';
+import { parentRef } from '../operators/parents.js';
+import { addSpend, type NodeLlm } from '../core/spend.js';
 import type { NodeFields } from '../search/driver.js';
 import type { SolutionGraph } from '../search/graph.js';
 import { deriveSeed } from '../search/rng.js';
 import type { Action } from '../core/node.js';
 import type { ArtifactRef } from '../core/artifact.js';
-import type { NodeLlm } from '../core/spend.js';
 import type { AgentRunInput } from './types.js';
 
 /** The activities of the control worker (the run's own task queue). */
@@ -137,7 +138,7 @@ export async function runAction(ctx: ActionContext, ticket: number, action: Acti
   const result = await exec.execute.executeWithOptions(summary('execute'), [{
     runId, nodeId: ticket, task: input.task, dataRef: input.taskDataRef!, codeRef: proposal.codeRef, timeoutMs,
   }]);
-  // No metrics.json: an LLM reads the score from the output (DESIGN.md step 4); offline, the node stays buggy.
+  // No metrics.json: an LLM reads the score from the output (docs/architecture.md "One step of a run, as data", step 4); offline, the node stays buggy.
   const review = result.needsReview && ops.backend !== 'offline'
     ? await llm.analyze.executeWithOptions(summary('analyze'), [{
       runId, nodeId: ticket, operators: ops, task: input.task, codeRef: proposal.codeRef, stdoutRef: result.stdoutRef, stderrRef: result.stderrRef,

@@ -15,10 +15,11 @@ import { ProgressPublisher } from './run/progress.js';
 import { searchToRun, withTaskData } from './run/start.js';
 import { RunState, type LoopCounts } from './run/state.js';
 import { CrucibleStatus, initialSearchAttributes } from './searchAttributes.js';
-import type { AgentRunInput, RunSummary } from './types.js';
+import type { AgentRunInput } from './types.js';
+import type { RunSummary } from '../core/run.js';
 
 /**
- * One agent run: the search loop of DESIGN.md "One step, as data", for any policy, with up to
+ * One agent run: the search loop of docs/architecture.md "One step of a run, as data", for any policy, with up to
  * `parallelism` actions in flight (run/inFlight.ts). The workflow holds the search and the run's own
  * state (run/state.ts); every effect is an activity. Each turn of the loop reacts to the steering
  * updates (run/handlers.ts), ends the search at the wall-clock deadline (running actions are

@@ -11,7 +11,8 @@ import { controlWorker } from './action.js';
 import { agentRun } from './agentRun.js';
 import { errorText } from './run/errors.js';
 import { initialSearchAttributes } from './searchAttributes.js';
-import type { AgentRunInput, BenchmarkInput, BenchmarkStatus, RunSummary } from './types.js';
+import type { AgentRunInput, BenchmarkInput, BenchmarkStatus } from './types.js';
+import type { RunSummary } from '../core/run.js';
 
 export const benchmarkStatusQuery = wf.defineQuery<BenchmarkStatus>('benchmarkStatus');
 

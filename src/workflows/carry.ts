@@ -6,7 +6,7 @@
  */
 import type { SearchSnapshot } from '../search/driver.js';
 import { ROOT_ID, addNode, createGraph, type SolutionGraph } from '../search/graph.js';
-import { OPERATOR_PARENTS, type CompactNode, type GraphNode, type OperatorName } from '../core/node.js';
+import { OPERATOR_NAMES, OPERATOR_PARENTS, type CompactNode, type GraphNode, type OperatorName } from '../core/node.js';
 
 /** Nodes per archiveNodes call: about 1.8 KB each, so a call stays far below the 2 MB payload limit. */
 export const ARCHIVE_CHUNK = 200;
@@ -39,8 +39,9 @@ export function compactNode(n: GraphNode): CompactNode {
  */
 export const PACK_FROM = 1000;
 
-const OP_LETTERS: Record<string, string> = { root: 'r', draft: 'D', improve: 'I', debug: 'd', crossover: 'X' };
-const LETTER_OPS: Record<string, OperatorName> = { D: 'draft', I: 'improve', d: 'debug', X: 'crossover' };
+/** One letter per operator in a packed graph; a new operator fails to type-check here until it has one. */
+const OP_LETTERS: Record<OperatorName | 'root', string> = { root: 'r', draft: 'D', improve: 'I', debug: 'd', crossover: 'X' };
+const LETTER_OPS: Record<string, OperatorName> = Object.fromEntries(OPERATOR_NAMES.map((op) => [OP_LETTERS[op], op]));
 
 /**
  * Nodes 0 .. n − 1 of a graph, compacted (compactNode) and stored by column. Parents are implied by

@@ -5,12 +5,12 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { ExecActivities } from '../activities/index.js';
-import type { GradeOutput } from '../activities/types.js';
-import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates, type SelectionStrategy } from '../fitness/finalSelection.js';
+import type { BestNode, FinalSelection, GradeOutput, SelectionOutcome, SelectionStrategy } from '../core/run.js';
+import { foldMean, generalizationGap, oracleNode, pickByRescore, topCandidates } from '../fitness/finalSelection.js';
 import { isArchived, type Direction, type GraphNode, type NodeRecord } from '../core/node.js';
 import { awardMedal } from '../tasks/medals.js';
 import { controlWorker } from './action.js';
-import type { AgentRunInput, BestNode, FinalSelection, SelectionOutcome } from './types.js';
+import type { AgentRunInput } from './types.js';
 
 export async function selectFinal(
   input: AgentRunInput, exec: wf.ActivityInterfaceFor<ExecActivities>, nodes: readonly GraphNode[],

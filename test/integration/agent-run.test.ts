@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSubmission } from '../../src/tasks/submission.js';
 import type { NodeRecord } from '../../src/core/node.js';
-import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
+import type { AgentRunInput } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { payloadTexts } from '../helpers/temporal.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBenchmarkInput } from '../../src/cli/runInput.js';
 import type { BenchmarkSummary } from '../../src/reports/benchResults.js';
 import { benchmark } from '../../src/workflows/index.js';
-import type { RunSummary } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 describe('crucible bench: runs as child workflows, one results table', () => {

@@ -17,7 +17,8 @@ import type { NodeRecord } from '../../src/core/node.js';
 import {
   agentRun, bestQuery, graphQuery, hintUpdate, pauseUpdate, resumeUpdate, setBudgetUpdate, statusQuery, stopUpdate,
 } from '../../src/workflows/index.js';
-import type { RunStatus, RunSummary } from '../../src/workflows/types.js';
+import type { RunStatus } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness } from '../helpers/harness.js';
 import { testEnv, type TestEnv } from '../helpers/temporal.js';
 

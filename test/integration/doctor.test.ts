@@ -14,7 +14,7 @@ import { UsageError } from '../../src/cli/runInput.js';
 import { runsDir } from '../../src/config/paths.js';
 import type { ArtifactRef } from '../../src/core/artifact.js';
 import type { NodeRecord } from '../../src/core/node.js';
-import type { RunSummary } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 describe('crucible doctor: every artifact that history references is in the store, intact', () => {

@@ -19,7 +19,8 @@ import { connectTemporalClient, dataConverter, decodeHistoryPayload } from '../.
 import type { NodeRecord } from '../../src/core/node.js';
 import { PATCHES } from '../../src/workflows/patches.js';
 import { agentRun } from '../../src/workflows/index.js';
-import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
+import type { AgentRunInput } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { payloadTexts, uniqueQueues } from '../helpers/temporal.js';
 

@@ -16,7 +16,7 @@ import { artifactsDir, projectRoot, runsDir } from '../../src/config/paths.js';
 import type { NodeRecord } from '../../src/core/node.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
 import { agentRun } from '../../src/workflows/index.js';
-import type { RunSummary } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const SEED = 5;

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtTasksDir } from '../../src/config/paths.js';
 import type { Direction, NodeRecord } from '../../src/core/node.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
-import type { AgentRunInput, RunSummary } from '../../src/workflows/types.js';
+import type { AgentRunInput } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 /**

@@ -11,7 +11,7 @@ import { writeRunReport } from '../../src/reports/runReport.js';
 import { createControlWorker } from '../../src/workers/control.js';
 import { createExecWorker } from '../../src/workers/exec.js';
 import { agentRun } from '../../src/workflows/index.js';
-import type { RunSummary } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
 

@@ -11,7 +11,7 @@ import { listQuery, listRuns } from '../../src/cli/inspect.js';
 import { followRun, type WatchOutcome } from '../../src/cli/watch.js';
 import { projectRoot } from '../../src/config/paths.js';
 import { initialSearchAttributes } from '../../src/workflows/searchAttributes.js';
-import type { RunSummary } from '../../src/workflows/types.js';
+import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 
 const STEPS = 40;

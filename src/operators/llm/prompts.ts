@@ -11,7 +11,7 @@ import type { MemoryEntry } from '../memory.js';
 import { headTail } from '../trim.js';
 import type { OperatorRequest, ParentContext } from '../types.js';
 import type { TaskSpec } from '../../tasks/types.js';
-import type { LlmOperator } from '../../config/llm.js';
+import { LLM_OPERATORS, type LlmOperator } from '../../config/llm.js';
 import type { TaskContext } from './taskContext.js';
 import { renderTemplate, type TemplateVars } from './template.js';
 
@@ -110,11 +110,10 @@ export interface PromptSet {
   partials: Record<string, string>;
 }
 
-const OPS: LlmOperator[] = ['draft', 'improve', 'debug', 'crossover', 'analyze'];
 const loaded = new Map<string, Promise<PromptSet>>();
 
 async function load(style: PromptStyle, dir: string): Promise<PromptSet> {
-  const entries = await Promise.all(OPS.map(async (op) => [op, await readFile(path.join(dir, style, `${op}.md`), 'utf8')] as const));
+  const entries = await Promise.all(LLM_OPERATORS.map(async (op) => [op, await readFile(path.join(dir, style, `${op}.md`), 'utf8')] as const));
   const commonDir = path.join(dir, 'common');
   const names = (await readdir(commonDir).catch(() => [] as string[])).filter((f) => f.endsWith('.md'));
   const partials = Object.fromEntries(await Promise.all(names.map(async (f) => [f.slice(0, -3), await readFile(path.join(commonDir, f), 'utf8')] as const)));

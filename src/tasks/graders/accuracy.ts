@@ -1,7 +1,7 @@
 import { alignById } from './columns.js';
-import { type Frame, take } from './frame.js';
+import { type Frame, type FrameGrader, take } from './frame.js';
 import { classLabels } from './sklearnInputs.js';
-import { ensure, type FrameGrader } from './types.js';
+import { ensure } from './types.js';
 import { type Cell, pyEquals, pyStr } from './values.js';
 
 /**

@@ -1,8 +1,8 @@
 import { auc } from '../metrics.js';
 import { alignById, average, numericLike, outsideUnitInterval } from './columns.js';
-import { type Frame, take } from './frame.js';
+import { type Frame, type FrameGrader, take } from './frame.js';
 import { finiteFloats } from './sklearnInputs.js';
-import { ensure, type FrameGrader } from './types.js';
+import { ensure } from './types.js';
 import { type Cell, pyKey } from './values.js';
 
 /**

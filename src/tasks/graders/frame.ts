@@ -106,3 +106,6 @@ export function sortOrder(series: Series): number[] {
 export function take(series: Series, order: readonly number[]): Cell[] {
   return order.map((i) => series.values[i]!);
 }
+
+/** The inside of a grader: mlebench's grade function, on the two CSVs as pandas reads them; throws InvalidSubmission. */
+export type FrameGrader = (submission: Frame, answers: Frame) => number;

@@ -2,12 +2,12 @@ import type { CsvTable } from '../csv.js';
 import { MetricError } from '../metrics.js';
 import { labelAccuracy, textAccuracy } from './accuracy.js';
 import { binaryAuc, macroAuc, meanCheckedAuc, meanColumnAuc } from './auc.js';
-import { Frame } from './frame.js';
+import { Frame, type FrameGrader } from './frame.js';
 import { binaryLogLoss, logLossRequiringClassColumns, logLossRequiringExactColumns, logLossRequiringShape } from './logLoss.js';
 import { kappaGrader } from './qwk.js';
 import { numpyRound, pythonRound } from './round.js';
 import { meanColumnRmsle, pixelRmse, sortedRmse } from './rmse.js';
-import { type FrameGrader, type Grader, type GradeResult, InvalidSubmission } from './types.js';
+import { type Grader, type GradeResult, InvalidSubmission } from './types.js';
 
 export type { Grader, GradeResult } from './types.js';
 

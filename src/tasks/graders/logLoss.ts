@@ -1,8 +1,8 @@
 import { logloss } from '../metrics.js';
 import { alignById, allInUnitInterval, rowsSumToOne, sameSet } from './columns.js';
-import { type Frame, sortOrder, take } from './frame.js';
+import { type Frame, type FrameGrader, sortOrder, take } from './frame.js';
 import { finiteFloats } from './sklearnInputs.js';
-import { ensure, type FrameGrader } from './types.js';
+import { ensure } from './types.js';
 
 /**
  * Log-loss graders: scikit-learn's log_loss (probabilities clipped to [eps, 1 - eps], eps = float64

@@ -1,7 +1,7 @@
 import { sameSet } from './columns.js';
-import { sortOrder, take } from './frame.js';
+import { type FrameGrader, sortOrder, take } from './frame.js';
 import { classLabels, type Labels } from './sklearnInputs.js';
-import { ensure, type FrameGrader } from './types.js';
+import { ensure } from './types.js';
 import { pyCompare } from './values.js';
 
 /**

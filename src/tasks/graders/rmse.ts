@@ -1,8 +1,8 @@
 import { rmse } from '../metrics.js';
 import { alignById, average } from './columns.js';
-import { sortOrder, take } from './frame.js';
+import { type FrameGrader, sortOrder, take } from './frame.js';
 import { finiteFloats } from './sklearnInputs.js';
-import { ensure, type FrameGrader, InvalidSubmission } from './types.js';
+import { ensure, InvalidSubmission } from './types.js';
 import { pyFloat } from './values.js';
 
 /**

@@ -1,5 +1,4 @@
 import type { CsvTable } from '../csv.js';
-import type { Frame } from './frame.js';
 
 /** What a grader makes of a submission: a score, or the reason it cannot be graded. */
 export type GradeResult = { score: number } | { invalid: string };
@@ -22,6 +21,3 @@ export class InvalidSubmission extends Error {
 export function ensure(ok: boolean, reason: string): asserts ok {
   if (!ok) throw new InvalidSubmission(reason);
 }
-
-/** The inside of a grader: mlebench's grade function, on the two CSVs as pandas reads them; throws InvalidSubmission. */
-export type FrameGrader = (submission: Frame, answers: Frame) => number;

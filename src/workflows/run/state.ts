@@ -5,7 +5,8 @@
  */
 import { addSpend, emptySpend, spendLimitReached, totalTokens, type Spend, type SpendLimits } from '../../core/spend.js';
 import type { CarriedSearch } from '../carry.js';
-import type { AgentRunInput, BudgetChange, CarriedState, Hint, RunBudget, RunPhase, RunStatus, RunSummary, SteerAck, StopReason } from '../types.js';
+import type { AgentRunInput, BudgetChange, CarriedState, RunPhase, RunStatus, SteerAck } from '../types.js';
+import type { Hint, RunBudget, RunSummary, StopReason } from '../../core/run.js';
 import { MAX_HINTS, describeBudget, validateBudgetChange, validateHintText } from './steering.js';
 
 /** What the search loop shows of itself in the status. */

@@ -1,7 +1,8 @@
 /** Checks and wording for steering a run (agentRun's updates; pure: the validators run in the workflow). */
 import { MAX_STEPS } from '../../config/constants.js';
 import { formatDuration } from '../../config/duration.js';
-import type { BudgetChange, RunBudget } from '../types.js';
+import type { BudgetChange } from '../types.js';
+import type { RunBudget } from '../../core/run.js';
 
 const FIELDS = ['wallMs', 'maxSteps', 'maxTokens', 'maxCostUsd'] as const;
 

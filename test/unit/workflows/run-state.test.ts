@@ -4,7 +4,8 @@ import { emptySpend, type Spend } from '../../../src/core/spend.js';
 import type { CarriedSearch } from '../../../src/workflows/carry.js';
 import { MAX_HINT_CHARS, MAX_HINTS, MAX_WALL_MS } from '../../../src/workflows/run/steering.js';
 import { RunState, type LoopCounts } from '../../../src/workflows/run/state.js';
-import type { AgentRunInput, CarriedState, RunBudget } from '../../../src/workflows/types.js';
+import type { AgentRunInput, CarriedState } from '../../../src/workflows/types.js';
+import type { RunBudget } from '../../../src/core/run.js';
 
 const T0 = 1_735_689_600_000;
 const RUN = 'run-1';
