@@ -7,11 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, temporalCliPath } from '../../src/config/paths.js';
 import { bundleWorkflows } from '../../src/workers/bundle.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { agentRun } from '../../src/workflows/index.js';
 import { PATCHES } from '../../src/workflows/patches.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 interface HistoryEvent {
   eventType: string;
@@ -26,22 +23,16 @@ function patchIds(events: HistoryEvent[]): string[] {
 }
 
 describe('replay', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let env: Harness;
   let history: unknown;
 
   beforeAll(async () => {
-    env = await testEnv();
-    const stateRoot = await tempStateRoot();
-    const q = uniqueQueues('replay');
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '6', seed: '7' });
-    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
-    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
-    await control.runUntil(exec.runUntil(
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    env = await startHarness({ name: 'replay' });
+    await env.runAgent(await env.input({ steps: '6', seed: '7' }));
     // Export the history the way a user would: `temporal workflow show --output json`.
     const { stdout } = await promisify(execFile)(temporalCliPath(),
-      ['workflow', 'show', '--workflow-id', q.workflowId, '--address', env.address, '--output', 'json'], { maxBuffer: 64 << 20 });
-    await writeFile(path.join(stateRoot, 'history.json'), stdout);
+      ['workflow', 'show', '--workflow-id', env.queues.workflowId, '--address', env.address, '--output', 'json'], { maxBuffer: 64 << 20 });
+    await writeFile(path.join(env.stateRoot, 'history.json'), stdout);
     history = JSON.parse(stdout);
   });
   afterAll(async () => env?.close());

@@ -3,21 +3,17 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileArtifactStore } from '../../src/artifacts/store.js';
-import { artifactsDir } from '../../src/config/paths.js';
+import type { FileArtifactStore } from '../../src/artifacts/store.js';
 import type { NodeRecord } from '../../src/core/node.js';
 import { trimText } from '../../src/reports/runPageData.js';
 import { writeRunReport } from '../../src/reports/runReport.js';
-import { createControlWorker } from '../../src/workers/control.js';
-import { createExecWorker } from '../../src/workers/exec.js';
-import { agentRun } from '../../src/workflows/index.js';
 import type { RunSummary } from '../../src/core/run.js';
 import { launchChromium } from '../helpers/chromium.js';
-import { bundledRunInput, tempStateRoot, testEnv, uniqueQueues } from '../helpers/temporal.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 
 
 describe('crucible report: the HTML page of a real run, in headless Chromium', () => {
-  let env: Awaited<ReturnType<typeof testEnv>>;
+  let env: Harness;
   let browser: Browser | undefined;
   let summary: RunSummary;
   let nodes: NodeRecord[];
@@ -25,16 +21,11 @@ describe('crucible report: the HTML page of a real run, in headless Chromium', (
   let reportPath: string;
 
   beforeAll(async () => {
-    env = await testEnv();
-    const stateRoot = await tempStateRoot();
-    const q = uniqueQueues('report');
-    const input = await bundledRunInput({ execQueue: q.exec, steps: '4', seed: '2' });
-    const control = await createControlWorker({ connection: env.nativeConnection, workflowBundle: env.workflowBundle, taskQueue: q.control, stateRoot });
-    const exec = await createExecWorker({ connection: env.nativeConnection, taskQueue: q.exec, stateRoot });
-    summary = await control.runUntil(exec.runUntil(
-      env.client.workflow.execute(agentRun, { taskQueue: q.control, workflowId: q.workflowId, args: [input] })));
+    env = await startHarness({ name: 'report' });
+    const input = await env.input({ steps: '4', seed: '2' });
+    summary = await env.runAgent(input);
     nodes = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
-    store = new FileArtifactStore(artifactsDir(stateRoot));
+    store = env.store;
     reportPath = await writeRunReport({ runDir: summary.runDir, store, budget: input.budget });
     browser = await launchChromium('report');
   });
