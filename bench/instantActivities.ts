@@ -3,7 +3,7 @@
  * scoreSelection return at once with the scripted outcomes of the equivalence tests
  * (test/helpers/scripted.ts: a quarter of the nodes buggy, scores uniform in [0, 1), depending only on
  * seed, node id and operator). Unlike those test doubles they do no I/O per call: the artifact
- * references they return are stored once, up front. The report, archive and publishTaskData
+ * references they return are stored once, up front. The run-folder, archive and publishTaskData
  * activities are the real ones (they run once per run or per continue-as-new, not per node).
  *
  * A StepClock sees every operate call: the time a node's action started, per run. A node's step time is
@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { makeArchive } from '../src/activities/archive.js';
-import { makeReport } from '../src/activities/report.js';
+import { makeWriteRunFolder } from '../src/activities/runFolder.js';
 import type { ExecuteInput, ExecuteOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../src/activities/types.js';
 import type { GradeOutput } from '../src/core/run.js';
 import { FileArtifactStore } from '../src/artifacts/store.js';
@@ -93,7 +93,7 @@ export interface InstantActivities {
     operate(input: OperateInput): Promise<OperateOutput>;
     grade(): Promise<GradeOutput>;
     scoreSelection(): Promise<ScoreSelectionOutput>;
-    report: ReturnType<typeof makeReport>;
+    writeRunFolder: ReturnType<typeof makeWriteRunFolder>;
     archiveNodes: ReturnType<typeof makeArchive>['archiveNodes'];
     loadNodes: ReturnType<typeof makeArchive>['loadNodes'];
     publishTaskData(input: { publicDir: string }): Promise<ArtifactRef>;
@@ -132,7 +132,7 @@ export async function instantActivities(o: { seed: number; stateRoot: string; cl
       async scoreSelection() {
         return { score: 0.5, reason: null };
       },
-      report: makeReport(store, runsDir(o.stateRoot)),
+      writeRunFolder: makeWriteRunFolder(store, runsDir(o.stateRoot)),
       archiveNodes: archive.archiveNodes,
       loadNodes: archive.loadNodes,
       publishTaskData: async (input) => publishPublicData(store, input.publicDir),

@@ -4,16 +4,16 @@ import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/executor.js';
 import { publishPublicData } from '../tasks/publicData.js';
 import { makeArchive } from './archive.js';
-import { makeBenchmarkReport } from './benchmarkReport.js';
+import { makeWriteBenchResults } from './benchResults.js';
 import { makeCrossValidate } from './crossValidate.js';
 import { makeDescribeData } from './describeData.js';
 import { makeExecute } from './execute.js';
 import { makeGrade } from './grade.js';
 import type { LlmDeps } from './llm.js';
 import { makeAnalyze, makeOperate } from './operate.js';
-import { makeReport } from './report.js';
+import { makeWriteRunFolder } from './runFolder.js';
 
-/** Activities of the control worker: operator calls (and their API key), hidden grading, the run's report folder. */
+/** Activities of the control worker: operator calls (and their API key), hidden grading, the run's folder. */
 export function createControlActivities(deps: {
   store: ArtifactStore; offline: OperatorBackend; llm: LlmDeps; runsRoot: string; benchmarksRoot: string;
 }) {
@@ -21,8 +21,8 @@ export function createControlActivities(deps: {
     operate: makeOperate(deps),
     analyze: makeAnalyze(deps),
     ...makeGrade(deps.store),
-    benchmarkReport: makeBenchmarkReport(deps.benchmarksRoot),
-    report: makeReport(deps.store, deps.runsRoot),
+    writeBenchResults: makeWriteBenchResults(deps.benchmarksRoot),
+    writeRunFolder: makeWriteRunFolder(deps.store, deps.runsRoot),
     ...makeArchive(deps.runsRoot),
     /** Publishes the task's public data to the store so exec workers anywhere can fetch it. */
     publishTaskData: async (input: { publicDir: string }) => publishPublicData(deps.store, input.publicDir),

@@ -97,7 +97,7 @@ export interface GradeInput {
 }
 
 
-export interface ReportInput {
+export interface RunFolderInput {
   runId: string;
   /** Node metadata from id `nodesFrom` on; the activity reads archived (compact) ones in full from the archive. */
   nodes: GraphNode[];
@@ -107,7 +107,7 @@ export interface ReportInput {
   bestNodeId: number | null;
 }
 
-export interface ReportOutput {
+export interface RunFolderOutput {
   /** Folder holding graph.json, summary.json and the best solution's code and submission. */
   runDir: string;
   graphRef: ArtifactRef;

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import { column, CsvError, formatCsv, parseCsv, parseNumber, readCsvFile, type CsvTable } from './csv.js';
+import { column, CsvError, formatCsv, parseNumber, readCsvFile, type CsvTable } from './csv.js';
 import { TaskError } from './errors.js';
 import { readLeaderboard } from './leaderboard.js';
 import { awardMedal, medalThresholds, round5, type Medal, type Thresholds } from './medals.js';
 import { MetricError, score as scoreWith } from './metrics.js';
 import { mlebenchInvalidReason, runMlebenchGrader, type MlebenchGraderOptions } from './sources/mlebenchGrader.js';
-import { idKeyer, readSampleSubmission, validateSubmission, type SubmissionRow } from './submission.js';
+import { idKeyer, parseSubmissionCsv, readSampleSubmission, validateSubmission, type SubmissionRow } from './submission.js';
 import type { MetricName, TaskSpec } from './types.js';
 
 /** MLE-bench's competition report, camelCased, plus the medal as one value and why a submission is invalid. */
@@ -190,13 +190,8 @@ function scoreLabels(task: TaskSpec, ids: string[], truth: string[], preds: stri
 export function scoreAgainst(task: TaskSpec, truth: { ids: string[]; labels: string[] }, submissionCsvText: string): SelectionScore {
   const invalid = (reason: string): SelectionScore => ({ score: null, reason: `submission.csv: ${reason}` });
   try {
-    let sub: CsvTable;
-    try {
-      sub = parseCsv(submissionCsvText);
-    } catch (err) {
-      if (err instanceof CsvError) return invalid(`malformed CSV: ${err.message}`);
-      throw err;
-    }
+    const sub = parseSubmissionCsv(submissionCsvText);
+    if (typeof sub === 'string') return invalid(sub);
     const idIdx = sub.header.indexOf(task.idColumn);
     const targetIdx = sub.header.indexOf(task.target);
     const missingCols = [task.idColumn, task.target].filter((c) => !sub.header.includes(c));

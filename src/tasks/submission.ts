@@ -44,6 +44,16 @@ export function readSampleSubmission(task: TaskSpec): CsvTable {
   }
 }
 
+/** A submission's CSV, or why it cannot be read (a malformed file is the agent's to fix, not an error). */
+export function parseSubmissionCsv(text: string): CsvTable | string {
+  try {
+    return parseCsv(text);
+  } catch (err) {
+    if (err instanceof CsvError) return `malformed CSV: ${err.message}`;
+    throw err;
+  }
+}
+
 /**
  * Checks a submission against the task's sample submission: the same columns, one row per test id
  * (no duplicates, none missing, none extra), and a number in every column whose sample values are
@@ -53,13 +63,8 @@ export function validateSubmission(task: TaskSpec, submissionCsvText: string): S
   const sample = readSampleSubmission(task);
   const invalid = (reason: string): SubmissionCheck => ({ valid: false, reason: `submission.csv: ${reason}` });
 
-  let sub: CsvTable;
-  try {
-    sub = parseCsv(submissionCsvText);
-  } catch (err) {
-    if (err instanceof CsvError) return invalid(`malformed CSV: ${err.message}`);
-    throw err;
-  }
+  const sub = parseSubmissionCsv(submissionCsvText);
+  if (typeof sub === 'string') return invalid(sub);
 
   const duplicated = sub.header.filter((c, i) => sub.header.indexOf(c) !== i);
   if (duplicated.length > 0) return invalid(`duplicate column ${duplicated.map((c) => `\`${c}\``).join(', ')}`);

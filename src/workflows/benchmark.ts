@@ -45,7 +45,7 @@ export async function benchmark(input: BenchmarkInput): Promise<BenchmarkSummary
     }
   };
   await Promise.all(Array.from({ length: Math.min(input.concurrency, input.runs.length) }, lane));
-  return controlWorker.benchmarkReport.executeWithOptions(
+  return controlWorker.writeBenchResults.executeWithOptions(
     { summary: `write the benchmark's tables (${results.length} runs)` }, [{ benchmarkId, results: results as BenchmarkRunResult[] }],
   );
 }

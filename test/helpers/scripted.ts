@@ -1,12 +1,12 @@
 /**
  * Test doubles for the equivalence tests: scripted operate/execute/grade activities whose outcome
  * depends only on (seed, node id, operator), so the same outcomes can drive the in-process search
- * driver. They do no real work; the report and archive activities are the real ones.
+ * driver. They do no real work; the run-folder and archive activities are the real ones.
  */
 import { heartbeat, sleep as cancellableSleep } from '@temporalio/activity';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeArchive } from '../../src/activities/archive.js';
-import { makeReport } from '../../src/activities/report.js';
+import { makeWriteRunFolder } from '../../src/activities/runFolder.js';
 import { publishPublicData } from '../../src/tasks/publicData.js';
 import type { ExecuteInput, ExecuteOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../../src/activities/types.js';
 import type { GradeOutput } from '../../src/core/run.js';
@@ -62,7 +62,7 @@ export function scriptedActivities(o: ScriptedOptions) {
       async scoreSelection(): Promise<ScoreSelectionOutput> {
         return { score: 0.5, reason: null };
       },
-      report: makeReport(store, runsDir(o.stateRoot)),
+      writeRunFolder: makeWriteRunFolder(store, runsDir(o.stateRoot)),
       ...makeArchive(runsDir(o.stateRoot)),
       publishTaskData: async (input: { publicDir: string }) => publishPublicData(store, input.publicDir),
     },

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeBenchmarkReport } from '../../src/activities/benchmarkReport.js';
+import { makeWriteBenchResults } from '../../src/activities/benchResults.js';
 import { cmdReport } from '../../src/cli/report.js';
 import { UsageError } from '../../src/cli/runInput.js';
 import { benchmarksDir, projectRoot } from '../../src/config/paths.js';
@@ -64,7 +64,7 @@ describe('crucible report --bench: a benchmark\'s page in headless Chromium', ()
     stateRoot = await mkdtemp(path.join(os.tmpdir(), 'crucible-bench-report-'));
     process.env.CRUCIBLE_HOME = stateRoot;
     // results.{md,csv,json} written by the benchmark workflow's own activity.
-    benchDir = (await makeBenchmarkReport(benchmarksDir(stateRoot))({ benchmarkId: BENCH_ID, results: RUNS })).dir;
+    benchDir = (await makeWriteBenchResults(benchmarksDir(stateRoot))({ benchmarkId: BENCH_ID, results: RUNS })).dir;
     reportPath = await writeBenchReport({ benchDir });
     browser = await launchChromium('report');
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

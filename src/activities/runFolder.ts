@@ -3,14 +3,14 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { isArchived } from '../core/node.js';
 import { readArchivedNode } from './archive.js';
-import type { ReportInput, ReportOutput } from './types.js';
+import type { RunFolderInput, RunFolderOutput } from './types.js';
 
 /**
  * Writes the run's human-facing folder: graph.json, summary.json, and the best node's code and
  * submission. The content-addressed store stays the source of truth; this folder is a view of it.
  */
-export function makeReport(store: ArtifactStore, runsRoot: string) {
-  return async function report(input: ReportInput): Promise<ReportOutput> {
+export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
+  return async function writeRunFolder(input: RunFolderInput): Promise<RunFolderOutput> {
     const runDir = path.join(runsRoot, input.runId);
     const from = input.nodesFrom;
     const ids = Array.from({ length: from + input.nodes.length }, (_, id) => id);
