@@ -97,7 +97,8 @@ export function pickParents(
   rng: Rng,
 ): number[] {
   if (count > population.length) throw new RangeError(`cannot pick ${count} distinct parents from ${population.length}`);
-  const scores = population.map((id) => (graph.nodes[id] as NodeRecord).score as number);
+  // Population members are good nodes: their score is a number.
+  const scores = population.map((id) => graph.nodes[id]!.score as number);
   const probs = selectionProbabilities(scores, graph.direction, temperature);
   const left = population.map((id, i) => ({ id, p: probs[i] as number }));
   const out: number[] = [];
