@@ -96,7 +96,6 @@ export interface GradeInput {
   submissionRef: ArtifactRef;
 }
 
-
 export interface RunFolderInput {
   runId: string;
   /** Node metadata from id `nodesFrom` on; the activity reads archived (compact) ones in full from the archive. */
