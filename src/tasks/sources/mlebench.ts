@@ -116,7 +116,7 @@ function readCrucibleYaml(file: string): CrucibleYaml {
   return parsed.data;
 }
 
-function readConfigYaml(file: string): z.infer<typeof configYamlSchema> {
+export function readConfigYaml(file: string): z.infer<typeof configYamlSchema> {
   const parsed = configYamlSchema.safeParse(readYaml(file));
   if (!parsed.success) throw zodProblems(file, parsed.error.issues);
   return parsed.data;
