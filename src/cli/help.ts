@@ -118,12 +118,19 @@ Examples:
 
   tasks: `usage: crucible tasks [--json]
        crucible tasks show <id|path> [--json]
+       crucible tasks mlebench [--split lite|all|low|medium|high|split75|dev|...] [--data-dir DIR] [--json]
   Lists the bundled tasks (built by \`npm run setup\`), or shows one task: type, metric, rows, columns,
-  medal thresholds and its description. A path may hold a Crucible task or an MLE-bench prepared competition.
+  medal thresholds and its description. A path may hold a Crucible task or an MLE-bench competition as
+  \`mlebench prepare\` leaves it (the folder holding prepared/). \`tasks mlebench\` lists a split of the
+  mlebench installed in CRUCIBLE_MLEBENCH_PYTHON (lite: low.txt; all: every competition) and, for each
+  competition, whether it is prepared in the data folder (--data-dir, else MLEBENCH_DATA_DIR, else
+  mlebench's default), its mlebench grader and whether Crucible grades it natively. Exit 2 for an
+  unknown split or a Python without mlebench.
   Examples:
     crucible tasks
     crucible tasks show spam
-    crucible tasks show ~/mle-bench/spaceship-titanic/prepared --json`,
+    crucible tasks show ~/.cache/mle-bench/data/spaceship-titanic --json
+    crucible tasks mlebench --split lite --data-dir ~/.cache/mle-bench/data`,
 
   server: `usage: crucible server start|stop|status [--json]
   The background Temporal dev server; its database, log and pid live in the state folder (CRUCIBLE_HOME,

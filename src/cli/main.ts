@@ -58,6 +58,7 @@ Usage:
   crucible doctor [--run <id>] [--fix]          check that the artifact store holds every artifact the runs reference
   crucible tasks                                bundled tasks
   crucible tasks show <id|path>                 one task: type, metric, rows, columns, medal thresholds, description
+  crucible tasks mlebench [--split lite]        an MLE-bench split: competitions, prepared here, graders
   crucible server start|stop|status             the background Temporal dev server (state in ${stateDir()})
   crucible attributes                           register Crucible's search attributes on a cluster (TEMPORAL_ADDRESS)
 
@@ -68,7 +69,8 @@ Environment: TEMPORAL_ADDRESS (default localhost:7233; another host or TLS: that
   TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_UI_URL, CRUCIBLE_PAYLOAD_KEYS (see README),
   CRUCIBLE_HOME (default ./.crucible),
   CRUCIBLE_LLM_BASE_URL and CRUCIBLE_LLM_MODEL (defaults of --llm-url and --llm-model),
-  CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY (read by the control worker only)`;
+  CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY (read by the control worker only),
+  CRUCIBLE_MLEBENCH_PYTHON, MLEBENCH_COMPETITIONS_DIR, MLEBENCH_DATA_DIR (MLE-bench; see README)`;
 
 const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
 
@@ -312,6 +314,7 @@ async function cmdSteer(cmd: SteerCommand, args: string[]): Promise<number> {
 }
 
 async function cmdTasks(args: string[]): Promise<number> {
+  if (args[0] === 'mlebench') return (await import('./tasksMlebench.js')).cmdTasksMlebench(args.slice(1));
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
   if (positionals[0] === 'show') {
     if (positionals[1] === undefined || positionals.length > 2) throw new UsageError('usage: crucible tasks show <id|path> [--json]');
@@ -321,7 +324,7 @@ async function cmdTasks(args: string[]): Promise<number> {
     console.log(values.json ? JSON.stringify(summary, null, 2) : formatTaskSummary(summary));
     return 0;
   }
-  if (positionals.length > 0) throw new UsageError(`unknown tasks subcommand "${positionals[0]}"; try \`crucible tasks\` or \`crucible tasks show <id>\``);
+  if (positionals.length > 0) throw new UsageError(`unknown tasks subcommand "${positionals[0]}"; try \`crucible tasks\`, \`crucible tasks show <id>\` or \`crucible tasks mlebench\``);
   const tasks = await listTasks();
   if (values.json) console.log(JSON.stringify(tasks, null, 2));
   else if (tasks.length === 0) console.log('No bundled tasks are built yet: run `npm run setup`.');
