@@ -7,7 +7,7 @@
  * experiments/splits/<split>.txt). The data folder is test/fixtures/mlebench-lite: the 22 lite
  * competitions as `mlebench prepare` leaves them.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +24,6 @@ const CLI = path.join(projectRoot, 'bin', 'crucible');
 /** Any Python does: the double imports nothing beyond the standard library. */
 const PYTHON = isFile(pythonPath()) ? pythonPath() : 'python3';
 /** Where PYTHON has the real mlebench, it cannot stand for a Python without it. */
-const hasMlebench = spawnSync(PYTHON, ['-c', 'import mlebench'], { env: { ...process.env, PYTHONPATH: '' } }).status === 0;
 
 /** config.yaml `grader.name` of each lite competition in mle-bench 783b15a (its own spellings). */
 const LITE_GRADERS: Readonly<Record<string, string>> = {
@@ -73,12 +72,19 @@ let cleanup: () => void;
 let clone: string;
 /** A folder without mlebench, for PYTHONPATH. */
 let empty: string;
+/**
+ * A Python that cannot import mlebench whatever is installed: PYTHON without site-packages and
+ * ignoring PYTHONPATH (-I -S), a test double for a user's Python without mlebench.
+ */
+let noMlebenchPython: string;
 
 beforeAll(() => {
   ({ dir: root, cleanup } = tempDir('crucible-tasks-mlebench-'));
   clone = path.join(root, 'mle-bench');
   empty = path.join(root, 'empty');
   mkdirSync(empty);
+  noMlebenchPython = path.join(root, 'python-without-mlebench');
+  writeFileSync(noMlebenchPython, `#!/bin/sh\nexec ${JSON.stringify(PYTHON)} -I -S "$@"\n`, { mode: 0o755 });
   const pkg = path.join(clone, 'mlebench');
   for (const [id, grader] of Object.entries({ ...LITE_GRADERS, ...DEV_GRADERS })) {
     mkdirSync(path.join(pkg, 'competitions', id), { recursive: true });
@@ -145,9 +151,8 @@ describe('the registry, from the named Python', () => {
 
 describe('a Python without mlebench', () => {
 
-  it.skipIf(hasMlebench)('is refused with how to install mlebench and how to name the Python', async () => {
-    vi.stubEnv('PYTHONPATH', empty);
-    const err = await findMlebenchRegistry(PYTHON).catch((e: unknown) => e);
+  it('is refused with how to install mlebench and how to name the Python', async () => {
+    const err = await findMlebenchRegistry(noMlebenchPython).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MlebenchUnavailable);
     expect((err as Error).message).toMatch(/cannot import mlebench .*pip install -e mle-bench.*CRUCIBLE_MLEBENCH_PYTHON/);
   });
@@ -196,8 +201,8 @@ describe('bin/crucible tasks mlebench', () => {
     expect(noPython.stderr).toMatch(/no Python at .*no-such-python: install mlebench from its repository .*CRUCIBLE_MLEBENCH_PYTHON/);
   }, 60_000);
 
-  it.skipIf(hasMlebench)('exit 2 for a Python without mlebench, saying how to install it', async () => {
-    const r = await crucible([], { CRUCIBLE_MLEBENCH_PYTHON: PYTHON, PYTHONPATH: empty });
+  it('exit 2 for a Python without mlebench, saying how to install it', async () => {
+    const r = await crucible([], { CRUCIBLE_MLEBENCH_PYTHON: noMlebenchPython });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot import mlebench .*pip install -e mle-bench.*CRUCIBLE_MLEBENCH_PYTHON/);
   }, 30_000);
