@@ -104,7 +104,7 @@ export interface InstantActivities {
 }
 
 const GRADE: GradeOutput = {
-  score: 0.5, validSubmission: true, medal: null, aboveMedian: false,
+  score: 0.5, validSubmission: true, reason: null, gradedBy: 'crucible', isLowerBetter: false, medal: null, aboveMedian: false,
   goldThreshold: null, silverThreshold: null, bronzeThreshold: null, medianThreshold: null,
 };
 

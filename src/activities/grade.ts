@@ -19,7 +19,8 @@ function makeGradeTest(store: ArtifactStore) {
   return async function grade(input: GradeInput): Promise<GradeOutput> {
     const report = await gradeSubmission(input.task, await store.getText(input.submissionRef));
     return {
-      score: report.score, validSubmission: report.validSubmission, medal: report.medal, aboveMedian: report.aboveMedian,
+      score: report.score, validSubmission: report.validSubmission, reason: report.reason, gradedBy: report.gradedBy,
+      isLowerBetter: report.isLowerBetter, medal: report.medal, aboveMedian: report.aboveMedian,
       goldThreshold: report.goldThreshold, silverThreshold: report.silverThreshold,
       bronzeThreshold: report.bronzeThreshold, medianThreshold: report.medianThreshold,
     };

@@ -2,12 +2,13 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { isArchived } from '../core/node.js';
+import { gradingReport } from '../reports/gradingReport.js';
 import { readArchivedNode } from './archive.js';
 import type { RunFolderInput, RunFolderOutput } from './types.js';
 
 /**
- * Writes the run's human-facing folder: graph.json, summary.json, and the best node's code and
- * submission. The content-addressed store stays the source of truth; this folder is a view of it.
+ * Writes the run's human-facing folder: graph.json, summary.json, the best node's code and
+ * submission, and its grade in MLE-bench's report format (grading_report.json). The content-addressed store stays the source of truth; this folder is a view of it.
  */
 export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
   return async function writeRunFolder(input: RunFolderInput): Promise<RunFolderOutput> {
@@ -24,9 +25,13 @@ export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
     await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, runDir }, null, 2));
     const best = input.bestNodeId === null ? undefined : nodes[input.bestNodeId];
     if (best?.codeRef) await writeFileAtomic(path.join(runDir, 'best_solution.py'), await store.get(best.codeRef));
-    if (best?.exec?.submissionRef) {
-      await writeFileAtomic(path.join(runDir, 'best_submission.csv'), await store.get(best.exec.submissionRef));
-    }
+    const submissionPath = path.join(runDir, 'best_submission.csv');
+    if (best?.exec?.submissionRef) await writeFileAtomic(submissionPath, await store.get(best.exec.submissionRef));
+    const report = gradingReport({
+      ...input.task, grade: input.summary.best?.grade ?? null, submissionPath,
+      submissionExists: best?.exec?.submissionRef != null, createdAt: new Date(),
+    });
+    await writeFileAtomic(path.join(runDir, 'grading_report.json'), JSON.stringify(report, null, 2));
     return { runDir, graphRef };
   };
 }

@@ -1,5 +1,6 @@
 import type { OperatorSetConfig } from '../config/agent.js';
 import type { ArtifactRef } from '../core/artifact.js';
+import type { RunSummary } from '../core/run.js';
 import type { NodeLlm } from '../core/spend.js';
 import type { GraphNode, OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
@@ -102,12 +103,14 @@ export interface RunFolderInput {
   nodes: GraphNode[];
   /** The id of `nodes[0]`; the nodes before it are all archived and read from the archive (issue 9: a 10,000-node graph inline was over 2 MB). */
   nodesFrom: number;
-  summary: object;
+  summary: Omit<RunSummary, 'runDir'>;
   bestNodeId: number | null;
+  /** What MLE-bench's grading report (grading_report.json) needs beyond the summary. */
+  task: { competitionId: string; isLowerBetter: boolean };
 }
 
 export interface RunFolderOutput {
-  /** Folder holding graph.json, summary.json and the best solution's code and submission. */
+  /** Folder holding graph.json, summary.json, grading_report.json and the best solution's code and submission. */
   runDir: string;
   graphRef: ArtifactRef;
 }

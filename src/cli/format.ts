@@ -40,7 +40,8 @@ export function formatSummary(s: RunSummary, runUrl: string | null): string {
       : '';
     lines.push(
       `Best node #${s.best.id} (${s.best.operator}): validation ${metric} ${fmtScore(s.best.score)}, hidden test ${metric} ${fmtScore(g?.score)}`,
-      `Medal: ${medal}${thresholds}`,
+      `Medal: ${medal}${thresholds}${g?.gradedBy === 'mlebench' ? ', graded by mlebench' : ''}`,
+      ...(g && !g.validSubmission ? [`The hidden grade found the submission invalid: ${g.reason ?? 'no reason given'}`] : []),
     );
   } else {
     lines.push('No working solution was found within the budget.');
@@ -55,7 +56,7 @@ export function formatSummary(s: RunSummary, runUrl: string | null): string {
     );
   }
   if (s.spend.calls > 0) lines.push(`LLM spend: ${formatSpend(s.spend)}`);
-  lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json)`);
+  lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json, grading_report.json)`);
   if (runUrl) lines.push(`Temporal UI: ${runUrl}`);
   return lines.join('\n');
 }

@@ -40,6 +40,11 @@ export type StopReason = 'wall-clock budget' | 'step budget' | 'token budget' | 
 export interface GradeOutput {
   score: number | null;
   validSubmission: boolean;
+  /** Why the submission is invalid (the grader's own words where it gave them); null when valid. */
+  reason: string | null;
+  /** Who graded it: mlebench's own grader (MLE-bench tasks, where installed) or Crucible's. */
+  gradedBy: 'crucible' | 'mlebench';
+  isLowerBetter: boolean;
   medal: 'gold' | 'silver' | 'bronze' | null;
   aboveMedian: boolean;
   goldThreshold: number | null;

@@ -84,9 +84,10 @@ async function conclude(
     runId: wf.workflowInfo().workflowId, task: input.task.id, metric: input.task.metric, agent: input.agent.name, policy: input.agent.policy.kind,
     seed: input.seed, nodes: nodes.length - 1, buggyNodes: nodes.filter((n) => n.id > 0 && n.buggy).length, ...run.outcome(), best, selection,
   };
-  const { runDir } = await controlWorker.writeRunFolder.executeWithOptions({ summary: `write the run's report (${summary.nodes} nodes)` }, [{
+  const { runDir } = await controlWorker.writeRunFolder.executeWithOptions({ summary: `write the run's folder (${summary.nodes} nodes)` }, [{
     // Archived nodes are read from the archive: inline, a 10,000-node graph passed the 2 MB payload limit.
     runId: summary.runId, nodes: nodes.slice(run.archivedUpTo), nodesFrom: run.archivedUpTo, summary, bestNodeId: best?.id ?? null,
+    task: { competitionId: input.task.mlebench?.competitionId ?? input.task.id, isLowerBetter: input.task.direction === 'minimize' },
   }]);
   run.phase = 'finished';
   progress.flush(run.spend);

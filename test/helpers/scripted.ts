@@ -54,7 +54,7 @@ export function scriptedActivities(o: ScriptedOptions) {
       },
       async grade(): Promise<GradeOutput> {
         return {
-          score: 0.5, validSubmission: true, medal: null, aboveMedian: false,
+          score: 0.5, validSubmission: true, reason: null, gradedBy: 'crucible', isLowerBetter: false, medal: null, aboveMedian: false,
           goldThreshold: null, silverThreshold: null, bronzeThreshold: null, medianThreshold: null,
         };
       },

@@ -62,6 +62,21 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     expect(await readFile(path.join(summary.runDir, 'best_submission.csv'), 'utf8')).toBe(csv);
   });
 
+  it('records who graded the submission, and writes its grade in MLE-bench\'s report format', async () => {
+    const grade = summary.best!.grade!;
+    expect(grade).toMatchObject({ validSubmission: true, reason: null, gradedBy: 'crucible', isLowerBetter: false });
+    const report = JSON.parse(await readFile(path.join(summary.runDir, 'grading_report.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual([
+      'competition_id', 'score', 'gold_threshold', 'silver_threshold', 'bronze_threshold', 'median_threshold', 'any_medal', 'gold_medal',
+      'silver_medal', 'bronze_medal', 'above_median', 'submission_exists', 'valid_submission', 'is_lower_better', 'created_at', 'submission_path',
+    ]);
+    expect(report).toMatchObject({
+      competition_id: input.task.id, score: grade.score, gold_threshold: grade.goldThreshold, median_threshold: grade.medianThreshold,
+      any_medal: grade.medal !== null, submission_exists: true, valid_submission: true, is_lower_better: false,
+      submission_path: path.join(summary.runDir, 'best_submission.csv'),
+    });
+  });
+
   it('keeps payloads small: history holds references, not code or logs', async () => {
     const history = await h.client.workflow.getHandle(summary.runId).fetchHistory();
     const payloads = payloadTexts(history);

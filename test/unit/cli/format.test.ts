@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatNodeLine, formatTree } from '../../../src/cli/format.js';
+import { formatNodeLine, formatSummary, formatTree } from '../../../src/cli/format.js';
+import { emptySpend } from '../../../src/core/spend.js';
+import type { GradeOutput, RunSummary } from '../../../src/core/run.js';
 import type { NodeRecord } from '../../../src/core/node.js';
 
 const node = (id: number, parents: number[], op: NodeRecord['operator'], score: number | null, bugReason: string | null = null): NodeRecord => ({
@@ -21,5 +23,22 @@ describe('terminal formatting', () => {
       '│  └─ #2 improve  score 0.95000  test —',
       '└─ #3 draft  buggy: boom',
     ]);
+  });
+
+  it('the summary names the grader and, for an invalid submission, why', () => {
+    const grade: GradeOutput = {
+      score: null, validSubmission: false, reason: 'submission.csv: missing column `EAP`', gradedBy: 'mlebench', isLowerBetter: true,
+      medal: null, aboveMedian: false, goldThreshold: 0.2, silverThreshold: 0.3, bronzeThreshold: 0.4, medianThreshold: 0.5,
+    };
+    const summary: RunSummary = {
+      runId: 'r', task: 't', metric: 'logloss', agent: 'a', policy: 'greedy', seed: 0, stopReason: 'step budget', nodes: 1, buggyNodes: 0,
+      elapsedMs: 1000, continuedAsNew: 0, spend: emptySpend(), hints: [], runDir: '/runs/r',
+      best: { id: 1, operator: 'draft', score: 0.3, codeRef: null, submissionRef: null, grade },
+      selection: { strategy: 'validation', selections: [], oracle: null, gap: null },
+    };
+    const text = formatSummary(summary, null);
+    expect(text).toContain('Medal: no medal (gold 0.20000, silver 0.30000, bronze 0.40000, median 0.50000), graded by mlebench');
+    expect(text).toContain('The hidden grade found the submission invalid: submission.csv: missing column `EAP`');
+    expect(text).toContain('grading_report.json');
   });
 });
