@@ -1,8 +1,16 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand,
+  PutObjectCommand, S3Client, UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { createReadStream, type ReadStream } from 'node:fs';
 import type { ArtifactRef } from '../core/artifact.js';
 import {
-  ArtifactError, ArtifactMissingError, checkFound, checkHash, describeContent, sha256Of, sha256OfStream, type ArtifactKey, type ArtifactStore,
+  ArtifactError, ArtifactMissingError, checkFound, checkHash, describeContent, describeFile, sha256Of, sha256OfStream, writeVerified,
+  type ArtifactKey, type ArtifactStore,
 } from './store.js';
+
+/** Part size of multipart uploads: S3 takes at most 5 GiB in one PutObject, and parts of 5 MiB to 5 GiB. */
+const PART_BYTES = 64 * 1024 ** 2;
 
 export interface S3ArtifactStoreOptions {
   bucket: string;
@@ -22,6 +30,8 @@ export interface S3ArtifactStoreOptions {
    * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (and its other standard sources) from the process itself.
    */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Files larger than this are uploaded in parts of this size (default 64 MiB; S3's least is 5 MiB). */
+  partBytes?: number;
 }
 
 /**
@@ -40,9 +50,11 @@ export class S3ArtifactStore implements ArtifactStore {
   /** The SDK client (exposed for tests and for closing it with `destroy()`). */
   readonly client: S3Client;
   readonly #secrets: string[];
+  readonly #partBytes: number;
 
   constructor(opts: S3ArtifactStoreOptions) {
     if (!opts.bucket) throw new ArtifactError('S3ArtifactStore needs a bucket');
+    this.#partBytes = opts.partBytes ?? PART_BYTES;
     this.bucket = opts.bucket;
     this.prefix = (opts.prefix ?? '').replace(/^\/+|\/+$/g, '');
     this.location = `s3://${this.bucket}${this.prefix ? `/${this.prefix}` : ''}`;
@@ -78,6 +90,58 @@ export class S3ArtifactStore implements ArtifactStore {
       }
     }
     return ref;
+  }
+
+  async putFile(file: string): Promise<ArtifactRef> {
+    const ref = await describeFile(file);
+    const key = this.keyOf(ref.sha256);
+    if (await this.#existsWithSize(key, ref.bytes)) return ref;
+    const body = (start: number, bytes: number) => createReadStream(file, { start, end: start + bytes - 1, highWaterMark: 1 << 20 });
+    try {
+      if (ref.bytes <= this.#partBytes) {
+        await this.client.send(new PutObjectCommand({
+          Bucket: this.bucket, Key: key, Body: ref.bytes === 0 ? Buffer.alloc(0) : body(0, ref.bytes), ContentLength: ref.bytes,
+          ContentType: 'application/octet-stream',
+        }));
+      } else {
+        await this.#putInParts(key, ref.bytes, body);
+      }
+    } catch (err) {
+      throw this.#failure('upload', key, err);
+    }
+    return ref;
+  }
+
+  /** A multipart upload, one part streamed at a time; an upload that fails is aborted so that no parts linger. */
+  async #putInParts(key: string, bytes: number, body: (start: number, bytes: number) => ReadStream): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: 'application/octet-stream' }));
+    try {
+      const parts: { ETag: string | undefined; PartNumber: number }[] = [];
+      for (let start = 0, n = 1; start < bytes; start += this.#partBytes, n++) {
+        const size = Math.min(this.#partBytes, bytes - start);
+        const { ETag } = await this.client.send(new UploadPartCommand({
+          Bucket: this.bucket, Key: key, UploadId, PartNumber: n, Body: body(start, size), ContentLength: size,
+        }));
+        parts.push({ ETag, PartNumber: n });
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    } catch (err) {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId })).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async has(ref: { sha256: string; bytes: number }): Promise<boolean> {
+    return this.#existsWithSize(this.keyOf(ref.sha256), ref.bytes);
+  }
+
+  async getFile(ref: ArtifactKey, file: string): Promise<void> {
+    const key = this.keyOf(ref.sha256);
+    try {
+      await writeVerified((await this.#download(ref, key)) as unknown as AsyncIterable<Uint8Array>, file, ref, `object ${this.#url(key)}`);
+    } catch (err) {
+      throw this.#readFailure(ref, key, err);
+    }
   }
 
   async get(ref: ArtifactKey): Promise<Buffer> {

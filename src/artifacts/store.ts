@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ArtifactRef } from '../core/artifact.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
@@ -55,6 +58,12 @@ export interface ArtifactStore {
   getText(ref: ArtifactKey): Promise<string>;
   /** Checks a blob without keeping it (streams it through the hash); throws what `get` would. */
   verify(ref: ArtifactKey): Promise<void>;
+  /** Stores a file's bytes streamed, never whole in memory (any size the disk holds); the reference `put` of them would give. */
+  putFile(file: string): Promise<ArtifactRef>;
+  /** Writes a blob into `file`, streamed and verified like `get`; the file is whole or absent. */
+  getFile(ref: ArtifactKey, file: string): Promise<void>;
+  /** Whether the store holds a blob of this hash and size, without reading it. */
+  has(ref: { sha256: string; bytes: number }): Promise<boolean>;
   /** Where the blobs live, for humans: a folder path or `s3://bucket/prefix`. Never holds credentials. */
   readonly location: string;
 }
@@ -88,11 +97,53 @@ export function checkFound(ref: ArtifactKey, where: string, found: { sha256: str
   }
 }
 
+function previewOf(head: Buffer): string {
+  return head.subarray(0, PREVIEW_CHARS * 4).toString('utf8').slice(0, PREVIEW_CHARS);
+}
+
 /** The bytes to store and the reference they will have. */
 export function describeContent(content: string | Buffer): { buf: Buffer; ref: ArtifactRef } {
   const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
-  const preview = buf.subarray(0, PREVIEW_CHARS * 4).toString('utf8').slice(0, PREVIEW_CHARS);
-  return { buf, ref: { sha256: sha256Of(buf), bytes: buf.length, preview } };
+  return { buf, ref: { sha256: sha256Of(buf), bytes: buf.length, preview: previewOf(buf) } };
+}
+
+/** The reference a file's bytes will have, read streamed. */
+export async function describeFile(file: string): Promise<ArtifactRef> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const head: Buffer[] = [];
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    if (bytes < PREVIEW_CHARS * 4) head.push(chunk.subarray(0, PREVIEW_CHARS * 4 - bytes));
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes, preview: previewOf(Buffer.concat(head)) };
+}
+
+/**
+ * Writes a stream of bytes into `file` through a temporary file beside it, hashing them on the way, and
+ * renames it into place only when they are what `ref` names (else an ArtifactCorruptError naming `where`):
+ * the file is whole and right, or absent.
+ */
+export async function writeVerified(source: AsyncIterable<Uint8Array> | NodeJS.ReadableStream, file: string, ref: ArtifactKey, where: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(source, hashing, createWriteStream(tmp));
+    checkFound(ref, where, { sha256: hash.digest('hex'), bytes });
+    await rename(tmp, file);
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
 
 /**
@@ -115,12 +166,28 @@ export class FileArtifactStore implements ArtifactStore {
 
   async put(content: string | Buffer): Promise<ArtifactRef> {
     const { buf, ref } = describeContent(content);
-    const file = this.pathOf(ref.sha256);
-    const exists = await stat(file).then((s) => s.size === buf.length, () => false);
-    if (!exists) {
-      await writeFileAtomic(file, buf);
-    }
+    if (!(await this.has(ref))) await writeFileAtomic(this.pathOf(ref.sha256), buf);
     return ref;
+  }
+
+  async putFile(source: string): Promise<ArtifactRef> {
+    const ref = await describeFile(source);
+    // The copy is checked against the hash just taken: a file changed in between is refused, not stored under a wrong name.
+    if (!(await this.has(ref))) await writeVerified(createReadStream(source, { highWaterMark: 1 << 20 }), this.pathOf(ref.sha256), ref, `file ${source} (changed while being stored)`);
+    return ref;
+  }
+
+  async has(ref: { sha256: string; bytes: number }): Promise<boolean> {
+    return stat(this.pathOf(ref.sha256)).then((s) => s.size === ref.bytes, () => false);
+  }
+
+  async getFile(ref: ArtifactKey, file: string): Promise<void> {
+    const blob = this.pathOf(ref.sha256);
+    const source = createReadStream(blob, { highWaterMark: 1 << 20 });
+    // Open first, so that a missing blob is reported as missing rather than as a failed copy.
+    await new Promise<void>((resolve, reject) => source.once('open', () => resolve()).once('error', reject))
+      .catch((err: unknown) => { throw this.#readFailure(ref, blob, err); });
+    await writeVerified(source, file, ref, blob);
   }
 
   async get(ref: ArtifactKey): Promise<Buffer> {

@@ -2,7 +2,11 @@
  * Behaviour every ArtifactStore implementation must have; store.test.ts (filesystem) and s3.test.ts
  * (a local moto S3 server) run it against their own store.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArtifactCorruptError, ArtifactError, ArtifactMissingError, type ArtifactStore } from '../../../src/artifacts/store.js';
 import type { ArtifactRef } from '../../../src/core/artifact.js';
@@ -23,6 +27,10 @@ export interface StoreHarness<S extends ArtifactStore> {
   whereOf(store: S, sha256: string): string;
   /** How many uploads/writes the store has done since it was made, when the harness can tell. */
   uploads?(store: S): number;
+}
+
+function describeBuffer(buf: Buffer): ArtifactRef {
+  return { sha256: createHash('sha256').update(buf).digest('hex'), bytes: buf.length, preview: buf.subarray(0, 800).toString('utf8').slice(0, 200) };
 }
 
 export function artifactStoreContract<S extends ArtifactStore>(h: StoreHarness<S>): void {
@@ -82,9 +90,36 @@ export function artifactStoreContract<S extends ArtifactStore>(h: StoreHarness<S
     await expect(store.get({ sha256: 'A'.repeat(64) })).rejects.toThrow(/invalid artifact hash/);
   });
 
+  it('stores a file streamed (in parts when large), skips one it holds, and writes a blob back to a file', async () => {
+    const store = await h.newStore();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'artifact-files-'));
+    // 11 MiB: more than one part where the harness's store uploads in 5 MiB parts.
+    const content = Buffer.concat([Buffer.from('id,x\n'), randomBytes(11 * 1024 ** 2)]);
+    await writeFile(path.join(dir, 'big.bin'), content);
+    await writeFile(path.join(dir, 'empty.csv'), '');
+    const ref = await store.putFile(path.join(dir, 'big.bin'));
+    expect(ref).toEqual(describeBuffer(content));
+    expect(await store.has(ref)).toBe(true);
+    expect(await store.has({ ...ref, bytes: ref.bytes + 1 })).toBe(false);
+    const uploads = h.uploads?.(store);
+    expect(await store.putFile(path.join(dir, 'big.bin'))).toEqual(ref);
+    expect(h.uploads?.(store)).toBe(uploads);
+    await store.getFile(ref, path.join(dir, 'copy', 'big.bin'));
+    expect((await readFile(path.join(dir, 'copy', 'big.bin'))).equals(content)).toBe(true);
+    const empty = await store.putFile(path.join(dir, 'empty.csv'));
+    expect(empty.bytes).toBe(0);
+    await store.getFile(empty, path.join(dir, 'copy', 'empty.csv'));
+    expect(await readFile(path.join(dir, 'copy', 'empty.csv'), 'utf8')).toBe('');
+  });
+
   describe('every read verifies hash and size', () => {
     const reads = (store: S, ref: ArtifactRef) => [
       ['get', () => store.get(ref)], ['getText', () => store.getText(ref)], ['verify', () => store.verify(ref)],
+      ['getFile', async () => {
+        const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'artifact-get-')), 'blob');
+        // A bad blob leaves no file behind.
+        await store.getFile(ref, file).finally(() => expect(existsSync(file)).toBe(false));
+      }],
     ] as const;
 
     it('a flipped byte: ArtifactCorruptError naming the hash, the blob and what it holds', async () => {

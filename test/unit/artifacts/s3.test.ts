@@ -47,13 +47,13 @@ describe('S3ArtifactStore (moto server)', () => {
 
   const uploads = new Map<S3ArtifactStore, number>();
 
-  /** A store under a fresh prefix, with its PutObject calls counted. */
+  /** A store under a fresh prefix, uploading files in parts of S3's least part size, with its uploads (whole or multipart) counted. */
   const newStore = async (): Promise<S3ArtifactStore> => {
     const store = new S3ArtifactStore({
-      bucket, prefix: `runs/test-${++storesMade}`, endpoint: (await s3()).moto.endpoint, region: REGION, credentials: CREDENTIALS,
+      bucket, prefix: `runs/test-${++storesMade}`, endpoint: (await s3()).moto.endpoint, region: REGION, credentials: CREDENTIALS, partBytes: 5 * 1024 ** 2,
     });
     store.client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'PutObjectCommand') uploads.set(store, (uploads.get(store) ?? 0) + 1);
+      if (context.commandName === 'PutObjectCommand' || context.commandName === 'CreateMultipartUploadCommand') uploads.set(store, (uploads.get(store) ?? 0) + 1);
       return next(args);
     }, { step: 'initialize', name: 'countUploads' });
     stores.push(store);
