@@ -5,8 +5,8 @@ import { judgeExecution } from '../fitness/verdict.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/executor.js';
-import { materializePublicData } from '../tasks/publicData.js';
-import { validateSubmission } from '../tasks/submission.js';
+import { publicDataDir } from '../tasks/dataRef.js';
+import { checkSubmissionForExecution } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { ExecuteInput, ExecuteOutput } from './types.js';
 import { inFreshWorkspace, readOutputFile, tooLargeReason } from './workspace.js';
@@ -23,7 +23,7 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
   store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota;
 }) {
   return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
-    const dataDir = await materializePublicData(store, input.dataRef, dataCache);
+    const dataDir = await publicDataDir(store, input.dataRef, dataCache);
     return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}`, workdirBytes, async (workDir, workspace) => {
       const code = await store.getText(input.codeRef);
       const result = await whileHeartbeating(() => executor.execute(
@@ -41,7 +41,7 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
       const [metricsJson, submissionCsv] = [text(metricsFile), text(submissionFile)];
       const oversized = [['metrics.json', metricsFile], ['submission.csv', submissionFile]] as const;
       const tooLarge = oversized.flatMap(([name, f]) => (f !== null && typeof f === 'object' ? [tooLargeReason(name, f.tooLarge)] : []))[0] ?? null;
-      const submission = submissionCsv === null ? null : validateSubmission(input.task, submissionCsv);
+      const submission = submissionCsv === null ? null : checkSubmissionForExecution(input.task, submissionCsv);
       const failed = result.exitCode !== 0 || metricsJson === null || submissionCsv === null;
       const disk = { quotaBytes: workspace.quotaBytes, full: failed && await workspace.isFull() };
       const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs, disk, tooLarge });

@@ -1,17 +1,17 @@
 import { statSync } from 'node:fs';
-import { column, CsvError, formatCsv, parseNumber, readCsvFile, type CsvTable } from './csv.js';
+import { column, parseNumber } from './csv.js';
 import { TaskError } from './errors.js';
 import { readLeaderboard } from './leaderboard.js';
 import { awardMedal, medalThresholds, round5, type Medal, type Thresholds } from './medals.js';
 import { MetricError, score as scoreWith } from './metrics.js';
-import { mlebenchInvalidReason, runMlebenchGrader, type MlebenchGraderOptions } from './sources/mlebenchGrader.js';
-import { idKeyer, parseSubmissionCsv, readSampleSubmission, validateSubmission, type SubmissionRow } from './submission.js';
-import type { MetricName, TaskSpec } from './types.js';
+import { gradeMlebenchSubmission, type MlebenchGradeOptions } from './mlebenchGrade.js';
+import { idKeyer, parseSubmissionCsv, readSampleSubmission, readTaskCsv, validateSubmission, type SubmissionRow } from './submission.js';
+import { isTableTask, notTableReason, type MetricName, type TableTask, type TaskSpec } from './types.js';
 
 /** MLE-bench's competition report, camelCased, plus the medal as one value and why a submission is invalid. */
 export interface GradeReport {
   taskId: string;
-  metric: MetricName;
+  metric: MetricName | null;
   /** Rounded to 5 decimals; null when the submission is invalid. */
   score: number | null;
   goldThreshold: number | null;
@@ -28,14 +28,11 @@ export interface GradeReport {
   medal: Medal | null;
   /** Why the submission is invalid; null when valid. */
   reason: string | null;
-  /** Who scored it: the mlebench package's grader (MLE-bench tasks, when installed) or Crucible's own. */
+  /** Who scored it: mlebench's own grader (MLE-bench tasks, where installed) or Crucible's (its native port of that grader, or a Crucible task's metric). */
   gradedBy: 'crucible' | 'mlebench';
 }
 
-export interface GradeOptions {
-  /** How to reach the mlebench grader for MLE-bench tasks; false grades with Crucible's own grader only. */
-  mlebench?: MlebenchGraderOptions | false;
-}
+export type GradeOptions = MlebenchGradeOptions;
 
 /** A score on a set of rows, or why there is none. */
 export interface SelectionScore {
@@ -49,13 +46,10 @@ export function taskThresholds(task: TaskSpec): Thresholds | null {
   return medalThresholds(readLeaderboard(task.leaderboardPath, task.direction), task.direction === 'minimize');
 }
 
-function readTable(file: string): CsvTable {
-  try {
-    return readCsvFile(file);
-  } catch (err) {
-    if (err instanceof CsvError) throw new TaskError(err.message);
-    throw err;
-  }
+/** The task as Crucible's own grader needs it: one table, one target column, a Crucible metric. */
+function tableTask(task: TaskSpec): TableTask {
+  if (isTableTask(task)) return task;
+  throw new TaskError(`task ${task.id}: Crucible's own grader needs one table with one target column and a metric, and ${notTableReason(task)}`);
 }
 
 /** A label as compared by accuracy and the class check: numbers by value ("1.0" is "1"), text trimmed. */
@@ -87,14 +81,14 @@ function encode(metric: MetricName, truth: string[], preds: string[]): { yTrue: 
 /** Known class labels of a classification task (train target ∪ answers ∪ selection), cached by file and mtime. */
 const classCache = new Map<string, Set<string>>();
 
-function taskClasses(task: TaskSpec): Set<string> {
+function taskClasses(task: TableTask): Set<string> {
   const files = [task.files.train, task.answersPath, ...(task.selectionPath === null ? [] : [task.selectionPath])];
   const cacheKey = JSON.stringify(files.map((f) => [f, statSync(f).mtimeMs]).concat([[task.target, 0]]));
   const cached = classCache.get(cacheKey);
   if (cached) return cached;
   const classes = new Set<string>();
   for (const f of files) {
-    const table = readTable(f);
+    const table = readTaskCsv(f);
     const idx = table.header.indexOf(task.target);
     if (idx < 0) continue;
     for (const row of table.rows) if (row[idx]!.trim() !== '') classes.add(labelKey(row[idx]!));
@@ -112,7 +106,7 @@ function shown(values: Iterable<string>, n = 5): string {
  * Predictions a metric would silently accept but that cannot be right: a label outside the task's
  * classes (accuracy), a probability outside [0, 1] (logloss). Null when fine.
  */
-function outOfRange(task: TaskSpec, ids: string[], preds: string[]): string | null {
+function outOfRange(task: TableTask, ids: string[], preds: string[]): string | null {
   if (task.metric === 'accuracy' && task.type !== 'tabular-regression') {
     const classes = taskClasses(task);
     const bad = preds.findIndex((p) => !classes.has(labelKey(p)));
@@ -134,13 +128,13 @@ function outOfRange(task: TaskSpec, ids: string[], preds: string[]): string | nu
  * Out-of-range predictions anywhere in the submission (hidden test and selection rows alike, so that
  * validity never depends on which rows are held out), as a reason; null when none.
  */
-function wholeSubmissionUnfit(task: TaskSpec, rows: readonly SubmissionRow[]): string | null {
+function wholeSubmissionUnfit(task: TableTask, rows: readonly SubmissionRow[]): string | null {
   const bad = outOfRange(task, rows.map((r) => r[task.idColumn]!), rows.map((r) => r[task.target]!));
   return bad === null ? null : `submission.csv: ${bad}`;
 }
 
 /** Submission rows (validated, sample order) by id key, and the keyer that compares ids the way validation did. */
-function predictionsById(task: TaskSpec, rows: readonly SubmissionRow[]): { key: (id: string) => string; byId: Map<string, SubmissionRow>; sampleKeys: Set<string> } {
+function predictionsById(task: TableTask, rows: readonly SubmissionRow[]): { key: (id: string) => string; byId: Map<string, SubmissionRow>; sampleKeys: Set<string> } {
   const sampleIds = column(readSampleSubmission(task), task.idColumn);
   const key = idKeyer(sampleIds);
   const byId = new Map(rows.map((row, i) => [key(sampleIds[i]!), row]));
@@ -152,8 +146,8 @@ function predictionsById(task: TaskSpec, rows: readonly SubmissionRow[]): { key:
  * selection holdout); the other rows of the submission are ignored. A submission the metric cannot
  * score gets a reason; answers whose ids are not in the sample submission are the task's fault.
  */
-function scoreOn(task: TaskSpec, answersFile: string, rows: readonly SubmissionRow[]): SelectionScore {
-  const answers = readTable(answersFile);
+function scoreOn(task: TableTask, answersFile: string, rows: readonly SubmissionRow[]): SelectionScore {
+  const answers = readTaskCsv(answersFile);
   const idIdx = answers.header.indexOf(task.idColumn);
   const targetIdx = answers.header.indexOf(task.target);
   if (idIdx < 0 || targetIdx < 0) throw new TaskError(`${answersFile}: needs columns \`${task.idColumn}\` and \`${task.target}\``);
@@ -170,7 +164,7 @@ function scoreOn(task: TaskSpec, answersFile: string, rows: readonly SubmissionR
 }
 
 /** The metric on aligned labels and predictions; a reason instead of a score when it cannot be right. */
-function scoreLabels(task: TaskSpec, ids: string[], truth: string[], preds: string[]): SelectionScore {
+function scoreLabels(task: TableTask, ids: string[], truth: string[], preds: string[]): SelectionScore {
   const bad = outOfRange(task, ids, preds);
   if (bad !== null) return { score: null, reason: `submission.csv: ${bad}` };
   try {
@@ -187,7 +181,8 @@ function scoreLabels(task: TaskSpec, ids: string[], truth: string[], preds: stri
  * it must hold the id and target columns and exactly one row per id of `truth`. Never throws on a
  * bad submission: null and a reason.
  */
-export function scoreAgainst(task: TaskSpec, truth: { ids: string[]; labels: string[] }, submissionCsvText: string): SelectionScore {
+export function scoreAgainst(spec: TaskSpec, truth: { ids: string[]; labels: string[] }, submissionCsvText: string): SelectionScore {
+  const task = tableTask(spec);
   const invalid = (reason: string): SelectionScore => ({ score: null, reason: `submission.csv: ${reason}` });
   try {
     const sub = parseSubmissionCsv(submissionCsvText);
@@ -217,81 +212,16 @@ export function scoreAgainst(task: TaskSpec, truth: { ids: string[]; labels: str
   }
 }
 
-/** The submission restricted to the hidden test rows (what MLE-bench's grader expects when a selection holdout was appended). */
-function hiddenTestCsv(task: TaskSpec, rows: readonly SubmissionRow[], submissionCsvText: string): string {
-  if (task.selectionPath === null) return submissionCsvText;
-  const answers = readTable(task.answersPath);
-  const idIdx = answers.header.indexOf(task.idColumn);
-  const { key, byId } = predictionsById(task, rows);
-  const header = readSampleSubmission(task).header;
-  const kept = answers.rows.map((r) => byId.get(key(r[idIdx]!))).filter((r): r is SubmissionRow => r !== undefined);
-  return formatCsv(header, kept.map((r) => header.map((h) => r[h])));
-}
-
 /** A failure that is not the task's: the submission is recorded invalid, never crashes the grader. */
 function unexpected(err: unknown): string {
   if (err instanceof TaskError) throw err;
   return `submission.csv: could not be graded: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-/**
- * Grades a submission on the hidden answers the way MLE-bench does: an invalid submission gets a
- * null score and no medal, but the thresholds are still reported; a valid one is scored, rounded to
- * 5 decimals, and compared with the leaderboard (inclusive thresholds, exclusive medals, strict
- * median). The whole submission is validated against the sample submission, but only the rows of
- * the answers (the hidden test) are scored: selection-holdout rows are ignored. MLE-bench tasks go
- * through the mlebench grader when it is installed. Problems with the task itself (answers,
- * leaderboard) throw TaskError; a bad submission never throws.
- */
-export async function gradeSubmission(task: TaskSpec, submissionCsvText: string, options: GradeOptions = {}): Promise<GradeReport> {
+/** The report of a score (null: invalid) with the task's thresholds and mlebench's medal rules applied. */
+function report(task: TaskSpec, score: number | null, reason: string | null, gradedBy: GradeReport['gradedBy']): GradeReport {
   const isLowerBetter = task.direction === 'minimize';
   const thresholds = taskThresholds(task);
-
-  let score: number | null = null;
-  let reason: string | null = null;
-  try {
-    const check = validateSubmission(task, submissionCsvText);
-    const unfit = check.valid ? wholeSubmissionUnfit(task, check.rows) : null;
-    if (!check.valid) {
-      reason = check.reason;
-    } else if (unfit !== null) {
-      reason = unfit;
-    } else {
-      if (task.mlebench !== undefined && options.mlebench !== false) {
-        const graded = await runMlebenchGrader(task, hiddenTestCsv(task, check.rows, submissionCsvText), options.mlebench ?? {});
-        if (graded.available) {
-          const r = graded.report;
-          const medal: Medal | null = r.gold_medal ? 'gold' : r.silver_medal ? 'silver' : r.bronze_medal ? 'bronze' : null;
-          return {
-            taskId: task.id,
-            metric: task.metric,
-            score: r.score,
-            goldThreshold: r.gold_threshold,
-            silverThreshold: r.silver_threshold,
-            bronzeThreshold: r.bronze_threshold,
-            medianThreshold: r.median_threshold,
-            anyMedal: r.any_medal,
-            goldMedal: r.gold_medal,
-            silverMedal: r.silver_medal,
-            bronzeMedal: r.bronze_medal,
-            aboveMedian: r.above_median,
-            validSubmission: r.valid_submission,
-            isLowerBetter: r.is_lower_better,
-            medal,
-            reason: r.valid_submission
-              ? null
-              : `submission.csv: rejected by the mlebench grader${((m) => (m ? `: ${m}` : ''))(mlebenchInvalidReason(graded.log))}`,
-            gradedBy: 'mlebench',
-          };
-        }
-      }
-      ({ score, reason } = scoreOn(task, task.answersPath, check.rows));
-    }
-  } catch (err) {
-    score = null;
-    reason = unexpected(err);
-  }
-
   const medals = awardMedal(score, thresholds, isLowerBetter);
   return {
     taskId: task.id,
@@ -310,8 +240,39 @@ export async function gradeSubmission(task: TaskSpec, submissionCsvText: string,
     isLowerBetter,
     medal: medals.medal,
     reason,
-    gradedBy: 'crucible',
+    gradedBy,
   };
+}
+
+/**
+ * Grades a submission on the hidden answers the way MLE-bench does: an invalid submission gets a
+ * null score and no medal, but the thresholds are still reported; a valid one is scored, rounded to
+ * 5 decimals, and compared with the leaderboard (inclusive thresholds, exclusive medals, strict
+ * median). An MLE-bench task goes to its grading authority (mlebenchGrade.ts: mlebench's own grader,
+ * else Crucible's native port of it, else a TaskError), which alone decides validity. A Crucible task
+ * is validated against the sample submission, then only the rows of the answers (the hidden test)
+ * are scored: selection-holdout rows are ignored. Problems with the task itself (answers,
+ * leaderboard, no grader) throw TaskError; a bad submission never throws.
+ */
+export async function gradeSubmission(task: TaskSpec, submissionCsvText: string, options: GradeOptions = {}): Promise<GradeReport> {
+  if (task.mlebench !== undefined) {
+    const graded = await gradeMlebenchSubmission(task, submissionCsvText, options);
+    return report(task, graded.score, graded.reason, graded.gradedBy);
+  }
+  const table = tableTask(task);
+  let score: number | null = null;
+  let reason: string | null = null;
+  try {
+    const check = validateSubmission(table, submissionCsvText);
+    const unfit = check.valid ? wholeSubmissionUnfit(table, check.rows) : null;
+    if (!check.valid) reason = check.reason;
+    else if (unfit !== null) reason = unfit;
+    else ({ score, reason } = scoreOn(table, table.answersPath, check.rows));
+  } catch (err) {
+    score = null;
+    reason = unexpected(err);
+  }
+  return report(task, score, reason, 'crucible');
 }
 
 /**
@@ -320,7 +281,8 @@ export async function gradeSubmission(task: TaskSpec, submissionCsvText: string,
  * and a reason when it is not, when the metric cannot score it, or when the task has no selection
  * holdout. Crucible's own metric, never the mlebench grader (which knows nothing of the holdout).
  */
-export async function gradeSelection(task: TaskSpec, submissionCsvText: string): Promise<SelectionScore> {
+export async function gradeSelection(spec: TaskSpec, submissionCsvText: string): Promise<SelectionScore> {
+  const task = tableTask(spec);
   if (task.selectionPath === null) return { score: null, reason: `task ${task.id} has no selection holdout (task.yaml \`selection:\`)` };
   try {
     const check = validateSubmission(task, submissionCsvText);

@@ -1,4 +1,4 @@
-import { CsvError, parseCsv, parseNumber, readCsvFile, type CsvTable } from './csv.js';
+import { CsvError, parseCsv, parseCsvPrefix, parseNumber, readCsvFile, type CsvTable } from './csv.js';
 import { TaskError } from './errors.js';
 import type { TaskSpec } from './types.js';
 
@@ -34,14 +34,18 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function readSampleSubmission(task: TaskSpec): CsvTable {
+/** One of the task's own CSV files (sample submission, answers, selection); a broken one is the task's fault, not the submission's. */
+export function readTaskCsv(file: string): CsvTable {
   try {
-    return readCsvFile(task.files.sampleSubmission);
+    return readCsvFile(file);
   } catch (err) {
-    // A broken sample is the task's fault, not the submission's.
     if (err instanceof CsvError) throw new TaskError(err.message);
     throw err;
   }
+}
+
+export function readSampleSubmission(task: TaskSpec): CsvTable {
+  return readTaskCsv(task.files.sampleSubmission);
 }
 
 /** A submission's CSV, or why it cannot be read (a malformed file is the agent's to fix, not an error). */
@@ -132,4 +136,27 @@ export function validateSubmission(task: TaskSpec, submissionCsvText: string): S
     rows.push(row);
   }
   return { valid: true, rows };
+}
+
+/**
+ * What a solution's submission.csv must be for its run to count as working (execution's check, before
+ * any grade). A Crucible task: everything validateSubmission checks. An MLE-bench task: only a file
+ * with a header row, because its grader alone decides validity later, and no check here may be
+ * stricter than that grader (it scores extra index columns, unseen labels, text or boolean values).
+ * An empty file, or one whose quoted field never ends, pandas cannot read: mlebench refuses those too.
+ */
+export function checkSubmissionForExecution(task: TaskSpec, submissionCsvText: string): { valid: true } | { valid: false; reason: string } {
+  if (task.mlebench === undefined) {
+    const check = validateSubmission(task, submissionCsvText);
+    return check.valid ? { valid: true } : check;
+  }
+  if (submissionCsvText.trim() === '') return { valid: false, reason: 'submission.csv: empty file: it needs a header row (as in the sample submission) and one row per test id' };
+  try {
+    parseCsvPrefix(submissionCsvText, true);
+  } catch (err) {
+    // Only an unterminated quote: pandas tolerates what else this parser refuses (stray characters after a quote).
+    if (err instanceof CsvError && err.message.startsWith('unterminated quoted field')) return { valid: false, reason: `submission.csv: malformed CSV: ${err.message}` };
+    if (!(err instanceof CsvError)) throw err;
+  }
+  return { valid: true };
 }

@@ -9,6 +9,7 @@ import { installRuntime } from './logging.js';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE } from '../config/constants.js';
 import { connectNativeConnection, describeTemporal, temporalSettings } from '../config/temporalConnection.js';
+import { closeMlebenchGraders } from '../tasks/sources/mlebenchGrader.js';
 import { bundleWorkflows } from './bundle.js';
 import { createControlWorker } from './control.js';
 import { createExecWorker } from './exec.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     console.log(`crucible worker (${role}) polling ${describeTemporal(settings)}`);
     await Promise.all(workers.map((w) => w.run()));
   } finally {
+    await closeMlebenchGraders();
     await connection.close();
   }
 }
