@@ -5,7 +5,7 @@ import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/executor.js';
 import { materializeFold } from '../tasks/folds.js';
 import { scoreAgainst } from '../tasks/grade.js';
-import { materializePublicData } from '../tasks/publicData.js';
+import { publicDataDir } from '../tasks/dataRef.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { CrossValidateInput, CrossValidateOutput } from './types.js';
 import { inFreshWorkspace, readOutputFile, tooLargeReason } from './workspace.js';
@@ -19,8 +19,9 @@ export function makeCrossValidate({ store, executor, workspaces, dataCache, work
   store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota;
 }) {
   return async function crossValidate(input: CrossValidateInput): Promise<CrossValidateOutput> {
-    const publicDir = await materializePublicData(store, input.dataRef, dataCache);
-    const { dir, split } = await materializeFold(input.task, publicDir, input.folds, input.fold);
+    const publicDir = await publicDataDir(store, input.dataRef, dataCache);
+    const foldDir = path.join(dataCache, `${input.dataRef.sha256}.fold-${input.fold}-of-${input.folds}`);
+    const { dir, split } = await materializeFold(input.task, publicDir, input.folds, input.fold, foldDir);
     const code = await store.getText(input.codeRef);
     return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}-fold-${input.fold}`, workdirBytes, async (workDir) => {
       const result = await whileHeartbeating(() => executor.execute({

@@ -6,7 +6,7 @@ import { projectRoot } from '../config/paths.js';
 import { RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/executor.js';
-import { materializePublicData } from '../tasks/publicData.js';
+import { publicDataDir } from '../tasks/dataRef.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import { whileHeartbeating } from './heartbeat.js';
 import type { DescribeDataInput } from './types.js';
@@ -30,7 +30,7 @@ export function makeDescribeData({ store, executor, workspaces, dataCache, workd
     const cacheFile = path.join(dataCache, `${input.dataRef.sha256}.overview-${sha256Of(Buffer.from(script)).slice(0, 12)}.json`);
     const cached = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as ArtifactRef, () => null);
     if (cached && await store.get(cached).then(() => true, () => false)) return cached;
-    const dataDir = await materializePublicData(store, input.dataRef, dataCache);
+    const dataDir = await publicDataDir(store, input.dataRef, dataCache);
     const result = await inFreshWorkspace(workspaces, input.runId, 'data-overview', workdirBytes, (workDir) => whileHeartbeating(() => executor.execute({
       code: script, dataDir, workDir, timeoutMs: TIMEOUT_MS, maxOutputBytes: MAX_OUTPUT_BYTES, labels: { [RUN_LABEL]: input.runId },
     })));

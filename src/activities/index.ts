@@ -2,7 +2,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorBackend } from '../operators/types.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/executor.js';
-import { publishPublicData } from '../tasks/publicData.js';
+import { publishTaskData, type PublishOptions } from '../tasks/dataRef.js';
 import { makeArchive } from './archive.js';
 import { makeWriteBenchResults } from './benchResults.js';
 import { makeCrossValidate } from './crossValidate.js';
@@ -16,6 +16,8 @@ import { makeWriteRunFolder } from './runFolder.js';
 /** Activities of the control worker: operator calls (and their API key), hidden grading, the run's folder. */
 export function createControlActivities(deps: {
   store: ArtifactStore; offline: OperatorBackend; llm: LlmDeps; runsRoot: string; benchmarksRoot: string;
+  /** How the task's public data reaches exec workers: in place from shared folders, else through the store (tasks/dataRef.ts). */
+  taskData: PublishOptions;
 }) {
   return {
     operate: makeOperate(deps),
@@ -24,8 +26,8 @@ export function createControlActivities(deps: {
     writeBenchResults: makeWriteBenchResults(deps.benchmarksRoot),
     writeRunFolder: makeWriteRunFolder(deps.store, deps.runsRoot),
     ...makeArchive(deps.runsRoot),
-    /** Publishes the task's public data to the store so exec workers anywhere can fetch it. */
-    publishTaskData: async (input: { publicDir: string }) => publishPublicData(deps.store, input.publicDir),
+    /** The reference to the task's public data that the run's executions use (in place, or through the store). */
+    publishTaskData: async (input: { publicDir: string }) => publishTaskData(deps.store, input.publicDir, deps.taskData),
   };
 }
 

@@ -25,6 +25,7 @@ import {
 } from '../artifacts/index.js';
 import { temporalAddress } from '../config/constants.js';
 import { artifactsDir, runsDir } from '../config/paths.js';
+import { mapLimit } from '../core/mapLimit.js';
 import type { NodeRecord } from '../core/node.js';
 import { decodeHistoryCodecs } from '../config/temporalConnection.js';
 import { chainHistories, nodeArtifacts } from './export.js';
@@ -282,19 +283,6 @@ class Verifier {
       return [];
     }
   }
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 async function checkRun(run: string, refs: RunRefs, verifier: Verifier, base: Omit<DoctorRun, 'refs' | 'ok' | 'missing' | 'corrupt' | 'unreadable' | 'problems'>): Promise<DoctorRun> {

@@ -1,4 +1,5 @@
 import type { Worker } from '@temporalio/worker';
+import { sharedDataRoots } from '../config/sharedData.js';
 import { connectNativeConnection } from '../config/temporalConnection.js';
 import { installRuntime } from '../workers/logging.js';
 import { bundleWorkflows } from '../workers/bundle.js';
@@ -11,7 +12,8 @@ export async function startEmbeddedWorkers(address: string, opts: { execConcurre
   // TLS, API key, namespace and payload encryption come from the environment (config/temporalConnection.ts).
   const connection = await connectNativeConnection({ address });
   const workers: Worker[] = [
-    await createControlWorker({ connection, workflowBundle: await bundleWorkflows() }),
+    // One host: the exec worker sees every path the control worker does, so task data is read in place.
+    await createControlWorker({ connection, workflowBundle: await bundleWorkflows(), sharedData: sharedDataRoots(process.env, ['/']) }),
     await createExecWorker({ connection, maxConcurrent: opts.execConcurrency ?? 1 }),
   ];
   const running = workers.map((w) => w.run());

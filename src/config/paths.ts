@@ -49,3 +49,8 @@ export function temporalCliPath(): string {
   const venvBin = path.join(stateDir(), 'venv', 'bin', 'temporal');
   return existsSync(venvBin) ? venvBin : 'temporal';
 }
+
+/** What the control side knows of files it published before (tasks/publishIndex.ts), by folder. */
+export function publishIndexDir(root = stateDir()): string {
+  return path.join(root, 'cache', 'publish-index');
+}

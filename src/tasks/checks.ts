@@ -1,9 +1,10 @@
 /**
  * Checks of a task's files beyond their columns, made at load time so that a bad task folder is
  * refused with the file named before any run starts, never halfway through one:
- * - sizes: every public file is published whole through the artifact store (tasks/publicData.ts), and
- *   the answers are read whole by the grader, so no task file may exceed MAX_TASK_FILE_BYTES; the size
- *   comes from stat, so a huge file is refused without being read;
+ * - sizes: public files may be as large as the disk holds (they are read in place or streamed through
+ *   the artifact store, tasks/dataRef.ts), but the grader reads answers, selection holdout and
+ *   leaderboard whole, so none of those may exceed MAX_TASK_FILE_BYTES; the size comes from stat, so a
+ *   huge file is refused without being read;
  * - links: publishing skips symbolic links, so a linked public file would be missing in the sandbox,
  *   and a link out of the task folder would publish or grade with a file that is not the task's;
  * - text: description.md and the CSVs must be UTF-8 (the header of every CSV; test and sample
@@ -18,10 +19,7 @@ import { TaskError } from './errors.js';
 import { idKeyer } from './submission.js';
 import type { TaskSpec } from './types.js';
 
-/**
- * Largest task file: what one artifact can hold (the store reads a file whole into one buffer; Node
- * reads at most 2 GiB at once).
- */
+/** Largest file the grader reads whole (into one buffer: Node reads at most 2 GiB at once). */
 export const MAX_TASK_FILE_BYTES = 2 * 1024 ** 3 - 1;
 /** Largest description.md: it goes into every prompt. */
 export const MAX_DESCRIPTION_BYTES = 1024 ** 2;
@@ -64,8 +62,8 @@ function mustStayInside(file: string, root: string, rootName: string): void {
 }
 
 /**
- * Every file published to the sandboxes: regular files, no links, none too big. Returns how many
- * files there are (a walk of the public folder, stat only).
+ * Every file published to the sandboxes: regular files, no links (any size). Returns how many files
+ * there are (a walk of the public folder, no file read).
  */
 function checkPublicTree(publicDir: string, rel = ''): number {
   let n = 0;
@@ -77,11 +75,7 @@ function checkPublicTree(publicDir: string, rel = ''): number {
       );
     }
     if (entry.isDirectory()) n += checkPublicTree(publicDir, path.join(rel, entry.name));
-    else if (entry.isFile()) {
-      const bytes = statSync(file).size;
-      if (bytes > MAX_TASK_FILE_BYTES) throw tooBig(file, bytes, MAX_TASK_FILE_BYTES, 'public files are published whole through the artifact store');
-      n++;
-    }
+    else if (entry.isFile()) n++;
   }
   return n;
 }

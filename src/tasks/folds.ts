@@ -41,14 +41,14 @@ export function splitFold(train: CsvTable, task: Pick<TaskSpec, 'idColumn' | 'ta
 }
 
 /**
- * The data folder of fold i next to the task's materialised public data (`dataDir`), built once: the
- * public files are copied, then train, test and sample submission are replaced. Complete or absent
- * (built in a temporary folder and renamed into place).
+ * The data folder of fold i (`dir`, in the exec worker's cache: the public data may be a shared folder
+ * read in place), built once from the task's public data (`dataDir`): the public files are copied, then
+ * train, test and sample submission are replaced. Complete or absent (built in a temporary folder and
+ * renamed into place).
  */
-export async function materializeFold(task: TaskSpec, dataDir: string, folds: number, fold: number): Promise<{ dir: string; split: FoldSplit }> {
+export async function materializeFold(task: TaskSpec, dataDir: string, folds: number, fold: number, dir: string): Promise<{ dir: string; split: FoldSplit }> {
   const rel = (file: string) => path.relative(task.publicDir, file);
   const split = splitFold(readCsvFile(path.join(dataDir, rel(task.files.train))), task, folds, fold);
-  const dir = `${dataDir}.fold-${fold}-of-${folds}`;
   if (await stat(dir).then((s) => s.isDirectory(), () => false)) return { dir, split };
   const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   try {

@@ -1,63 +1,62 @@
 /**
- * A task's public data travels through the artifact store, so exec workers on other machines need
- * nothing but Temporal and the store: the control side publishes the public folder as a manifest of
- * content-addressed files; an exec worker materialises it once into a local cache keyed by the
- * manifest's hash.
+ * A task's public data through the artifact store, for exec workers that do not see the control side's
+ * folders: the control side publishes the folder as a manifest of content-addressed files; an exec
+ * worker materialises it once into a local cache keyed by the manifest's hash. Files are streamed both
+ * ways (any size the disk holds), and a file published before with the same size and mtime is neither
+ * read nor uploaded again (tasks/publishIndex.ts).
  */
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { ArtifactRef } from '../core/artifact.js';
+import { mapLimit } from '../core/mapLimit.js';
+import type { DataFolder } from './dataFolder.js';
+import { PublishIndex } from './publishIndex.js';
 
-interface Manifest {
+export interface Manifest {
   version: 1;
   files: { path: string; sha256: string; bytes: number }[];
 }
 
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(path.join(dir, prefix), { withFileTypes: true })) {
-    const rel = path.posix.join(prefix, entry.name);
-    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (entry.isFile()) out.push(rel);
-  }
-  return out.sort();
-}
+/** Files published at once: hashing and uploads overlap, and an S3 store answers existence checks in parallel. */
+const PUBLISH_CONCURRENCY = 8;
 
-/** Stores every file of `publicDir` and a manifest of them; returns the manifest's reference. */
-export async function publishPublicData(store: ArtifactStore, publicDir: string): Promise<ArtifactRef> {
-  const files: Manifest['files'] = [];
-  for (const rel of await listFiles(publicDir)) {
-    const ref = await store.put(await readFile(path.join(publicDir, rel)));
-    files.push({ path: rel, sha256: ref.sha256, bytes: ref.bytes });
-  }
-  const manifest: Manifest = { version: 1, files };
+/**
+ * Stores every file of `publicDir` not already in the store and a manifest of them; returns the
+ * manifest's reference. `indexDir` keeps what was published before (config/paths.ts publishIndexDir).
+ */
+export async function publishPublicData(store: ArtifactStore, publicDir: string, { files }: DataFolder, indexDir: string): Promise<ArtifactRef> {
+  const index = await PublishIndex.open(indexDir, publicDir);
+  const entries = await mapLimit(files, PUBLISH_CONCURRENCY, async (f) => {
+    const file = path.resolve(publicDir, f.rel);
+    const known = index.lookup(file, f);
+    const ref = known !== undefined && await store.has({ sha256: known, bytes: f.bytes })
+      ? { sha256: known, bytes: f.bytes }
+      : await store.putFile(file);
+    index.note(file, f, ref.sha256);
+    return { path: f.rel, sha256: ref.sha256, bytes: ref.bytes };
+  });
+  await index.save();
+  const manifest: Manifest = { version: 1, files: entries };
   return store.put(JSON.stringify(manifest));
 }
 
 /**
- * The local folder holding the data of a published manifest, downloading it on first use. A folder is
- * complete or absent: files land in a temporary folder that is renamed into place at the end.
+ * Downloads a manifest's files into `dir`, which is then complete or absent: they land in a temporary
+ * folder renamed into place at the end (when another execution got there first, theirs is identical).
  */
-export async function materializePublicData(store: ArtifactStore, manifestRef: Pick<ArtifactRef, 'sha256'>, cacheRoot: string): Promise<string> {
-  const dir = path.join(cacheRoot, manifestRef.sha256);
-  if (await stat(dir).then((s) => s.isDirectory(), () => false)) return dir;
-  const manifest = JSON.parse(await store.getText(manifestRef)) as Manifest;
+export async function materializeManifest(store: ArtifactStore, { files }: Manifest, dir: string): Promise<void> {
   const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   try {
-    for (const f of manifest.files) {
+    for (const f of files) {
       if (f.path.split('/').includes('..') || path.isAbsolute(f.path)) throw new Error(`unsafe path in task data manifest: ${f.path}`);
-      const target = path.join(tmp, f.path);
-      await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, await store.get({ sha256: f.sha256 }));
+      await store.getFile({ sha256: f.sha256, bytes: f.bytes }, path.join(tmp, f.path));
     }
     await mkdir(tmp, { recursive: true });
-    await rename(tmp, dir).catch(async (err: NodeJS.ErrnoException) => {
-      // Another execution materialised the same data first: theirs is identical.
+    await rename(tmp, dir).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
     });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  return dir;
 }

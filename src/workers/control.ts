@@ -3,7 +3,8 @@ import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@tem
 import { createControlActivities } from '../activities/index.js';
 import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE } from '../config/constants.js';
-import { artifactsDir, benchmarksDir, runsDir } from '../config/paths.js';
+import { artifactsDir, benchmarksDir, publishIndexDir, runsDir } from '../config/paths.js';
+import { sharedDataRoots } from '../config/sharedData.js';
 import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
 import { apiKeyFromEnv } from '../config/llm.js';
 import { OfflineBackend } from '../operators/offline/index.js';
@@ -23,6 +24,11 @@ export async function createControlWorker(opts: {
   store?: ArtifactStore;
   /** Defaults to CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY of this process. */
   apiKey?: string | null;
+  /**
+   * Folders every exec worker sees at the same path: task data there is read in place, never copied.
+   * Defaults to CRUCIBLE_SHARED_DATA, else none (exec workers may be on other machines).
+   */
+  sharedData?: readonly string[];
 }): Promise<Worker> {
   const store = opts.store ?? openArtifactStore(process.env, artifactsDir(opts.stateRoot));
   return Worker.create({
@@ -34,6 +40,7 @@ export async function createControlWorker(opts: {
     dataConverter: opts.dataConverter ?? dataConverter(),
     activities: createControlActivities({
       store, offline: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot), benchmarksRoot: benchmarksDir(opts.stateRoot),
+      taskData: { shared: opts.sharedData ?? sharedDataRoots(process.env, []), indexDir: publishIndexDir(opts.stateRoot) },
       // The API key lives here only: read from this worker's environment, handed to the HTTP client.
       llm: { apiKey: opts.apiKey === undefined ? apiKeyFromEnv() : opts.apiKey },
     }),

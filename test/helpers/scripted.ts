@@ -7,11 +7,11 @@ import { heartbeat, sleep as cancellableSleep } from '@temporalio/activity';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { makeArchive } from '../../src/activities/archive.js';
 import { makeWriteRunFolder } from '../../src/activities/runFolder.js';
-import { publishPublicData } from '../../src/tasks/publicData.js';
+import { publishTaskData } from '../../src/tasks/dataRef.js';
 import type { ExecuteInput, ExecuteOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../../src/activities/types.js';
 import type { GradeOutput } from '../../src/core/run.js';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
-import { artifactsDir, runsDir } from '../../src/config/paths.js';
+import { artifactsDir, publishIndexDir, runsDir } from '../../src/config/paths.js';
 import type { NodeOutcome } from '../../src/search/driver.js';
 import { deriveSeed } from '../../src/search/rng.js';
 import type { OperatorName } from '../../src/core/node.js';
@@ -64,7 +64,7 @@ export function scriptedActivities(o: ScriptedOptions) {
       },
       writeRunFolder: makeWriteRunFolder(store, runsDir(o.stateRoot)),
       ...makeArchive(runsDir(o.stateRoot)),
-      publishTaskData: async (input: { publicDir: string }) => publishPublicData(store, input.publicDir),
+      publishTaskData: async (input: { publicDir: string }) => publishTaskData(store, input.publicDir, { shared: [], indexDir: publishIndexDir(o.stateRoot) }),
     },
     exec: {
       async execute(input: ExecuteInput): Promise<ExecuteOutput> {

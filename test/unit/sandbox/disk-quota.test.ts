@@ -18,7 +18,7 @@ import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import { Executor } from '../../../src/sandbox/executor.js';
 import type { ExecResult, ExecSpec } from '../../../src/sandbox/types.js';
 import { loadTask } from '../../../src/tasks/load.js';
-import { publishPublicData } from '../../../src/tasks/publicData.js';
+import { publishTaskData } from '../../../src/tasks/dataRef.js';
 
 // Real loop mounts, real containers, real bubblewrap: these tests need root, mkfs.ext4, loop devices,
 // the Docker engine and the sandbox image (scripts/docker-engine.sh, scripts/sandbox-image.sh).
@@ -88,7 +88,7 @@ beforeAll(async () => {
     throw new Error(`The sandbox image ${DEFAULT_SANDBOX_IMAGE} is missing: run scripts/sandbox-image.sh.`);
   });
   task = await loadTask(path.join(builtTasksDir(), 'breast-cancer'));
-  dataRef = await publishPublicData(store, task.publicDir);
+  dataRef = await publishTaskData(store, task.publicDir, { shared: [], indexDir: path.join(root, 'publish-index') });
 });
 
 afterEach(async () => {

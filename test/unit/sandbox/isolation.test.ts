@@ -28,7 +28,7 @@ import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, NODE_LABEL, RUN_LABEL, WORKER_LA
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import type { Executor } from '../../../src/sandbox/executor.js';
 import { loadTask } from '../../../src/tasks/load.js';
-import { publishPublicData } from '../../../src/tasks/publicData.js';
+import { publishTaskData } from '../../../src/tasks/dataRef.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
 import { writeTask } from '../tasks/fixtures.js';
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
   if (!existsSync(python)) throw new Error(`no project venv at ${python}: run scripts/setup.sh`);
   layout = await pythonLayout(python);
   task = await loadTask(writeTask(path.join(stateRoot, 'tasks', 'tiny')));
-  dataRef = await publishPublicData(store, task.publicDir);
+  dataRef = await publishTaskData(store, task.publicDir, { shared: [], indexDir: path.join(stateRoot, 'publish-index') });
   dataDir = path.join(dataCache, dataRef.sha256);
 });
 
