@@ -15,6 +15,11 @@ export function pythonPath(): string {
   return process.env.CRUCIBLE_PYTHON ?? path.join(stateDir(), 'venv', 'bin', 'python');
 }
 
+/** Python of the MLE-bench environment in the process sandbox: the venv `npm run setup -- --mlebench` makes. */
+export function mlebenchEnvironmentPython(): string {
+  return path.join(stateDir(), 'mlebench-venv', 'bin', 'python');
+}
+
 export function artifactsDir(root = stateDir()): string {
   return path.join(root, 'artifacts');
 }

@@ -6,11 +6,13 @@ import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import { CappedBuffer } from './capped-output.js';
 import { setLongTimeout, type LongTimer } from './timer.js';
+import { ENVIRONMENT_IMAGES, IMAGE_PATHS, fallbackNote, warnOnce, type SandboxEnvironment } from './environments.js';
 import { Executor } from './executor.js';
 import type { ExecResult, ExecSpec } from './types.js';
+import { withNotes } from './workspace.js';
 
-/** Image built by scripts/sandbox-image.sh; `latest` follows the newest recipe. */
-export const DEFAULT_SANDBOX_IMAGE = 'crucible-sandbox:latest';
+/** Image of the base environment, built by scripts/sandbox-image.sh; `latest` follows the newest recipe. */
+export const DEFAULT_SANDBOX_IMAGE = ENVIRONMENT_IMAGES.base;
 
 /** Label every sandbox container carries; sweepContainers and the tests find containers by it. */
 export { NODE_LABEL, RUN_LABEL, WORKER_LABEL } from './labels.js';
@@ -23,8 +25,10 @@ const SANDBOX_GID = 65534;
 export interface DockerExecutorOptions {
   /** Engine client; defaults to `new Docker()` (DOCKER_HOST, else /var/run/docker.sock). */
   docker?: Docker;
-  /** Image that runs solutions; default crucible-sandbox:latest. */
+  /** Image of the base environment; default crucible-sandbox:latest. */
   image?: string;
+  /** Images of the other environments (environments.ts); default ENVIRONMENT_IMAGES. */
+  images?: Partial<Record<SandboxEnvironment, string>>;
   /** Memory limit, swap included (MemorySwap = Memory, so no swap); default 2 GiB. */
   memoryBytes?: number;
   /** CPU quota in cores (NanoCpus = 1e9 · cpus); default 1. BLAS/OpenMP thread counts follow it. */
@@ -41,7 +45,10 @@ export interface DockerExecutorOptions {
   labels?: Record<string, string>;
   /** How long to wait for the last output once the container exited; default 2000 ms. */
   drainMs?: number;
-  /** GPU device ids (as nvidia-smi numbers them) this executor's containers get; none by default. */
+  /**
+   * GPU device ids (as nvidia-smi numbers them) this executor's containers get; none by default. The
+   * MLE-bench image's torch is PyPI's CUDA build, so the GPU variant is that image with these devices.
+   */
   gpus?: string[];
 }
 
@@ -113,6 +120,7 @@ export class DockerExecutor extends Executor {
   readonly name = 'docker';
   readonly docker: Docker;
   readonly image: string;
+  private readonly images: Record<SandboxEnvironment, string>;
   private readonly memoryBytes: number;
   private readonly cpus: number;
   private readonly pidsLimit: number;
@@ -127,6 +135,7 @@ export class DockerExecutor extends Executor {
     super();
     this.docker = options.docker ?? new Docker();
     this.image = options.image ?? DEFAULT_SANDBOX_IMAGE;
+    this.images = { ...ENVIRONMENT_IMAGES, ...options.images, base: this.image };
     this.memoryBytes = options.memoryBytes ?? 2 * GiB;
     this.cpus = options.cpus ?? 1;
     this.pidsLimit = options.pidsLimit ?? 256;
@@ -139,10 +148,10 @@ export class DockerExecutor extends Executor {
   }
 
   /** The solution's whole environment; nothing is inherited from the worker (API keys, tokens). */
-  private env(spec: ExecSpec): string[] {
+  private env(spec: ExecSpec, environment: SandboxEnvironment): string[] {
     const threads = String(Math.max(1, Math.floor(this.cpus)));
     const env: Record<string, string> = {
-      PATH: '/usr/local/bin:/usr/bin:/bin',
+      PATH: IMAGE_PATHS[environment],
       HOME: '/tmp',
       LANG: 'C.UTF-8',
       PYTHONUNBUFFERED: '1',
@@ -177,14 +186,15 @@ export class DockerExecutor extends Executor {
   }
 
   /** A stopped container with every limit, labelled with the executor's and the spec's labels. */
-  private async create(spec: ExecSpec, dataDir: string, workDir: string): Promise<Docker.Container> {
+  private async create(spec: ExecSpec, dataDir: string, workDir: string, environment: SandboxEnvironment): Promise<Docker.Container> {
+    const image = this.images[environment];
     try {
       return await this.docker.createContainer({
-        Image: this.image,
+        Image: image,
         Cmd: ['python3', '-u', '/workdir/solution.py'],
         WorkingDir: '/workdir',
         User: `${SANDBOX_UID}:${SANDBOX_GID}`,
-        Env: this.env(spec),
+        Env: this.env(spec, environment),
         Labels: { [RUN_LABEL]: '', ...this.labels, ...spec.labels },
         Hostname: 'sandbox',
         // NetworkDisabled skips libnetwork entirely (only `lo` in a fresh netns) and saves ~0.3 s per start.
@@ -216,18 +226,33 @@ export class DockerExecutor extends Executor {
       });
     } catch (error) {
       if (statusOf(error) === 404) {
-        throw new Error(`sandbox image ${this.image} not found: build it with scripts/sandbox-image.sh`, { cause: error });
+        throw new Error(`sandbox image ${image} not found: build it with scripts/sandbox-image.sh`, { cause: error });
       }
       throw error;
     }
   }
 
+  /** The environment asked for when its image exists here, else base with the note that says so. */
+  private async environment(wanted: SandboxEnvironment): Promise<{ environment: SandboxEnvironment; note: string | null }> {
+    if (wanted === 'base') return { environment: wanted, note: null };
+    const image = this.images[wanted];
+    const exists = await this.docker.getImage(image).inspect().then(() => true, (error: unknown) => {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    });
+    if (exists) return { environment: wanted, note: null };
+    const note = fallbackNote(wanted, `the image ${image}`);
+    warnOnce(note);
+    return { environment: 'base', note };
+  }
+
   /** Returns once the container is removed. */
   protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
     if (signal?.aborted) return cancelledBeforeStart();
+    const { environment, note } = await this.environment(spec.environment ?? 'base');
     const { dataDir, workDir } = await this.prepareWorkDir(spec);
     if (signal?.aborted) return cancelledBeforeStart();
-    const container = await this.create(spec, dataDir, workDir);
+    const container = await this.create(spec, dataDir, workDir, environment);
     let result: ExecResult;
     try {
       result = await this.run(container, spec, signal);
@@ -238,7 +263,7 @@ export class DockerExecutor extends Executor {
     }
     // Not swallowed: a container that cannot be removed is a leak someone must hear about.
     await removeContainer(container);
-    return result;
+    return withNotes({ ...result, environment: `${environment}: ${this.images[environment]}` }, note === null ? [] : [note]);
   }
 
   /** Attaches, starts and waits for the container, enforcing the timeout and the abort signal. */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { access, chown, mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +8,11 @@ import { pythonPath } from '../config/paths.js';
 import { SANDBOX_GID, SANDBOX_UID, SETUP_ERROR, bwrapArgs, findExecutable, isRoot, probeBwrap, pythonLayout, type PythonLayout } from './bwrap.js';
 import { CappedBuffer } from './capped-output.js';
 import { hostCgroups, type Cgroups, type ExecCgroup } from './cgroup.js';
+import { environmentPythons, fallbackNote, warnOnce, type SandboxEnvironment } from './environments.js';
 import { setLongTimeout } from './timer.js';
 import { Executor } from './executor.js';
 import type { ExecResult, ExecSpec } from './types.js';
+import { withNotes } from './workspace.js';
 
 export interface Logger {
   warn(message: string): void;
@@ -26,8 +29,10 @@ export interface Logger {
 export type Isolation = 'auto' | 'bwrap' | 'none';
 
 export interface ProcessExecutorOptions {
-  /** Interpreter that runs solution.py; defaults to pythonPath() (the project venv, or CRUCIBLE_PYTHON). */
+  /** Interpreter of the base environment; defaults to pythonPath() (the project venv, or CRUCIBLE_PYTHON). */
   python?: string;
+  /** Interpreters of the other environments (environments.ts); default environmentPythons(). */
+  pythons?: Partial<Record<SandboxEnvironment, string>>;
   /** Chosen once, at construction; see Isolation. */
   isolation?: Isolation;
   /** bwrap executable; defaults to `bwrap` on PATH. */
@@ -147,7 +152,7 @@ function signalFromStatus(code: number): string | null {
 
 interface Setup {
   info: IsolationInfo;
-  bwrap?: { path: string; layout: PythonLayout; asRoot: boolean; cgroups: Cgroups | null };
+  bwrap?: { path: string; asRoot: boolean; cgroups: Cgroups | null };
 }
 
 type RawExit = Pick<ExecResult, 'exitCode' | 'signal' | 'timedOut' | 'cancelled' | 'durationMs'>;
@@ -160,7 +165,9 @@ type RawExit = Pick<ExecResult, 'exitCode' | 'signal' | 'timedOut' | 'cancelled'
  */
 export class ProcessExecutor extends Executor {
   readonly name = 'process';
-  private readonly python: string;
+  private readonly pythons: Record<SandboxEnvironment, string>;
+  /** Each interpreter's layout, probed once (bwrap mode). */
+  private readonly layouts = new Map<string, Promise<PythonLayout>>();
   private readonly logger: Logger;
   private readonly isolationMode: Isolation;
   private readonly memoryBytes: number;
@@ -170,7 +177,7 @@ export class ProcessExecutor extends Executor {
 
   constructor(private readonly options: ProcessExecutorOptions = {}) {
     super();
-    this.python = options.python ?? pythonPath();
+    this.pythons = { ...environmentPythons(), ...options.pythons, base: options.python ?? pythonPath() };
     this.logger = options.logger ?? console;
     this.isolationMode = options.isolation ?? 'auto';
     this.memoryBytes = options.memoryBytes ?? 2 * GiB;
@@ -212,7 +219,8 @@ export class ProcessExecutor extends Executor {
       if (this.isolationMode === 'bwrap') throw new Error(`isolation 'bwrap': ${reason}`);
       return this.noneSetup(reason);
     }
-    const layout = await pythonLayout(this.python);
+    // The base interpreter is probed here, so that a missing one fails the setup (and is retried).
+    await this.layout(this.pythons.base);
     const asRoot = isRoot();
     const detection = this.options.cgroups === false ? { cgroups: null, reason: 'cgroups disabled by the cgroups option' } : await hostCgroups();
     const who = asRoot ? `uid ${SANDBOX_UID}` : "the worker's uid in a user namespace";
@@ -225,7 +233,7 @@ export class ProcessExecutor extends Executor {
       const message = `Process sandbox: ${sandbox}, limited by ${cg.description}: ${size(this.memoryBytes)} memory, ${this.pidsLimit} tasks, ${this.cpus} CPU.`;
       return {
         info: { mode: 'bwrap', limits: 'cgroup', cgroupVersion: cg.version, uid, message, weak: false },
-        bwrap: { path: bwrap, layout, asRoot, cgroups: cg },
+        bwrap: { path: bwrap, asRoot, cgroups: cg },
       };
     }
     const memory = this.options.memoryLimitBytes ?? this.memoryBytes;
@@ -235,8 +243,27 @@ export class ProcessExecutor extends Executor {
       `${this.pidsLimit} processes ${asRoot ? `of uid ${SANDBOX_UID} (shared by concurrent sandboxes)` : "of the worker's uid inside the sandbox's user namespace"}, no CPU cap.`;
     return {
       info: { mode: 'bwrap', limits: 'rlimit', uid, message, weak: true },
-      bwrap: { path: bwrap, layout, asRoot, cgroups: null },
+      bwrap: { path: bwrap, asRoot, cgroups: null },
     };
+  }
+
+  private layout(python: string): Promise<PythonLayout> {
+    let layout = this.layouts.get(python);
+    if (!layout) {
+      layout = pythonLayout(python);
+      this.layouts.set(python, layout);
+      layout.catch(() => this.layouts.delete(python));
+    }
+    return layout;
+  }
+
+  /** The interpreter of the environment asked for when it exists here, else base's with the note that says so. */
+  private interpreter(wanted: SandboxEnvironment): { environment: SandboxEnvironment; python: string; note: string | null } {
+    const python = this.pythons[wanted];
+    if (wanted === 'base' || existsSync(python)) return { environment: wanted, python, note: null };
+    const note = fallbackNote(wanted, python);
+    warnOnce(note, (m) => this.logger.warn(m));
+    return { environment: 'base', python: this.pythons.base, note };
   }
 
   private announce(info: IsolationInfo): void {
@@ -250,9 +277,13 @@ export class ProcessExecutor extends Executor {
   protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
     const setup = await this.setup();
     this.announce(setup.info);
+    const { environment, python, note } = this.interpreter(spec.environment ?? 'base');
     const stdout = new CappedBuffer(spec.maxOutputBytes);
     const stderr = new CappedBuffer(spec.maxOutputBytes);
-    const result = (r: RawExit, oomKilled: boolean): ExecResult => ({ ...r, oomKilled, stdout: stdout.result(), stderr: stderr.result() });
+    const result = (r: RawExit, oomKilled: boolean): ExecResult => withNotes(
+      { ...r, oomKilled, stdout: stdout.result(), stderr: stderr.result(), environment: `${environment}: ${python}` },
+      note === null ? [] : [note],
+    );
     if (signal?.aborted) return result({ exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0 }, false);
 
     const workDir = path.resolve(spec.workDir);
@@ -261,15 +292,16 @@ export class ProcessExecutor extends Executor {
     const sandbox = setup.bwrap;
     if (!sandbox) {
       const limit = this.options.memoryLimitBytes;
-      const python = [this.python, '-u', 'solution.py'];
-      const argv = limit === undefined ? python : ['prlimit', `--as=${limit}`, '--', ...python];
-      const binDir = path.isAbsolute(this.python) ? `${path.dirname(this.python)}:` : '';
+      const command = [python, '-u', 'solution.py'];
+      const argv = limit === undefined ? command : ['prlimit', `--as=${limit}`, '--', ...command];
+      const binDir = path.isAbsolute(python) ? `${path.dirname(python)}:` : '';
       const env = solutionEnv({ PATH: `${binDir}/usr/local/bin:/usr/bin:/bin`, HOME: workDir, threads: 1, dataDir: spec.dataDir }, spec);
       const r = await this.run(argv, env, workDir, spec, signal, stdout, stderr, null);
       return result(r, limit !== undefined && r.exitCode !== 0 && stderr.result().text.includes('MemoryError'));
     }
 
     // bwrap: the sandbox user must be able to write the work folder (a fresh one per execution).
+    const layout = await this.layout(python);
     if (sandbox.asRoot) await chown(workDir, SANDBOX_UID, SANDBOX_GID);
     const dataDir = path.resolve(spec.dataDir);
     const dataDirExists = await access(dataDir).then(() => true, () => false);
@@ -278,14 +310,14 @@ export class ProcessExecutor extends Executor {
       : null;
     try {
       const args = bwrapArgs({
-        python: sandbox.layout, dataDir, dataDirExists, workDir, asRoot: sandbox.asRoot,
+        python: layout, dataDir, dataDirExists, workDir, asRoot: sandbox.asRoot,
         tmpBytes: this.options.tmpBytes ?? 256 * MiB,
         shmBytes: this.options.shmBytes ?? 64 * MiB,
         rlimits: cgroup ? undefined : { addressSpaceBytes: this.options.memoryLimitBytes ?? this.memoryBytes, processes: this.pidsLimit },
       });
       const argv = cgroup ? ['/bin/sh', '-c', JOIN_CGROUPS, 'sh', ...cgroup.procsFiles, '--', sandbox.path, ...args] : [sandbox.path, ...args];
       const env = solutionEnv({
-        PATH: `${path.dirname(sandbox.layout.executable)}:/usr/bin:/bin`, HOME: '/tmp',
+        PATH: `${path.dirname(layout.executable)}:/usr/bin:/bin`, HOME: '/tmp',
         threads: Math.max(1, Math.floor(this.cpus)), dataDir: '/data',
       }, spec);
       const raw = await this.run(argv, env, workDir, spec, signal, stdout, stderr, cgroup);

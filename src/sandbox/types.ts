@@ -1,4 +1,5 @@
 /** What every executor (executor.ts) is given and returns. */
+import type { SandboxEnvironment } from './environments.js';
 
 export interface ExecSpec {
   /** Python source of the solution. */
@@ -18,6 +19,8 @@ export interface ExecSpec {
    * The docker executor puts them on the container as labels, so leftovers can be traced and swept.
    */
   labels?: Record<string, string>;
+  /** The Python environment to run in (environments.ts); `base` when absent. */
+  environment?: SandboxEnvironment;
 }
 
 export interface CappedOutput {
@@ -35,4 +38,9 @@ export interface ExecResult {
   durationMs: number;
   stdout: CappedOutput;
   stderr: CappedOutput;
+  /**
+   * What the solution ran under, set by the docker and process executors: the image, or the
+   * interpreter, and the environment's name (e.g. `mlebench: crucible-sandbox-mlebench:latest`).
+   */
+  environment?: string;
 }
