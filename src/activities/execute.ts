@@ -4,6 +4,7 @@ import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../fitness/verdict.js';
 import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
+import { environmentFor } from '../sandbox/environments.js';
 import type { Executor } from '../sandbox/executor.js';
 import { publicDataDir } from '../tasks/dataRef.js';
 import { checkSubmissionForExecution } from '../tasks/submission.js';
@@ -29,6 +30,7 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
       const result = await whileHeartbeating(() => executor.execute(
         {
           code, dataDir, workDir, timeoutMs: input.timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES,
+          environment: environmentFor(input.task),
           labels: { [RUN_LABEL]: input.runId, [NODE_LABEL]: String(input.nodeId) },
         },
         cancellationSignal(),
@@ -52,7 +54,8 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
       ]);
       return {
         exitCode: result.exitCode, timedOut: result.timedOut, oomKilled: result.oomKilled, cancelled: result.cancelled,
-        durationMs: result.durationMs, stdoutRef, stderrRef, submissionRef, ...verdict, executor: executor.name,
+        durationMs: result.durationMs, stdoutRef, stderrRef, submissionRef, ...verdict,
+        executor: result.environment === undefined ? executor.name : `${executor.name} (${result.environment})`,
       };
     });
   };
