@@ -16,10 +16,10 @@ import { makeWriteRunFolder } from '../src/activities/runFolder.js';
 import type { ExecuteInput, ExecuteOutput, OperateInput, OperateOutput, ScoreSelectionOutput } from '../src/activities/types.js';
 import type { GradeOutput } from '../src/core/run.js';
 import { FileArtifactStore } from '../src/artifacts/store.js';
-import { artifactsDir, runsDir } from '../src/config/paths.js';
+import { artifactsDir, publishIndexDir, runsDir } from '../src/config/paths.js';
 import type { ArtifactRef } from '../src/core/artifact.js';
 import type { OperatorName } from '../src/core/node.js';
-import { publishPublicData } from '../src/tasks/publicData.js';
+import { publishTaskData } from '../src/tasks/dataRef.js';
 import { scriptedOutcome } from '../test/helpers/scripted.js';
 
 /** When each node's action started (its operate call), per run: ms on the performance clock. */
@@ -135,7 +135,7 @@ export async function instantActivities(o: { seed: number; stateRoot: string; cl
       writeRunFolder: makeWriteRunFolder(store, runsDir(o.stateRoot)),
       archiveNodes: archive.archiveNodes,
       loadNodes: archive.loadNodes,
-      publishTaskData: async (input) => publishPublicData(store, input.publicDir),
+      publishTaskData: async (input) => publishTaskData(store, input.publicDir, { shared: [], indexDir: publishIndexDir(o.stateRoot) }),
     },
     exec: {
       async execute(input) {
