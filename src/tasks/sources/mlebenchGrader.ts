@@ -206,6 +206,7 @@ function parseJson(text: string): unknown {
 }
 
 const processes = new Map<string, MlebenchGraderProcess>();
+let killOnExit = false;
 
 /** The grading process of `python` (and script), created on first use. */
 export function mlebenchGraderProcess(options: MlebenchGraderOptions = {}): MlebenchGraderProcess {
@@ -214,7 +215,8 @@ export function mlebenchGraderProcess(options: MlebenchGraderOptions = {}): Mleb
   const key = JSON.stringify([python, script]);
   let p = processes.get(key);
   if (p === undefined) {
-    if (processes.size === 0) process.once('exit', () => processes.forEach((q) => q.kill()));
+    if (!killOnExit) process.once('exit', () => processes.forEach((q) => q.kill()));
+    killOnExit = true;
     p = new MlebenchGraderProcess(python, script, options.timeoutMs ?? 600_000);
     processes.set(key, p);
   }
