@@ -10,6 +10,7 @@
  * Every option can also be given by environment: BENCH_SEEDS, BENCH_STEPS, BENCH_TASKS,
  * BENCH_PRESETS, BENCH_PARALLELISM, BENCH_BUDGET, BENCH_OUT (argv wins).
  */
+import { scoreName } from '../src/tasks/types.js';
 import { OptionError, parseOrExit, positiveInt } from './options.js';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -279,7 +280,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: RunResult
         });
         const task = input.task.id;
         if (!taskIds.includes(task)) taskIds.push(task);
-        metrics.set(task, input.task.metric);
+        metrics.set(task, scoreName(input.task));
         inputs.set(`${preset}|${task}|${seed}`, input);
         jobs.push({ preset, task, seed });
       }
@@ -316,7 +317,7 @@ export async function runBench(opts: BenchOptions): Promise<{ results: RunResult
       results = await pool(jobs, opts.parallelism, async (job): Promise<RunResult> => {
         const input = { ...inputs.get(`${job.preset}|${job.task}|${job.seed}`)!, execTaskQueue: EXEC_QUEUE };
         const base = {
-          preset: job.preset, task: job.task, metric: input.task.metric, direction: input.task.direction, seed: job.seed,
+          preset: job.preset, task: job.task, metric: scoreName(input.task), direction: input.task.direction, seed: job.seed,
           steps: opts.steps,
         };
         const t0 = Date.now();

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { column, CsvError, notUtf8, parseCsv, type CsvTable } from './csv.js';
 import { TaskError } from './errors.js';
 import { idKeyer } from './submission.js';
-import type { TaskSpec } from './types.js';
+import type { TableTask } from './types.js';
 
 /** Largest file the grader reads whole (into one buffer: Node reads at most 2 GiB at once). */
 export const MAX_TASK_FILE_BYTES = 2 * 1024 ** 3 - 1;
@@ -81,7 +81,7 @@ function checkPublicTree(publicDir: string, rel = ''): number {
 }
 
 /** Sizes and links of every file the task names, and of everything under its public folder. */
-export function checkTaskFiles(spec: TaskSpec): void {
+export function checkTaskFiles(spec: TableTask): void {
   mustStayInside(spec.publicDir, spec.dir, 'task folder');
   for (const file of [spec.files.train, spec.files.test, spec.files.sampleSubmission]) {
     // A link inside public/ is refused by the walk; one in a folder above it is caught here.
@@ -132,7 +132,7 @@ function examples(values: readonly string[]): string {
 }
 
 /** The sample submission holds every test id exactly once, and no other. */
-export function checkSampleIds(spec: TaskSpec): void {
+export function checkSampleIds(spec: TableTask): void {
   const sampleFile = spec.files.sampleSubmission;
   const testFile = spec.files.test;
   const sampleIds = column(readCsvStrict(sampleFile), spec.idColumn);

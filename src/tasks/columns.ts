@@ -5,7 +5,7 @@
 import { TaskError } from './errors.js';
 import { headOf, headerOf } from './files.js';
 import { readLeaderboard } from './leaderboard.js';
-import type { TaskSpec } from './types.js';
+import type { TableTask } from './types.js';
 
 function requireColumns(file: string, columns: readonly string[], why: string): void {
   const header = headerOf(file);
@@ -22,7 +22,7 @@ function requireColumns(file: string, columns: readonly string[], why: string): 
  * Every task file has a data row and the columns the spec names. `source` says where the column
  * names came from, for the message: 'task.yaml', or the file(s) they were inferred from.
  */
-export function checkColumns(spec: TaskSpec, source: string): TaskSpec {
+export function checkColumns(spec: TableTask, source: string): TableTask {
   const what = (f: string) => (source === 'task.yaml' ? `task.yaml ${f}` : `${f} from ${source}`);
   for (const file of [spec.files.train, spec.files.test, spec.files.sampleSubmission, spec.answersPath]) {
     if (!headOf(file).hasRow) throw new TaskError(`${file}: no data rows, only the header; a task needs at least one row here`);

@@ -106,6 +106,27 @@ export function parseCsv(text: string): CsvTable {
   return { header, rows };
 }
 
+/**
+ * The header and the complete rows at the start of CSV text that may be cut anywhere (the first
+ * bytes of a large file): a record the cut runs through is dropped.
+ */
+export function parseCsvPrefix(text: string, complete: boolean): CsvTable {
+  let body = complete ? text : text.slice(0, Math.max(text.lastIndexOf('\n'), 0) + 1);
+  for (;;) {
+    try {
+      const recs = records(body);
+      const first = recs[0];
+      if (!first) throw new CsvError('empty file: no header row', 1);
+      return { header: first.fields, rows: recs.slice(1).map((r) => r.fields).filter((f) => f.length === first.fields.length) };
+    } catch (err) {
+      // A quoted field that spans the cut looks unterminated: drop the last line and try again.
+      const cut = body.lastIndexOf('\n', body.length - 2);
+      if (complete || !(err instanceof CsvError) || cut < 0) throw err;
+      body = body.slice(0, cut + 1);
+    }
+  }
+}
+
 export function readCsvFile(file: string): CsvTable {
   const text = readFileSync(file, 'utf8');
   try {

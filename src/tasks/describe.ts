@@ -2,9 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { CsvError, readCsvFile } from './csv.js';
 import { TaskError } from './errors.js';
-import { headerOf } from './files.js';
 import { readLeaderboard } from './leaderboard.js';
 import { medalThresholds, type Thresholds } from './medals.js';
+import { readTableHead } from './tableHead.js';
 import type { TaskSpec } from './types.js';
 
 export interface TaskSummary {
@@ -16,21 +16,35 @@ export interface TaskSummary {
   layout: 'crucible' | 'mlebench';
   dir: string;
   idColumn: string;
-  target: string;
+  /** The train column learnt, or null (see TaskSpec.target). */
+  target: string | null;
+  predictionColumns: string[];
+  /** What the public folder holds (MLE-bench competitions), or null. */
+  data: string | null;
+  /** Who grades it: the metric, or the MLE-bench competition's grader. */
+  grader: string;
   rows: {
-    train: number;
+    /** Null where there is no such table, or it is zipped. */
+    train: number | null;
     /** Rows of the public test file: the hidden test plus the selection holdout, if any. */
-    test: number;
+    test: number | null;
     /** Rows of the private answers (what grading scores). */
     hiddenTest: number;
     /** Rows of the selection holdout, or null when the task has none. */
     holdout: number | null;
   };
-  columns: { train: string[]; test: string[]; submission: string[] };
+  columns: { train: string[] | null; test: string[] | null; submission: string[] };
   leaderboard: { path: string; size: number; thresholds: Thresholds } | null;
+  /** Why there are no medal thresholds, when there are none. */
+  leaderboardProblem: string | null;
   descriptionPath: string;
   /** The description's first paragraph of text (headings skipped), at most 600 characters. */
   firstParagraph: string;
+}
+
+/** `f` of a plain CSV file; null for none, or a zipped one (counting would inflate it whole). */
+function plainTable<T>(file: string | null, f: (file: string) => T): T | null {
+  return file === null || file.endsWith('.zip') ? null : f(file);
 }
 
 function rowCount(file: string): number {
@@ -70,14 +84,22 @@ export async function describeTask(task: TaskSpec): Promise<TaskSummary> {
     dir: task.dir,
     idColumn: task.idColumn,
     target: task.target,
+    predictionColumns: task.predictionColumns,
+    data: task.mlebench?.shape ?? null,
+    grader: task.mlebench === undefined ? `${task.metric ?? 'none'}, Crucible's metric` : `${task.mlebench.graderName}, the competition's own grader`,
     rows: {
-      train: rowCount(task.files.train),
-      test: rowCount(task.files.test),
+      train: plainTable(task.files.train, rowCount),
+      test: plainTable(task.files.test, rowCount),
       hiddenTest: rowCount(task.answersPath),
       holdout: task.selectionPath === null ? null : rowCount(task.selectionPath),
     },
-    columns: { train: headerOf(task.files.train), test: headerOf(task.files.test), submission: headerOf(task.files.sampleSubmission) },
+    columns: {
+      train: task.files.train === null ? null : readTableHead(task.files.train).header,
+      test: task.files.test === null ? null : readTableHead(task.files.test).header,
+      submission: readTableHead(task.files.sampleSubmission).header,
+    },
     leaderboard,
+    leaderboardProblem: task.mlebench?.leaderboardProblem ?? (leaderboard === null ? 'none (no medal thresholds)' : null),
     descriptionPath: task.descriptionPath,
     firstParagraph: firstParagraph(await readFile(task.descriptionPath, 'utf8')),
   };
@@ -93,16 +115,18 @@ export function formatTaskSummary(s: TaskSummary): string {
   const lines = [
     `${s.id}: ${s.name}`,
     `  type         ${s.type}${s.layout === 'mlebench' ? ' (MLE-bench prepared competition)' : ''}`,
-    `  metric       ${s.metric} (${s.direction}, ${better})`,
-    `  target       ${s.target}   id column: ${s.idColumn}`,
-    `  rows         train ${s.rows.train}, test ${s.rows.test}` +
+    `  graded by    ${s.grader} (${s.direction}, ${better})`,
+    ...(s.metric !== null && s.layout === 'mlebench' ? [`  validation   ${s.metric}`] : []),
+    `  predicts     ${list(s.predictionColumns)}${s.target !== null && !s.predictionColumns.includes(s.target) ? ` (classes of ${s.target})` : ''}   id column: ${s.idColumn}`,
+    ...(s.data === null ? [] : [`  data         ${s.data}`]),
+    `  rows         train ${s.rows.train ?? '—'}, test ${s.rows.test ?? '—'}` +
       (s.rows.holdout === null ? '' : ` (hidden test ${s.rows.hiddenTest} + selection holdout ${s.rows.holdout})`),
-    `  columns      train: ${list(s.columns.train)}`,
-    `               test: ${list(s.columns.test)}`,
+    ...(s.columns.train === null ? [] : [`  columns      train: ${list(s.columns.train)}`]),
+    ...(s.columns.test === null ? [] : [`               test: ${list(s.columns.test)}`]),
     `               submission: ${list(s.columns.submission)}`,
   ];
   if (s.leaderboard === null) {
-    lines.push('  leaderboard  none (no medal thresholds)');
+    lines.push(`  leaderboard  ${s.leaderboardProblem ?? 'none (no medal thresholds)'}`);
   } else {
     const t = s.leaderboard.thresholds;
     lines.push(`  leaderboard  ${s.leaderboard.size} entries  ${s.leaderboard.path}`);

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { cp, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatCsv, readCsvFile, type CsvTable } from './csv.js';
-import type { TaskSpec } from './types.js';
+import type { TableTask } from './types.js';
 
 /** The fold (0..folds-1) of a row id: a hash, so it does not depend on row order. */
 export function foldOf(id: string, folds: number): number {
@@ -25,7 +25,7 @@ export interface FoldSplit {
 }
 
 /** Splits a train table into fold i's parts (pure). */
-export function splitFold(train: CsvTable, task: Pick<TaskSpec, 'idColumn' | 'target'>, folds: number, fold: number): FoldSplit {
+export function splitFold(train: CsvTable, task: Pick<TableTask, 'idColumn' | 'target'>, folds: number, fold: number): FoldSplit {
   const idIdx = train.header.indexOf(task.idColumn);
   const targetIdx = train.header.indexOf(task.target);
   if (idIdx < 0 || targetIdx < 0) throw new Error(`train file needs columns ${task.idColumn} and ${task.target} for k-fold re-evaluation`);
@@ -46,7 +46,7 @@ export function splitFold(train: CsvTable, task: Pick<TaskSpec, 'idColumn' | 'ta
  * train, test and sample submission are replaced. Complete or absent (built in a temporary folder and
  * renamed into place).
  */
-export async function materializeFold(task: TaskSpec, dataDir: string, folds: number, fold: number, dir: string): Promise<{ dir: string; split: FoldSplit }> {
+export async function materializeFold(task: TableTask, dataDir: string, folds: number, fold: number, dir: string): Promise<{ dir: string; split: FoldSplit }> {
   const rel = (file: string) => path.relative(task.publicDir, file);
   const split = splitFold(readCsvFile(path.join(dataDir, rel(task.files.train))), task, folds, fold);
   if (await stat(dir).then((s) => s.isDirectory(), () => false)) return { dir, split };

@@ -6,7 +6,7 @@ import { TaskError } from './errors.js';
 import { isDir } from './files.js';
 import { crucible } from './sources/crucible.js';
 import { loadTaskDir } from './sources/index.js';
-import type { TaskSpec } from './types.js';
+import { isTableTask, notTableReason, type TableTask, type TaskSpec } from './types.js';
 
 export { TaskError } from './errors.js';
 
@@ -23,9 +23,9 @@ export function listTaskIds(dir: string = builtTasksDir()): string[] {
 }
 
 /** Every built task, loaded and validated; a broken one throws, naming its file. */
-export async function listTasks(dir: string = builtTasksDir()): Promise<TaskSpec[]> {
-  const specs: TaskSpec[] = [];
-  for (const id of listTaskIds(dir)) specs.push(await loadTaskDir(path.join(dir, id)));
+export async function listTasks(dir: string = builtTasksDir()): Promise<TableTask[]> {
+  const specs: TableTask[] = [];
+  for (const id of listTaskIds(dir)) specs.push(await loadTableTask(path.join(dir, id)));
   return specs;
 }
 
@@ -54,4 +54,11 @@ export async function loadTask(pathOrId: string): Promise<TaskSpec> {
         ? `known tasks are ${known.join(', ')} (in ${builtTasksDir()})`
         : `no tasks are built in ${builtTasksDir()}; run scripts/setup.sh (npm run setup) to build the bundled ones`),
   );
+}
+
+/** loadTask, for what needs one table with one target (the offline operators, k-fold); a TaskError says why not. */
+export async function loadTableTask(pathOrId: string): Promise<TableTask> {
+  const task = await loadTask(pathOrId);
+  if (!isTableTask(task)) throw new TaskError(`task ${task.id} is not one table with one target: ${notTableReason(task)}`);
+  return task;
 }

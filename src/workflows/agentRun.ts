@@ -16,6 +16,7 @@ import { searchToRun, withTaskData } from './run/start.js';
 import { RunState, type LoopCounts } from './run/state.js';
 import { CrucibleStatus, initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput } from './types.js';
+import { scoreName } from '../tasks/types.js';
 import type { RunSummary } from '../core/run.js';
 
 /**
@@ -81,7 +82,7 @@ async function conclude(
   const nodes = loop.graph.nodes;
   const { best, ...selection } = await selectFinal(input, exec, nodes);
   const summary: Omit<RunSummary, 'runDir'> = {
-    runId: wf.workflowInfo().workflowId, task: input.task.id, metric: input.task.metric, agent: input.agent.name, policy: input.agent.policy.kind,
+    runId: wf.workflowInfo().workflowId, task: input.task.id, metric: scoreName(input.task), agent: input.agent.name, policy: input.agent.policy.kind,
     seed: input.seed, nodes: nodes.length - 1, buggyNodes: nodes.filter((n) => n.id > 0 && n.buggy).length, ...run.outcome(), best, selection,
   };
   const { runDir } = await controlWorker.writeRunFolder.executeWithOptions({ summary: `write the run's folder (${summary.nodes} nodes)` }, [{

@@ -12,6 +12,7 @@ import { agentRun } from './agentRun.js';
 import { errorText } from './run/errors.js';
 import { initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput, BenchmarkInput, BenchmarkStatus } from './types.js';
+import { scoreName } from '../tasks/types.js';
 import type { RunSummary } from '../core/run.js';
 
 export const benchmarkStatusQuery = wf.defineQuery<BenchmarkStatus>('benchmarkStatus');
@@ -66,7 +67,7 @@ function resultOf(run: AgentRunInput, runId: string, s: RunSummary): BenchmarkRu
 function failedResult(run: AgentRunInput, runId: string, err: unknown): BenchmarkRunResult {
   return {
     task: run.task.id, agent: run.agent.name, seed: run.seed, runId, status: 'failed',
-    error: errorText(err), metric: run.task.metric, nodes: 0,
+    error: errorText(err), metric: scoreName(run.task), nodes: 0,
     validationScore: null, testScore: null, medal: null, aboveMedian: false, validSubmission: false, gap: null, selections: [],
   };
 }

@@ -5,7 +5,7 @@
  */
 import { open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { TaskSpec } from '../../tasks/types.js';
+import { scoreName, type TaskSpec } from '../../tasks/types.js';
 
 export interface TaskContext {
   description: string;
@@ -42,15 +42,17 @@ async function csvSummary(file: string): Promise<string> {
 
 export async function defaultTaskContext(task: TaskSpec): Promise<TaskContext> {
   const description = (await readFile(task.descriptionPath, 'utf8').catch(() => `(no description at ${task.descriptionPath})`)).trim();
-  const files = [task.files.train, task.files.test, task.files.sampleSubmission];
+  const files = [task.files.train, task.files.test, task.files.sampleSubmission].filter((f): f is string => f !== null && !f.endsWith('.zip'));
   const overview = [
-    `Task type: ${task.type}. Target column: \`${task.target}\`. Id column: \`${task.idColumn}\`.`,
-    `Metric: ${task.metric} (${task.direction === 'maximize' ? 'higher' : 'lower'} is better).`,
-    'Files in the data folder:',
+    task.mlebench === undefined
+      ? `Task type: ${task.type}. Target column: \`${task.target}\`. Id column: \`${task.idColumn}\`.`
+      : `Data folder: ${task.mlebench.shape}. Predict \`${task.predictionColumns.join('`, `')}\` per \`${task.idColumn}\`.`,
+    `Metric: ${scoreName(task)} (${task.direction === 'maximize' ? 'higher' : 'lower'} is better).`,
+    'Tables in the data folder:',
     ...(await Promise.all(files.map(csvSummary))),
   ].join('\n');
   const sample = await readFile(task.files.sampleSubmission, 'utf8').catch(() => '');
-  const submissionColumns = sample.split('\n')[0]?.trim() || `${task.idColumn},${task.target}`;
+  const submissionColumns = sample.split('\n')[0]?.trim() || [task.idColumn, ...task.predictionColumns].join(',');
   return { description, dataOverview: overview, submissionColumns };
 }
 

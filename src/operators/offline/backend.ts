@@ -9,6 +9,7 @@ import { renderSolution } from './render.js';
 import { repair } from './repair.js';
 import { createRng, type Rng } from './rng.js';
 import { sampleGenome } from './sample.js';
+import { isTableTask, notTableReason, type TableTask } from '../../tasks/types.js';
 
 export interface OfflineBackendOptions {
   /** Probability that a Draft plants a realistic bug for Debug to fix (default 0.2). */
@@ -19,6 +20,7 @@ export interface OfflineBackendOptions {
 
 interface Context {
   request: OperatorRequest;
+  task: TableTask;
   budget: Budget;
   rng: Rng;
   /** A separate stream: whether a fault is planted never changes which pipeline a seed samples. */
@@ -38,14 +40,15 @@ function withFault(genome: Genome, ctx: Context): Genome {
 
 /** A fresh pipeline, for parents whose code carries no genome this generator can read. */
 function restart(ctx: Context, parents: ParentContext[]): OperatorResult {
-  const { task, op } = ctx.request;
+  const { op } = ctx.request;
+  const { task } = ctx;
   const genome = withFault(sampleGenome(task.type, ctx.rng, ctx.budget), ctx);
   return { plan: restartPlan(genome, task, op, parents), code: renderSolution(genome, task) };
 }
 
 /** One mutation of a parent; `note` explains why a crossover fell back to it. */
 function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note?: string): OperatorResult {
-  const { task } = ctx.request;
+  const { task } = ctx;
   // The parent's planted bug is not a pipeline gene: the child starts clean and may get its own.
   const mutation = mutate({ ...parentGenome, fault: null }, task.type, ctx.rng, ctx.budget);
   const genome = withFault(mutation.genome, ctx);
@@ -53,7 +56,7 @@ function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note
 }
 
 function crossover(ctx: Context): OperatorResult {
-  const { task } = ctx.request;
+  const { task } = ctx;
   const [a, b] = [parentAt(ctx.request, 0), parentAt(ctx.request, 1)];
   const [ga, gb] = [readGenome(a.code, task.type), readGenome(b.code, task.type)];
   if (ga && gb) {
@@ -69,7 +72,7 @@ function crossover(ctx: Context): OperatorResult {
 }
 
 function debug(ctx: Context): OperatorResult {
-  const { task } = ctx.request;
+  const { task } = ctx;
   const parent = parentAt(ctx.request, 0);
   const parentGenome = readGenome(parent.code, task.type);
   if (!parentGenome) return restart(ctx, [parent]);
@@ -79,9 +82,12 @@ function debug(ctx: Context): OperatorResult {
 
 /** The whole generator as a pure function: the same request always gives byte-identical output. */
 export function generateOffline(request: OperatorRequest, options: OfflineBackendOptions = {}): OperatorResult {
-  const { task, seed, op } = request;
+  const { seed, op } = request;
+  const task = request.task;
+  if (!isTableTask(task)) throw new Error(`the offline operators cannot work on ${task.id}: ${notTableReason(task)}`);
   const ctx: Context = {
     request,
+    task,
     budget: budgetFor(request.remainingSeconds),
     rng: createRng(seed, op),
     faultRng: createRng(seed, `${op}/fault`),

@@ -1,4 +1,4 @@
-import type { TaskType } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
 
 /**
@@ -193,7 +193,7 @@ const IMAGE: readonly GeneSpec[] = [
 ];
 
 /** The pipeline genes of a task type, validation excluded. Tabular classification has no target transform. */
-export function pipelineGenes(type: TaskType): readonly GeneSpec[] {
+export function pipelineGenes(type: TableTask['type']): readonly GeneSpec[] {
   switch (type) {
     case 'tabular-classification':
       return TABULAR.map((g) => (g.name === 'target' ? { ...g, values: ['none'] } : g));

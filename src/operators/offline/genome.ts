@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TaskType } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 import { FAULT_KINDS, type FaultKind } from './faults.js';
 import {
   ENCODE,
@@ -98,11 +98,11 @@ const SCHEMAS: Record<'tabular' | 'text' | 'image', z.ZodType<Genome>> = {
   image: schema({ side: oneOf(SIDE), extras: oneOf(EXTRAS), scale: oneOf(IMAGE_SCALE), reduce: oneOf(REDUCE) }),
 };
 
-const schemaFor = (type: TaskType): z.ZodType<Genome> =>
+const schemaFor = (type: TableTask['type']): z.ZodType<Genome> =>
   type === 'text-classification' ? SCHEMAS.text : type === 'image-classification' ? SCHEMAS.image : SCHEMAS.tabular;
 
 /** The same genome with keys in one fixed order, so its JSON (and the code) is byte-stable. */
-export function canonical(g: Genome, type: TaskType): Genome {
+export function canonical(g: Genome, type: TableTask['type']): Genome {
   const spec = modelSpec(type, g.model.family);
   const params: Record<string, ParamValue> = {};
   for (const p of spec?.params ?? []) {
@@ -119,7 +119,7 @@ export function canonical(g: Genome, type: TaskType): Genome {
 
 const GENOME_LINE = /^# crucible-genome: (.*)$/m;
 
-export function genomeLine(g: Genome, type: TaskType): string {
+export function genomeLine(g: Genome, type: TableTask['type']): string {
   return `# crucible-genome: ${JSON.stringify(canonical(g, type))}`;
 }
 
@@ -127,7 +127,7 @@ export function genomeLine(g: Genome, type: TaskType): string {
  * The genome recorded in a solution's code, or null when the code has none, or one that does not
  * fit this task type (its genes, family or hyperparameters are unknown here).
  */
-export function readGenome(code: string, type: TaskType): Genome | null {
+export function readGenome(code: string, type: TableTask['type']): Genome | null {
   const match = GENOME_LINE.exec(code);
   if (!match?.[1]) return null;
   let json: unknown;

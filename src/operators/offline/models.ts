@@ -1,4 +1,4 @@
-import type { TaskType } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 
 /** The model families the offline generator knows, with their scikit-learn search spaces. */
 
@@ -547,7 +547,7 @@ export function pythonLiteral(value: ParamValue, param: ParamSpec): string {
   return param.real && Number.isInteger(value) ? value.toFixed(1) : String(value);
 }
 
-export function modelsFor(type: TaskType): readonly ModelSpec[] {
+export function modelsFor(type: TableTask['type']): readonly ModelSpec[] {
   switch (type) {
     case 'tabular-classification':
       return CLASSIFIERS;
@@ -561,12 +561,12 @@ export function modelsFor(type: TaskType): readonly ModelSpec[] {
 }
 
 /** The family Debug falls back to when a pipeline is too slow: linear and cheap on every type. */
-export function cheapestFamily(type: TaskType): ModelSpec {
+export function cheapestFamily(type: TableTask['type']): ModelSpec {
   const family = type === 'tabular-regression' ? 'ridge' : 'logistic';
   return modelsFor(type).find((m) => m.family === family) as ModelSpec;
 }
 
-export function modelSpec(type: TaskType, family: string): ModelSpec | undefined {
+export function modelSpec(type: TableTask['type'], family: string): ModelSpec | undefined {
   return modelsFor(type).find((m) => m.family === family);
 }
 

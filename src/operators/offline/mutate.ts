@@ -1,4 +1,4 @@
-import type { TaskType } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
 import { allowedGeneValues, geneText, pipelineGenes, VALIDATION_GENE, type GeneSpec, type GeneValue } from './genes.js';
 import { geneValue, withGene, type Genome } from './genome.js';
@@ -17,7 +17,7 @@ export interface Mutation {
   why: string;
 }
 
-function mutateParam(parent: Genome, type: TaskType, rng: Rng, budget: Budget): Mutation | null {
+function mutateParam(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budget): Mutation | null {
   const spec = modelSpec(type, parent.model.family);
   if (!spec) return null;
   const moves: { name: string; param: ParamSpec; value: ParamValue; why: string }[] = [];
@@ -41,7 +41,7 @@ function mutateParam(parent: Genome, type: TaskType, rng: Rng, budget: Budget): 
   };
 }
 
-function mutateFamily(parent: Genome, type: TaskType, rng: Rng, budget: Budget): Mutation {
+function mutateFamily(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budget): Mutation {
   const spec = sampleFamily(type, rng, parent.model.family);
   return {
     genome: { ...parent, model: { family: spec.family, params: sampleParams(spec, rng, budget) } },
@@ -66,7 +66,7 @@ function mutatePipeline(parent: Genome, gene: GeneSpec, rng: Rng, options: reado
   };
 }
 
-export function mutate(parent: Genome, type: TaskType, rng: Rng, budget: Budget): Mutation {
+export function mutate(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budget): Mutation {
   const preprocessing = pipelineGenes(type).map((gene) => ({ gene, options: allowedGeneValues(gene, budget) }));
   type Kind = 'param' | 'family' | 'preprocessing' | 'validation';
   let kinds: [Kind, number][] = [['param', 0.5], ['family', 0.15], ['preprocessing', 0.28], ['validation', 0.07]];

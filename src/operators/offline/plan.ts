@@ -1,5 +1,5 @@
 import type { OperatorName } from '../../core/node.js';
-import type { TaskSpec } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 import type { ParentContext } from '../types.js';
 import type { Recombination } from './crossover.js';
 import { isImage, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
@@ -9,7 +9,7 @@ import type { Repair } from './repair.js';
 
 /** Short human-readable plans: what the pipeline is and, for Improve and Debug, what changed and why. */
 
-function describeModel(g: Genome, task: TaskSpec): string {
+function describeModel(g: Genome, task: TableTask): string {
   const spec = modelSpec(task.type, g.model.family);
   if (!spec) return `Model: ${g.model.family}, predicting '${task.target}'.`;
   const params = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`).join(', ');
@@ -21,7 +21,7 @@ const capitalized = (parts: string[]): string => {
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 };
 
-function describeTabular(g: TabularGenome, task: TaskSpec): string {
+function describeTabular(g: TabularGenome, task: TableTask): string {
   const numeric = [`${g.impute.replace('_', '-')}-imputed`];
   if (g.features === 'poly2') numeric.push('expanded with degree-2 polynomial features (skipped beyond 20 numeric columns)');
   numeric.push(g.scale === 'none' ? 'left unscaled' : `${g.scale}-scaled`);
@@ -64,13 +64,13 @@ function describeImage(g: ImageGenome): string {
   return capitalized(parts);
 }
 
-function describePreprocessing(g: Genome, task: TaskSpec): string {
+function describePreprocessing(g: Genome, task: TableTask): string {
   if (isText(g)) return describeText(g);
   if (isImage(g)) return describeImage(g);
   return describeTabular(g, task);
 }
 
-function describeValidation(g: Genome, task: TaskSpec): string {
+function describeValidation(g: Genome, task: TableTask): string {
   const s = validationScheme(g.validation);
   const how =
     s.scheme === 'holdout'
@@ -79,21 +79,21 @@ function describeValidation(g: Genome, task: TaskSpec): string {
   return `It is scored by ${task.metric} ${how}, then refit on all training rows to predict the test set.`;
 }
 
-function describePipeline(g: Genome, task: TaskSpec): string {
+function describePipeline(g: Genome, task: TableTask): string {
   return [describeModel(g, task), describePreprocessing(g, task), describeValidation(g, task)].join(' ');
 }
 
-const scoreText = (score: number | null, task: TaskSpec): string =>
+const scoreText = (score: number | null, task: TableTask): string =>
   score === null ? 'no validation score' : `validation ${task.metric} ${Number(score.toPrecision(6))}`;
 
 const nodes = (ids: number[]): string => (ids.length === 1 ? `node ${ids[0]}` : `nodes ${ids.join(' and ')}`);
 
-export function draftPlan(g: Genome, task: TaskSpec): string {
+export function draftPlan(g: Genome, task: TableTask): string {
   return describePipeline(g, task);
 }
 
 /** `note` prefixes the plan when a crossover fell back to mutating one parent. */
-export function improvePlan(g: Genome, task: TaskSpec, parent: ParentContext, m: Mutation, note?: string): string {
+export function improvePlan(g: Genome, task: TableTask, parent: ParentContext, m: Mutation, note?: string): string {
   const change = `${m.gene} goes from ${m.from} to ${m.to}, because ${m.why}.`;
   const lead = note
     ? `${note} One change to node ${parent.nodeId}: ${change}`
@@ -101,20 +101,20 @@ export function improvePlan(g: Genome, task: TaskSpec, parent: ParentContext, m:
   return `${lead} ${describePipeline(g, task)}`;
 }
 
-export function crossoverPlan(g: Genome, task: TaskSpec, a: ParentContext, b: ParentContext, mix: Recombination): string {
+export function crossoverPlan(g: Genome, task: TableTask, a: ParentContext, b: ParentContext, mix: Recombination): string {
   const took = (genes: string[], p: ParentContext): string => `${genes.join(', ')} from node ${p.nodeId}`;
   const parts = [mix.fromFirst.length ? took(mix.fromFirst, a) : '', mix.fromSecond.length ? took(mix.fromSecond, b) : ''].filter(Boolean);
   const genes = parts.length ? `the child takes ${parts.join(' and ')}, sharing every other gene` : 'both parents have the same genes';
   return `Crossover of node ${a.nodeId} (${scoreText(a.score, task)}) and node ${b.nodeId} (${scoreText(b.score, task)}): ${genes}. ${describePipeline(g, task)}`;
 }
 
-export function debugPlan(g: Genome, task: TaskSpec, parent: ParentContext, r: Repair): string {
+export function debugPlan(g: Genome, task: TableTask, parent: ParentContext, r: Repair): string {
   const failed = r.failure.symptom ? `failed with: ${r.failure.symptom.replace(/\.$/, '')}` : 'failed without an error message';
   return `Debug node ${parent.nodeId}, which ${failed}. ${r.cause} ${r.fix} ${describeModel(g, task)}`;
 }
 
 /** For parents whose code carries no genome this generator can read. */
-export function restartPlan(g: Genome, task: TaskSpec, op: OperatorName, parents: ParentContext[]): string {
+export function restartPlan(g: Genome, task: TableTask, op: OperatorName, parents: ParentContext[]): string {
   const ids = parents.map((p) => p.nodeId);
   return `The code of ${nodes(ids)} carries no crucible-genome line this generator can read (it was written elsewhere), so this ${op} starts from a freshly sampled pipeline. ${describePipeline(g, task)}`;
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { MetricName, TaskSpec } from '../../tasks/types.js';
+import type { MetricName, TableTask, TaskSpec } from '../../tasks/types.js';
 import { misspell } from './faults.js';
 import { canonical, genomeLine, isImage, isTabular, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
 import { modelSpec, pythonLiteral, type ModelSpec, type ParamValue } from './models.js';
@@ -57,11 +57,11 @@ function modelExpression(g: Genome, spec: ModelSpec, metric: MetricName, imports
   return expression;
 }
 
-function dataFile(task: TaskSpec, file: string): string {
+function dataFile(task: TableTask, file: string): string {
   return path.isAbsolute(file) ? path.relative(task.publicDir, file) : file;
 }
 
-function header(g: Genome, task: TaskSpec, imports: Imports): string {
+function header(g: Genome, task: TableTask, imports: Imports): string {
   const target = g.fault === 'misspelled-column' ? misspell(task.target) : task.target;
   return `${genomeLine(g, task.type)}
 # Written by Crucible's offline operator: a deterministic program generator, not an LLM.
@@ -83,7 +83,7 @@ def log(message):
 `;
 }
 
-const isClassification = (task: TaskSpec): boolean => task.type !== 'tabular-regression';
+const isClassification = (task: TableTask): boolean => task.type !== 'tabular-regression';
 
 const READ_FILES = `
 train = pd.read_csv(os.path.join(DATA_DIR, TRAIN_FILE))
@@ -98,7 +98,7 @@ y = label_encoder.fit_transform(train[TARGET])
 n_classes = len(label_encoder.classes_)`;
 }
 
-function loadTabular(task: TaskSpec, imports: Imports): string {
+function loadTabular(task: TableTask, imports: Imports): string {
   const classification = task.type === 'tabular-classification';
   if (classification) imports.add('sklearn.preprocessing', 'LabelEncoder');
   const target = classification
@@ -131,13 +131,13 @@ ${target}
 `;
 }
 
-function specOf(g: Genome, task: TaskSpec): ModelSpec {
+function specOf(g: Genome, task: TableTask): ModelSpec {
   const spec = modelSpec(task.type, g.model.family);
   if (!spec) throw new Error(`model family ${g.model.family} does not fit a ${task.type} task`);
   return spec;
 }
 
-function buildTabular(g: TabularGenome, task: TaskSpec, imports: Imports): string {
+function buildTabular(g: TabularGenome, task: TableTask, imports: Imports): string {
   const spec = specOf(g, task);
   imports.add('sklearn.compose', 'ColumnTransformer');
   imports.add('sklearn.pipeline', 'Pipeline');
@@ -237,7 +237,7 @@ const VECTORIZERS: Record<TextGenome['vectorizer'], [string, string][]> = {
   'word+char': [['word', '(1, 2)'], ['char_wb', '(2, 4)']],
 };
 
-function buildText(g: TextGenome, task: TaskSpec, imports: Imports): string {
+function buildText(g: TextGenome, task: TableTask, imports: Imports): string {
   const spec = specOf(g, task);
   imports.add('sklearn.feature_extraction.text', 'TfidfVectorizer');
   imports.add('sklearn.pipeline', 'Pipeline');
@@ -405,7 +405,7 @@ log(f"{len(y)} images as {X.shape[1]} features each ({SIDE}x{SIDE} pixels), {n_c
 `;
 }
 
-function buildImage(g: ImageGenome, task: TaskSpec, imports: Imports): string {
+function buildImage(g: ImageGenome, task: TableTask, imports: Imports): string {
   const spec = specOf(g, task);
   imports.add('sklearn.pipeline', 'Pipeline');
   const steps: string[] = [];
@@ -433,7 +433,7 @@ ${steps.map((s) => `        ${s},`).join('\n')}
 }
 
 /** evaluate() scores a fitted model on validation rows; predict_submission() makes the submission column. */
-function metricFunctions(task: TaskSpec, imports: Imports): string {
+function metricFunctions(task: TableTask, imports: Imports): string {
   const labels = 'label_encoder.inverse_transform(model.predict(frame))';
   const body: Record<MetricName, [string, string]> = {
     accuracy: ['accuracy_score(y_valid, model.predict(X_valid))', labels],
@@ -467,7 +467,7 @@ ${note}    return ${predict}
 `;
 }
 
-function validate(g: Genome, task: TaskSpec, imports: Imports): string {
+function validate(g: Genome, task: TableTask, imports: Imports): string {
   const scheme = validationScheme(g.validation);
   const classification = isClassification(task);
   if (scheme.scheme === 'holdout') {
@@ -527,7 +527,7 @@ ${metrics}
 `;
 }
 
-export function renderSolution(genome: Genome, task: TaskSpec): string {
+export function renderSolution(genome: Genome, task: TableTask): string {
   const g = canonical(genome, task.type);
   const imports = new Imports();
   // The body is rendered first so the header knows every import it needs.

@@ -1,4 +1,4 @@
-import type { TaskType } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
 import { FAULT_EXPLANATIONS } from './faults.js';
 import { geneDiff, isImage, isTabular, isText, validationScheme, type Genome } from './genome.js';
@@ -37,7 +37,7 @@ function diagnose(bugReason: string | null, output: string): Failure {
 }
 
 /** The cheapest change that swaps in a linear model, for when nothing else is left to cut. */
-function cheapFamily(g: Genome, type: TaskType, rng: Rng, budget: Budget): { genome: Genome; change: string } | null {
+function cheapFamily(g: Genome, type: TableTask['type'], rng: Rng, budget: Budget): { genome: Genome; change: string } | null {
   if (modelSpec(type, g.model.family)?.cheap) return null;
   const spec = cheapestFamily(type);
   return {
@@ -51,7 +51,7 @@ function cheapFamily(g: Genome, type: TaskType, rng: Rng, budget: Budget): { gen
  * character n-grams and large vocabularies; large images and gradient features); the last resort is
  * a linear model.
  */
-function cheapen(parent: Genome, type: TaskType, rng: Rng, budget: Budget, memory: boolean): { genome: Genome; changes: string[] } {
+function cheapen(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budget, memory: boolean): { genome: Genome; changes: string[] } {
   const spec = modelSpec(type, parent.model.family);
   const params = { ...parent.model.params };
   const changes: string[] = [];
@@ -125,7 +125,7 @@ function safest(parent: Genome): { genome: Genome; what: string } {
 }
 
 /** For an error with no planted fault: rebuild the preprocessing with the most defensive settings. */
-function defensive(parent: Genome, type: TaskType, rng: Rng, budget: Budget): { genome: Genome; change: string } {
+function defensive(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budget): { genome: Genome; change: string } {
   const { genome: safe, what } = safest(parent);
   if (geneDiff(parent, safe).length > 0) {
     return { genome: safe, change: `the preprocessing is rebuilt with the most defensive settings (${what})` };
@@ -140,7 +140,7 @@ const sentence = (parts: string[]): string => {
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 };
 
-export function repair(parent: Genome, type: TaskType, bugReason: string | null, output: string, rng: Rng, budget: Budget): Repair {
+export function repair(parent: Genome, type: TableTask['type'], bugReason: string | null, output: string, rng: Rng, budget: Budget): Repair {
   const failure = diagnose(bugReason, output);
   const base: Genome = { ...parent, fault: null };
   const faultFix = parent.fault ? FAULT_EXPLANATIONS[parent.fault] : null;

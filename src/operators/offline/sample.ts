@@ -1,4 +1,4 @@
-import type { TaskType } from '../../tasks/types.js';
+import type { TableTask } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
 import { allowedGeneValues, pipelineGenes, type GeneValue } from './genes.js';
 import { validationScheme, type Genome, type Validation, VALIDATION } from './genome.js';
@@ -27,7 +27,7 @@ export function sampleParams(spec: ModelSpec, rng: Rng, budget: Budget): Record<
   return params;
 }
 
-export function sampleFamily(type: TaskType, rng: Rng, exclude?: string): ModelSpec {
+export function sampleFamily(type: TableTask['type'], rng: Rng, exclude?: string): ModelSpec {
   const candidates = modelsFor(type).filter((m) => m.family !== exclude);
   return rng.weighted(candidates.map((m) => [m, m.weight] as const));
 }
@@ -35,7 +35,7 @@ export function sampleFamily(type: TaskType, rng: Rng, exclude?: string): ModelS
 type Weights = readonly (readonly [GeneValue, number])[];
 
 /** Draft-time preferences per pipeline gene; a gene without an entry is drawn uniformly. */
-function geneWeights(type: TaskType, spec: ModelSpec, budget: Budget): Record<string, Weights> {
+function geneWeights(type: TableTask['type'], spec: ModelSpec, budget: Budget): Record<string, Weights> {
   switch (type) {
     case 'tabular-classification':
     case 'tabular-regression':
@@ -67,7 +67,7 @@ function geneWeights(type: TaskType, spec: ModelSpec, budget: Budget): Record<st
   }
 }
 
-export function sampleGenome(type: TaskType, rng: Rng, budget: Budget): Genome {
+export function sampleGenome(type: TableTask['type'], rng: Rng, budget: Budget): Genome {
   const spec = sampleFamily(type, rng);
   const validationWeights: Record<Validation, number> = { 'holdout-20': 0.35, 'holdout-25': 0.15, 'kfold-3': 0.25, 'kfold-5': 0.25 };
   const weights = geneWeights(type, spec, budget);

@@ -15,7 +15,7 @@ import { isDir, isFile } from '../files.js';
 import { metricDirection } from '../metrics.js';
 import { taskYamlSchema, type TaskYaml } from '../schema.js';
 import type { TaskSource } from '../source.js';
-import type { TaskSpec } from '../types.js';
+import type { TableTask } from '../types.js';
 
 function valueAt(data: unknown, keys: readonly PropertyKey[]): unknown {
   let v = data;
@@ -112,7 +112,7 @@ function mustExist(file: string, yamlFile: string, field: string): void {
   if (!isFile(file)) throw new TaskError(`${yamlFile}: field \`${field}\`: file not found: ${file}`);
 }
 
-async function loadCrucibleTask(dir: string): Promise<TaskSpec> {
+async function loadCrucibleTask(dir: string): Promise<TableTask> {
   const yamlFile = path.join(dir, 'task.yaml');
   const y = await readTaskYaml(yamlFile);
 
@@ -151,7 +151,7 @@ async function loadCrucibleTask(dir: string): Promise<TaskSpec> {
     leaderboardPath = path.join(dir, 'leaderboard.csv');
   }
 
-  const spec: TaskSpec = {
+  const spec: TableTask = {
     id: y.id,
     name: y.name,
     type: y.type,
@@ -159,6 +159,7 @@ async function loadCrucibleTask(dir: string): Promise<TaskSpec> {
     direction: natural,
     target: y.target,
     idColumn: y.id_column,
+    predictionColumns: [y.target],
     dir,
     descriptionPath,
     publicDir,

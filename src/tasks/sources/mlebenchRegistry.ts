@@ -8,12 +8,42 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { projectRoot } from '../../config/paths.js';
+import { projectRoot, pythonPath } from '../../config/paths.js';
 import { TaskError } from '../errors.js';
 import { isDir, isFile } from '../files.js';
 import { NATIVE_GRADED } from '../graders/index.js';
-import { defaultPython, readConfigYaml } from './mlebench.js';
+
+/**
+ * The Python whose mlebench Crucible uses (registry and grader): CRUCIBLE_MLEBENCH_PYTHON, else the
+ * project's Python (CRUCIBLE_PYTHON or the venv scripts/setup.sh makes) when it exists, else python3.
+ */
+export function defaultPython(): string {
+  if (process.env.CRUCIBLE_MLEBENCH_PYTHON) return process.env.CRUCIBLE_MLEBENCH_PYTHON;
+  const project = pythonPath();
+  return isFile(project) ? project : 'python3';
+}
+
+/** The parts of an mlebench config.yaml that Crucible reads. */
+const configYamlSchema = z.looseObject({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  dataset: z.looseObject({ answers: z.string(), sample_submission: z.string() }),
+  grader: z.looseObject({ name: z.string(), grade_fn: z.string().optional() }),
+});
+export type ConfigYaml = z.infer<typeof configYamlSchema>;
+
+/** A competition's config.yaml; a TaskError names the file and the field at fault. */
+export function readConfigYaml(file: string): ConfigYaml {
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  if (doc.errors.length > 0) throw new TaskError(`${file}: malformed YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
+  const parsed = configYamlSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new TaskError(parsed.error.issues.map((i) => `${file}: field \`${i.path.map(String).join('.')}\`: ${i.message}`).join('\n'));
+  }
+  return parsed.data;
+}
 
 export interface MlebenchRegistry {
   /** The Python whose mlebench was asked. */
@@ -42,8 +72,41 @@ function installHint(python: string): string {
     'or set CRUCIBLE_MLEBENCH_PYTHON to a Python that has it (the same for the CLI and every worker)';
 }
 
-/** Asks `python` (one process) where its mlebench keeps the registry. */
-export async function findMlebenchRegistry(python: string = defaultPython()): Promise<MlebenchRegistry> {
+/** Registries found, by Python: asked once per process. */
+const found = new Map<string, Promise<MlebenchRegistry>>();
+
+/** Asks `python` (one process, once) where its mlebench keeps the registry. */
+export function findMlebenchRegistry(python: string = defaultPython()): Promise<MlebenchRegistry> {
+  let hit = found.get(python);
+  if (hit === undefined) {
+    hit = askRegistry(python);
+    found.set(python, hit);
+  }
+  return hit;
+}
+
+/**
+ * A competition's registry folder (config.yaml, leaderboard.csv): the competition folder itself when
+ * it holds a config.yaml (a registry copied next to prepared/), else `$MLEBENCH_COMPETITIONS_DIR/<id>`,
+ * else the named Python's mlebench. A TaskError says how to make one available.
+ */
+export async function competitionRegistryDir(competitionDir: string, competitionId: string): Promise<string> {
+  if (isFile(path.join(competitionDir, 'config.yaml'))) return competitionDir;
+  const fromEnv = process.env.MLEBENCH_COMPETITIONS_DIR;
+  if (fromEnv) {
+    const dir = path.join(fromEnv, competitionId);
+    if (isFile(path.join(dir, 'config.yaml'))) return dir;
+    throw new TaskError(`${dir}: no config.yaml; MLEBENCH_COMPETITIONS_DIR (${fromEnv}) must be mlebench's competitions folder, holding one folder per competition`);
+  }
+  const registry = await findMlebenchRegistry();
+  const dir = path.join(registry.competitionsDir, competitionId);
+  if (!isFile(path.join(dir, 'config.yaml'))) {
+    throw new TaskError(`the mlebench of ${registry.python} has no competition "${competitionId}" (${dir}): update mlebench, or check the folder name`);
+  }
+  return dir;
+}
+
+async function askRegistry(python: string): Promise<MlebenchRegistry> {
   const run = await new Promise<{ code: number | string | null; stdout: string; stderr: string }>((resolve) => {
     execFile(python, [SCRIPT], { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
       resolve({ code: err === null ? 0 : ((err as NodeJS.ErrnoException).code ?? null), stdout, stderr }));
@@ -123,7 +186,7 @@ export function listSplit(registry: MlebenchRegistry, split: string, dataDir: st
     return {
       id,
       prepared: isDir(path.join(prepared, 'public')) && isDir(path.join(prepared, 'private')),
-      grader: isFile(config) ? (readConfigYaml(config).grader?.name ?? null) : null,
+      grader: isFile(config) ? (readConfigYaml(config).grader.name) : null,
       nativeGrader: NATIVE_GRADED.includes(id),
     };
   });

@@ -10,7 +10,7 @@ import { modelsFor } from '../../../src/operators/offline/models.js';
 import type { OperatorResult, ParentContext } from '../../../src/operators/types.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import type { ExecResult } from '../../../src/sandbox/types.js';
-import type { MetricName, TaskSpec } from '../../../src/tasks/types.js';
+import type { MetricName, TableTask } from '../../../src/tasks/types.js';
 import { makeSyntheticTask } from './synthetic-task.js';
 
 /**
@@ -26,14 +26,14 @@ const regression = makeSyntheticTask(root, 'reg', { type: 'tabular-regression', 
 const TEST_ROWS = 170;
 
 let runs = 0;
-async function run(task: TaskSpec, code: string): Promise<{ exec: ExecResult; problems: string[] }> {
+async function run(task: TableTask, code: string): Promise<{ exec: ExecResult; problems: string[] }> {
   const workDir = path.join(root, `run-${runs++}`);
   const exec = await executor.execute({ code, dataDir: task.publicDir, workDir, timeoutMs: 60_000, maxOutputBytes: 64 * 1024 });
   return { exec, problems: checkOutputs(task, workDir) };
 }
 
 /** What the analyze step would reject: missing or malformed submission.csv and metrics.json. */
-function checkOutputs(task: TaskSpec, workDir: string): string[] {
+function checkOutputs(task: TableTask, workDir: string): string[] {
   const problems: string[] = [];
   const submissionPath = path.join(workDir, 'submission.csv');
   if (!existsSync(submissionPath)) problems.push('submission.csv missing');
@@ -59,14 +59,14 @@ function checkOutputs(task: TaskSpec, workDir: string): string[] {
   return problems;
 }
 
-function genomeOf(code: string, task: TaskSpec): Genome {
+function genomeOf(code: string, task: TableTask): Genome {
   const g = readGenome(code, task.type);
   if (!g) throw new Error('no genome');
   return g;
 }
 
 /** Deterministic seed scan: the first draft whose planted fault is `kind` (null: no fault). */
-function draftWith(task: TaskSpec, kind: FaultKind | null, exclude: string[] = []): OperatorResult & { seed: number } {
+function draftWith(task: TableTask, kind: FaultKind | null, exclude: string[] = []): OperatorResult & { seed: number } {
   for (let seed = 1; seed < 500; seed++) {
     const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] });
     const g = genomeOf(d.code, task);
@@ -97,7 +97,7 @@ function bugReason(exec: ExecResult, problems: string[]): string {
 }
 
 describe('offline solutions, run for real', () => {
-  const cases: { name: string; task: TaskSpec; faults: FaultKind[] }[] = [
+  const cases: { name: string; task: TableTask; faults: FaultKind[] }[] = [
     { name: 'classification (auc)', task: classification, faults: ['misspelled-column', 'wrong-row-count', 'float32-json'] },
     { name: 'regression (rmse)', task: regression, faults: ['missing-metrics', 'index-column'] },
   ];

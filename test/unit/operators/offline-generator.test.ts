@@ -7,30 +7,30 @@ import { misspell } from '../../../src/operators/offline/faults.js';
 import { geneValue } from '../../../src/operators/offline/genome.js';
 import { modelSpec } from '../../../src/operators/offline/models.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
-import type { TaskSpec } from '../../../src/tasks/types.js';
+import type { TableTask } from '../../../src/tasks/types.js';
 import { makeSyntheticTask } from './synthetic-task.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'crucible-offline-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const classification = makeSyntheticTask(root, 'cls', { type: 'tabular-classification', metric: 'auc' });
 const regression = makeSyntheticTask(root, 'reg', { type: 'tabular-regression', metric: 'rmse' });
-const TASKS: TaskSpec[] = [classification, regression];
+const TASKS: TableTask[] = [classification, regression];
 
-const draft = (task: TaskSpec, seed: number, faultRate?: number, remainingSeconds = 3600) =>
+const draft = (task: TableTask, seed: number, faultRate?: number, remainingSeconds = 3600) =>
   generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds, memory: [] }, { draftFaultRate: faultRate });
 
 function parentOf(code: string, extra: Partial<ParentContext> = {}): ParentContext {
   return { nodeId: 3, plan: 'parent plan', code, score: 0.9, buggy: false, bugReason: null, output: '', ...extra };
 }
 
-function genomeOf(code: string, task: TaskSpec): Genome {
+function genomeOf(code: string, task: TableTask): Genome {
   const g = readGenome(code, task.type);
   if (!g) throw new Error('code carries no readable genome');
   return g;
 }
 
 /** A draft (scanning seeds) whose planted fault is the given kind. */
-function faultyDraft(task: TaskSpec, kind: FaultKind): { code: string; seed: number } {
+function faultyDraft(task: TableTask, kind: FaultKind): { code: string; seed: number } {
   for (let seed = 1; seed < 500; seed++) {
     const { code } = draft(task, seed, 1);
     if (genomeOf(code, task).fault === kind) return { code, seed };

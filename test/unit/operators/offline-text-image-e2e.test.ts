@@ -10,7 +10,7 @@ import { modelsFor } from '../../../src/operators/offline/models.js';
 import type { OperatorResult, ParentContext } from '../../../src/operators/types.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import type { ExecResult } from '../../../src/sandbox/types.js';
-import type { MetricName, TaskSpec } from '../../../src/tasks/types.js';
+import type { MetricName, TableTask } from '../../../src/tasks/types.js';
 import { encodePng, makeSyntheticImageTask, makeSyntheticTask, makeSyntheticTextTask } from './synthetic-task.js';
 
 /**
@@ -43,7 +43,7 @@ interface Run {
 }
 
 let runs = 0;
-async function run(task: TaskSpec, code: string): Promise<Run> {
+async function run(task: TableTask, code: string): Promise<Run> {
   const workDir = path.join(root, `run-${runs++}`);
   const exec = await executor.execute({ code, dataDir: task.publicDir, workDir, timeoutMs: 90_000, maxOutputBytes: 64 * 1024 });
   const { problems, score } = checkOutputs(task, workDir);
@@ -55,7 +55,7 @@ async function run(task: TaskSpec, code: string): Promise<Run> {
  * selection rows included), labels outside the training labels for accuracy and f1, non-probabilities
  * for auc and logloss; metrics.json without the task's metric and a finite score.
  */
-function checkOutputs(task: TaskSpec, workDir: string): { problems: string[]; score: number | null } {
+function checkOutputs(task: TableTask, workDir: string): { problems: string[]; score: number | null } {
   const problems: string[] = [];
   const submissionPath = path.join(workDir, 'submission.csv');
   if (!existsSync(submissionPath)) problems.push('submission.csv missing');
@@ -101,14 +101,14 @@ async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
   return results;
 }
 
-function genomeOf(code: string, task: TaskSpec): Genome {
+function genomeOf(code: string, task: TableTask): Genome {
   const g = readGenome(code, task.type);
   if (!g) throw new Error('no genome');
   return g;
 }
 
 /** Deterministic seed scan: the first draft with this family (any, when null) and planted fault. */
-function draftWith(task: TaskSpec, family: string | null, fault: FaultKind | null): OperatorResult & { seed: number } {
+function draftWith(task: TableTask, family: string | null, fault: FaultKind | null): OperatorResult & { seed: number } {
   for (let seed = 1; seed < 800; seed++) {
     const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] });
     const g = genomeOf(d.code, task);

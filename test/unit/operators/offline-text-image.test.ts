@@ -8,7 +8,7 @@ import { geneValue, type ImageGenome, type TextGenome } from '../../../src/opera
 import { modelSpec, modelsFor } from '../../../src/operators/offline/models.js';
 import { draftPlan } from '../../../src/operators/offline/plan.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
-import type { TaskSpec } from '../../../src/tasks/types.js';
+import type { TableTask } from '../../../src/tasks/types.js';
 import { makeSyntheticImageTask, makeSyntheticTask, makeSyntheticTextTask } from './synthetic-task.js';
 
 /** The offline generator on text- and image-classification tasks: genomes, operators, plans, budget. */
@@ -17,16 +17,16 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'crucible-offline-ti-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const text = makeSyntheticTextTask(root, 'text', { metric: 'accuracy', labels: ['sport', 'money', 'space'], trainRows: 60, testRows: 20 });
 const image = makeSyntheticImageTask(root, 'image', { metric: 'auc', labels: ['0', '1'], trainRows: 30, testRows: 10 });
-const TASKS: TaskSpec[] = [text, image];
+const TASKS: TableTask[] = [text, image];
 
-const draft = (task: TaskSpec, seed: number, faultRate?: number, remainingSeconds = 3600) =>
+const draft = (task: TableTask, seed: number, faultRate?: number, remainingSeconds = 3600) =>
   generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds, memory: [] }, { draftFaultRate: faultRate });
 
 function parentOf(code: string, extra: Partial<ParentContext> = {}): ParentContext {
   return { nodeId: 3, plan: 'parent plan', code, score: 0.9, buggy: false, bugReason: null, output: '', ...extra };
 }
 
-function genomeOf(code: string, task: TaskSpec): Genome {
+function genomeOf(code: string, task: TableTask): Genome {
   const g = readGenome(code, task.type);
   if (!g) throw new Error('code carries no readable genome');
   return g;
@@ -208,7 +208,7 @@ describe('offline generator, text and images: improve and crossover', () => {
 });
 
 describe('offline generator, text and images: debug', () => {
-  function faultyDraft(task: TaskSpec, kind: FaultKind): { code: string; seed: number } {
+  function faultyDraft(task: TableTask, kind: FaultKind): { code: string; seed: number } {
     for (let seed = 1; seed < 500; seed++) {
       const { code } = draft(task, seed, 1);
       if (genomeOf(code, task).fault === kind) return { code, seed };

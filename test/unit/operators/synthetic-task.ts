@@ -2,12 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { createRng } from '../../../src/operators/offline/rng.js';
-import type { MetricName, TaskSpec, TaskType } from '../../../src/tasks/types.js';
+import type { MetricName, TableTask } from '../../../src/tasks/types.js';
 
 /** Small synthetic tasks in the Crucible layout, for running generated solutions in tests. */
 
 export interface SyntheticTaskOptions {
-  type: TaskType;
+  type: TableTask['type'];
   metric: MetricName;
   trainRows?: number;
   testRows?: number;
@@ -21,7 +21,7 @@ function normal(next: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
 }
 
-export function makeSyntheticTask(root: string, id: string, options: SyntheticTaskOptions): TaskSpec {
+export function makeSyntheticTask(root: string, id: string, options: SyntheticTaskOptions): TableTask {
   const { type, metric, trainRows = 400, testRows = 170 } = options;
   const rng = createRng(7, id);
   const dir = path.join(root, id);
@@ -58,7 +58,7 @@ export function makeSyntheticTask(root: string, id: string, options: SyntheticTa
   return spec(dir, id, type, metric, null);
 }
 
-function spec(dir: string, id: string, type: TaskType, metric: MetricName, selectionPath: string | null): TaskSpec {
+function spec(dir: string, id: string, type: TableTask['type'], metric: MetricName, selectionPath: string | null): TableTask {
   const publicDir = path.join(dir, 'public');
   return {
     id,
@@ -68,6 +68,7 @@ function spec(dir: string, id: string, type: TaskType, metric: MetricName, selec
     direction: metric === 'logloss' || metric === 'rmse' || metric === 'mae' ? 'minimize' : 'maximize',
     target: 'target',
     idColumn: 'id',
+    predictionColumns: ['target'],
     dir,
     descriptionPath: path.join(dir, 'description.md'),
     publicDir,
@@ -102,11 +103,11 @@ export interface SyntheticClassesOptions {
 function writeClassTask(
   root: string,
   id: string,
-  type: TaskType,
+  type: TableTask['type'],
   options: SyntheticClassesOptions,
   column: string,
   row: (i: number, label: string, labelIndex: number) => string,
-): TaskSpec {
+): TableTask {
   const { metric, labels, trainRows = 300, testRows = 120, selectionRows = 0 } = options;
   const rng = createRng(11, id);
   const dir = path.join(root, id);
@@ -151,7 +152,7 @@ const TOPIC_WORDS = [
  * some topic words of other classes as noise), a few misspellings, quotes and commas, and one empty
  * document.
  */
-export function makeSyntheticTextTask(root: string, id: string, options: SyntheticClassesOptions): TaskSpec {
+export function makeSyntheticTextTask(root: string, id: string, options: SyntheticClassesOptions): TableTask {
   const rng = createRng(5, `${id}/words`);
   return writeClassTask(root, id, 'text-classification', options, 'text', (i, _label, k) => {
     if (i === 3) return '';
@@ -238,7 +239,7 @@ export interface SyntheticImageOptions extends SyntheticClassesOptions {
  * class (horizontal bar, vertical bar, diagonal, ring), shifted at random. Every third image is
  * RGB, the others grayscale, and one in seven has an alpha channel.
  */
-export function makeSyntheticImageTask(root: string, id: string, options: SyntheticImageOptions): TaskSpec {
+export function makeSyntheticImageTask(root: string, id: string, options: SyntheticImageOptions): TableTask {
   const side = options.side ?? 20;
   const rng = createRng(3, `${id}/pixels`);
   const imagesDir = path.join(root, id, 'public', 'images');

@@ -27,9 +27,9 @@ import { findExecutable, pythonLayout, type PythonLayout } from '../../../src/sa
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, NODE_LABEL, RUN_LABEL, WORKER_LABEL, dockerAvailable } from '../../../src/sandbox/docker.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import type { Executor } from '../../../src/sandbox/executor.js';
-import { loadTask } from '../../../src/tasks/load.js';
+import { loadTableTask } from '../../../src/tasks/load.js';
 import { publishTaskData } from '../../../src/tasks/dataRef.js';
-import type { TaskSpec } from '../../../src/tasks/types.js';
+import type { TableTask } from '../../../src/tasks/types.js';
 import { writeTask } from '../tasks/fixtures.js';
 
 // The worker's state folder (artifacts, workspaces, task data cache), as a worker would have it.
@@ -49,7 +49,7 @@ afterAll(() => {
 const store = new FileArtifactStore(path.join(stateRoot, 'artifacts'));
 const workspaces = path.join(stateRoot, 'workspaces');
 const dataCache = path.join(stateRoot, 'cache', 'task-data');
-let task: TaskSpec;
+let task: TableTask;
 let dataRef: ArtifactRef;
 /** Where the execute activity materialises the task's public data: the only folder mounted at /data. */
 let dataDir: string;
@@ -89,7 +89,7 @@ beforeAll(async () => {
   }
   if (!existsSync(python)) throw new Error(`no project venv at ${python}: run scripts/setup.sh`);
   layout = await pythonLayout(python);
-  task = await loadTask(writeTask(path.join(stateRoot, 'tasks', 'tiny')));
+  task = await loadTableTask(writeTask(path.join(stateRoot, 'tasks', 'tiny')));
   dataRef = await publishTaskData(store, task.publicDir, { shared: [], indexDir: path.join(stateRoot, 'publish-index') });
   dataDir = path.join(dataCache, dataRef.sha256);
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, pythonPath } from '../../../src/config/paths.js';
 import { readCsvFile } from '../../../src/tasks/csv.js';
 import { gradeSubmission, taskThresholds } from '../../../src/tasks/grade.js';
-import { listTasks, loadTask } from '../../../src/tasks/load.js';
+import { listTasks, loadTableTask } from '../../../src/tasks/load.js';
 import { score } from '../../../src/tasks/metrics.js';
 import { csvRows, tempDir } from './fixtures.js';
 
@@ -85,8 +85,8 @@ describe.each([
   });
 
   it('loads by id and by path, and splits without leaking labels', async () => {
-    const t = await loadTask(c.id);
-    expect(await loadTask(out)).toEqual(t);
+    const t = await loadTableTask(c.id);
+    expect(await loadTableTask(out)).toEqual(t);
     expect(t).toMatchObject({ id: c.id, metric: c.metric, direction: c.isLowerBetter ? 'minimize' : 'maximize' });
     const train = readCsvFile(t.files.train);
     const test = readCsvFile(t.files.test);
@@ -101,7 +101,7 @@ describe.each([
   });
 
   it('has a spread reference leaderboard with distinct thresholds', async () => {
-    const t = await loadTask(out);
+    const t = await loadTableTask(out);
     const board = readCsvFile(t.leaderboardPath!);
     expect(board.header).toEqual(['scoreNullable', 'teamId', 'hasTeamName', 'submissionDate', 'score', 'hasScore']);
     expect(board.rows.length).toBeGreaterThanOrEqual(20);
@@ -112,7 +112,7 @@ describe.each([
   });
 
   it('grades the sample submission (no medal) and the answers themselves (gold)', async () => {
-    const t = await loadTask(c.id);
+    const t = await loadTableTask(c.id);
     expect(await gradeSubmission(t, readFileSync(t.files.sampleSubmission, 'utf8'))).toMatchObject({
       score: c.sampleScore,
       validSubmission: true,

@@ -29,7 +29,7 @@ describe('describeTask (crucible tasks show)', () => {
     expect(s.firstParagraph).toMatch(/^A toy competition in the layout `mlebench prepare` writes/);
     const text = formatTaskSummary(s);
     expect(text).toContain('toy-spaceship: Toy Spaceship');
-    expect(text).toContain('metric       accuracy (maximize, higher is better)');
+    expect(text).toContain('graded by    accuracy, the competition\'s own grader (maximize, higher is better)');
     expect(text).toContain('thresholds   gold 0.9  silver 0.8  bronze 0.7  median 0.6');
     expect(text).toContain(`description  ${path.join(dir, 'prepared', 'public', 'description.md')}`);
   });

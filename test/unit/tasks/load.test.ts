@@ -45,6 +45,7 @@ describe('loadTask from a folder', () => {
       direction: 'maximize',
       target: 'target',
       idColumn: 'id',
+      predictionColumns: ['target'],
       dir,
       descriptionPath: path.join(dir, 'description.md'),
       publicDir: path.join(dir, 'public'),

@@ -70,6 +70,15 @@ describe('MLE-bench structure fixtures load with no override', () => {
   it.each(IDS)('%s', async (id) => {
     const spec = await mlebench.load(path.join(FIXTURES, id));
     expect(spec.mlebench?.competitionId).toBe(id);
-    expect(spec.files.sampleSubmission).toBe(path.join(FIXTURES, config(id).dataset.sample_submission));
+    // The agent's sample submission: the one in public/ where there is one (some configs name a copy in private/).
+    const registered = path.join(FIXTURES, config(id).dataset.sample_submission);
+    const pub = path.join(FIXTURES, id, 'prepared', 'public');
+    const publicSample = readdirSync(pub).find((n) => /sample.*submission.*\.csv(\.zip)?$/i.test(n));
+    expect(spec.files.sampleSubmission).toBe(registered.startsWith(pub) || publicSample === undefined ? registered : path.join(pub, publicSample));
+    expect(spec.predictionColumns.length).toBeGreaterThan(0);
+    expect(spec.predictionColumns).not.toContain(spec.idColumn);
+    // Not one table: the record says why, so that an offline run can stop with it.
+    if (spec.type === 'other') expect(spec.mlebench!.shape).toMatch(/Not one table of rows to predict: ./);
+    else expect([spec.files.train, spec.files.test, spec.target ?? spec.predictionColumns[0]].every((v) => v !== null)).toBe(true);
   });
 });

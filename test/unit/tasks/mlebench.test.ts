@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/config/paths.js';
 import { gradeSelection, gradeSubmission, taskThresholds } from '../../../src/tasks/grade.js';
 import { loadTask, TaskError } from '../../../src/tasks/load.js';
-import { mlebench, MLEBENCH_GRADERS } from '../../../src/tasks/sources/mlebench.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
 import { leaderboardCsv, tempDir } from './fixtures.js';
 
@@ -42,101 +41,6 @@ function copyFixture(name: string, edit: (dir: string) => void = () => {}): stri
   edit(dir);
   return dir;
 }
-
-describe('loading an MLE-bench prepared competition', () => {
-  it('detects the layout and infers id column, target, metric, files and leaderboard', async () => {
-    expect(mlebench.detects(FIXTURE)).toBe(true);
-    const t = await loadTask(FIXTURE);
-    const pub = path.join(FIXTURE, 'prepared', 'public');
-    expect(t).toEqual({
-      id: 'toy-spaceship',
-      name: 'Toy Spaceship',
-      type: 'tabular-classification',
-      metric: 'accuracy',
-      direction: 'maximize',
-      target: 'Transported',
-      idColumn: 'PassengerId',
-      dir: FIXTURE,
-      descriptionPath: path.join(pub, 'description.md'),
-      publicDir: pub,
-      files: { train: path.join(pub, 'train.csv'), test: path.join(pub, 'test.csv'), sampleSubmission: path.join(pub, 'sample_submission.csv') },
-      answersPath: path.join(FIXTURE, 'prepared', 'private', 'test.csv'),
-      selectionPath: null,
-      leaderboardPath: path.join(FIXTURE, 'leaderboard.csv'),
-      gpu: false,
-      mlebench: { competitionId: 'toy-spaceship', dataDir: path.dirname(FIXTURE), registryDir: FIXTURE, graderName: 'accuracy' },
-    });
-    expect(taskThresholds(t)).toEqual({ gold: 0.9, silver: 0.8, bronze: 0.7, median: 0.6 });
-  });
-
-  it('maps the MLE-bench grader names it knows', () => {
-    expect(MLEBENCH_GRADERS['auc-roc']).toBe('auc');
-    expect(MLEBENCH_GRADERS['log-loss']).toBe('logloss');
-    expect(MLEBENCH_GRADERS['root-mean-squared-error']).toBe('rmse');
-    expect(MLEBENCH_GRADERS['root_mean_squared_error']).toBe('rmse');
-    expect(MLEBENCH_GRADERS['multi-class-classification-accuracy']).toBe('accuracy');
-    expect(MLEBENCH_GRADERS['quadratic-weighted-kappa']).toBeUndefined();
-  });
-
-  it('crucible.yaml overrides what is inferred', async () => {
-    const dir = copyFixture('override', (d) => {
-      writeFileSync(path.join(d, 'crucible.yaml'), 'id: toy2\nname: Overridden\nmetric: f1\nresources:\n  gpu: true\n');
-    });
-    const t = await loadTask(dir);
-    expect(t).toMatchObject({ id: 'toy2', name: 'Overridden', metric: 'f1', direction: 'maximize', gpu: true, target: 'Transported' });
-  });
-
-  it('without config.yaml or crucible.yaml, says where the metric must come from', async () => {
-    const dir = copyFixture('noconfig', (d) => rmSync(path.join(d, 'config.yaml')));
-    const err = await loadTask(dir).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TaskError);
-    expect((err as Error).message).toMatch(/no metric: no mlebench config\.yaml found/);
-    expect((err as Error).message).toContain(`set \`metric:\` (one of accuracy, auc, logloss, rmse, mae, f1) in ${path.join(dir, 'crucible.yaml')}`);
-    // With the metric given, the answers fall back to prepared/private/test.csv.
-    writeFileSync(path.join(dir, 'crucible.yaml'), 'metric: accuracy\n');
-    expect((await loadTask(dir)).answersPath).toBe(path.join(dir, 'prepared', 'private', 'test.csv'));
-  });
-
-  it('an unknown grader name is a TaskError naming config.yaml', async () => {
-    const dir = copyFixture('kappa', (d) => {
-      const f = path.join(d, 'config.yaml');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('name: accuracy', 'name: quadratic-weighted-kappa'));
-    });
-    await expect(loadTask(dir)).rejects.toThrow(`${path.join(dir, 'config.yaml')}: grader \`quadratic-weighted-kappa\` has no Crucible equivalent`);
-  });
-
-  it('a sample submission with more than two columns needs `target:` in crucible.yaml', async () => {
-    const dir = copyFixture('multicol', (d) => {
-      writeFileSync(path.join(d, 'prepared/public/sample_submission.csv'), 'PassengerId,A,B\n9001_01,0.5,0.5\n');
-    });
-    await expect(loadTask(dir)).rejects.toThrow(/sample_submission\.csv: expected two columns, the id and the target \(got 3: PassengerId, A, B\); set `target:`/);
-  });
-
-  it('missing files are named', async () => {
-    const noSample = copyFixture('nosample', (d) => {
-      rmSync(path.join(d, 'prepared/public/sample_submission.csv'));
-      rmSync(path.join(d, 'config.yaml'));
-      writeFileSync(path.join(d, 'crucible.yaml'), 'metric: accuracy\n');
-    });
-    await expect(loadTask(noSample)).rejects.toThrow(/prepared\/public: no sample submission found \(expected sample_submission\.csv/);
-    const noTrain = copyFixture('notrain', (d) => rmSync(path.join(d, 'prepared/public/train.csv')));
-    await expect(loadTask(noTrain)).rejects.toThrow(/prepared\/public: no training file found \(expected train\.csv; CSV files here: sample_submission\.csv, test\.csv\)/);
-    const noDescription = copyFixture('nodesc', (d) => rmSync(path.join(d, 'prepared/public/description.md')));
-    await expect(loadTask(noDescription)).rejects.toThrow(/missing description\.md/);
-  });
-
-  it('a Git LFS pointer instead of the leaderboard says so', async () => {
-    const dir = copyFixture('lfs', (d) => {
-      writeFileSync(path.join(d, 'leaderboard.csv'), 'version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 2663\n');
-    });
-    await expect(loadTask(dir)).rejects.toThrow(/a Git LFS pointer, not the leaderboard/);
-  });
-
-  it('crucible.yaml with an unknown field is rejected', async () => {
-    const dir = copyFixture('badyaml', (d) => writeFileSync(path.join(d, 'crucible.yaml'), 'metrc: auc\n'));
-    await expect(loadTask(dir)).rejects.toThrow(`${path.join(dir, 'crucible.yaml')}: unknown field \`metrc\``);
-  });
-});
 
 describe("grading an MLE-bench competition with Crucible's grader", () => {
   let task: TaskSpec;

@@ -5,7 +5,7 @@ import { builtTasksDir, projectRoot } from '../../../src/config/paths.js';
 import { column, formatCsv, readCsvFile } from '../../../src/tasks/csv.js';
 import { gradeSubmission } from '../../../src/tasks/grade.js';
 import { listTasks } from '../../../src/tasks/load.js';
-import type { TaskSpec } from '../../../src/tasks/types.js';
+import type { TableTask } from '../../../src/tasks/types.js';
 
 /**
  * The bundled suite as scripts/setup.sh builds it into the state folder (.crucible/tasks): every
@@ -16,7 +16,7 @@ import type { TaskSpec } from '../../../src/tasks/types.js';
 const TYPES = ['tabular-classification', 'tabular-regression', 'text-classification', 'image-classification'];
 const METRICS = ['accuracy', 'auc', 'logloss', 'rmse', 'mae', 'f1'];
 
-let tasks: TaskSpec[];
+let tasks: TableTask[];
 
 beforeAll(async () => {
   tasks = await listTasks();
