@@ -87,6 +87,8 @@ export function promptVars({ request, context, hardware }: PromptInputs): Templa
     time_left: humanizeSeconds(request.remainingSeconds),
     steps_left: request.remainingSteps === undefined ? '' : String(request.remainingSteps),
     hardware,
+    // MLE-bench competitions get MLE-bench's own contract lines (prompts/common/contract.md).
+    mlebench: task.mlebench !== undefined,
     memory: renderMemory(request.memory),
     hints: renderHints(request.hints ?? []),
     ...parentVars('parent', request.parents[0]),
