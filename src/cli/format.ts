@@ -74,7 +74,8 @@ export function formatTree(nodes: NodeRecord[]): string {
     const list = kids.get(id) ?? [];
     list.forEach((n, i) => {
       const last = i === list.length - 1;
-      const what = n.buggy ? `buggy: ${n.bugReason}` : `score ${fmtScore(n.score)}  test ${fmtScore(n.testScore)}`;
+      const invalid = n.testGrade?.validSubmission === false ? `  test invalid: ${n.testGrade.reason ?? 'no reason given'}` : null;
+      const what = n.buggy ? `buggy: ${n.bugReason}` : `score ${fmtScore(n.score)}${invalid ?? `  test ${fmtScore(n.testScore)}`}`;
       out.push(`${indent}${last ? '└─' : '├─'} #${n.id} ${n.operator}  ${what}`);
       walk(n.id, indent + (last ? '   ' : '│  '));
     });

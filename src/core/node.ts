@@ -37,6 +37,15 @@ export interface NodeCore {
   createdAt: number;
 }
 
+/** What the hidden grade made of a node's submission: never shown to a policy or operator. */
+export interface TestGrade {
+  validSubmission: boolean;
+  /** Why the grader refused the submission (its own words where it gave them); null when valid. */
+  reason: string | null;
+  /** mlebench's own grader (MLE-bench competitions, where installed) or Crucible's. */
+  gradedBy: 'crucible' | 'mlebench';
+}
+
 /** One candidate solution, in full: one plain record per node (AIDE's model). */
 export interface NodeRecord extends NodeCore {
   plan: string;
@@ -54,6 +63,8 @@ export interface NodeRecord extends NodeCore {
   llm: NodeLlm | null;
   /** Ids of the researcher's hints (RunSummary.hints) that the operator call making this node saw. */
   hintIds: number[];
+  /** The hidden grade's verdict, once graded (with testScore); absent or null until then. */
+  testGrade?: TestGrade | null;
 }
 
 /**

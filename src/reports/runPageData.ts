@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { ArtifactRef } from '../core/artifact.js';
-import type { Direction, NodeRecord } from '../core/node.js';
+import type { Direction, NodeRecord, TestGrade } from '../core/node.js';
 import { metricDirection } from '../tasks/metrics.js';
 import type { MetricName } from '../tasks/types.js';
 import type { RunBudget, RunSummary } from '../core/run.js';
@@ -25,6 +25,8 @@ export interface RunPageNode {
   plan: string;
   score: number | null;
   testScore: number | null;
+  /** The hidden grade's verdict: who graded it, and why it was invalid (null: not graded). */
+  testGrade: TestGrade | null;
   buggy: boolean;
   bugReason: string | null;
   createdAt: number;
@@ -93,7 +95,7 @@ export async function runPageData(runDir: string, store: ArtifactStore, budget: 
   const lo = Math.min(...scores);
   const hi = Math.max(...scores);
   const nodes: RunPageNode[] = await Promise.all(graph.nodes.map(async (n): Promise<RunPageNode> => ({
-    id: n.id, parents: n.parents, operator: n.operator, plan: n.plan, score: n.score, testScore: n.testScore,
+    id: n.id, parents: n.parents, operator: n.operator, plan: n.plan, score: n.score, testScore: n.testScore, testGrade: n.testGrade ?? null,
     buggy: n.buggy, bugReason: n.bugReason, createdAt: n.createdAt, color: colorFor(n, lo, hi, direction),
     code: await loadText(store, n.codeRef, false),
     stdout: await loadText(store, n.exec?.stdoutRef, true),

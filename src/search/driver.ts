@@ -21,7 +21,7 @@
 import { addNode, checkParents, createGraph, type NewNode, type SolutionGraph } from './graph.js';
 import type { SearchPolicy } from './policy.js';
 import { Rng, createRng, type RngState } from './rng.js';
-import { fullRecord, type Action, type Direction, type GraphNode, type NodeRecord } from '../core/node.js';
+import { fullRecord, isArchived, type Action, type Direction, type GraphNode, type NodeRecord, type TestGrade } from '../core/node.js';
 
 /** A finished action's node, less what the action already says (parents, operator). */
 export type NodeFields = Omit<NewNode, 'parents' | 'operator'>;
@@ -305,17 +305,19 @@ export function commitReady<S, C>(loop: SearchLoop<S, C>): { committed: NodeReco
  * buffered result while an earlier ticket still runs. The workflow grades off the critical path
  * (agentRun), so the score can arrive before or after the commit; the policy never reads it.
  */
-export function recordTestScore<S, C>(loop: SearchLoop<S, C>, ticket: number, testScore: number | null): void {
+export function recordTestScore<S, C>(loop: SearchLoop<S, C>, ticket: number, testScore: number | null, testGrade: TestGrade | null = null): void {
   if (!Number.isSafeInteger(ticket) || ticket < 1) throw new RangeError(`ticket ${ticket} is not a node's ticket (the root is never graded)`);
   if (ticket < loop.scheduler.state.nextCommit) {
     const node = loop.graph.nodes[ticket];
     if (node === undefined) throw new RangeError(`node ${ticket} is not in the graph`);
     node.testScore = testScore;
+    // An archived node keeps only what search reads; its verdict is in the run's archive if it was graded in time.
+    if (!isArchived(node)) node.testGrade = testGrade;
     return;
   }
   const entry = loop.scheduler.state.finished.find((f) => f.ticket === ticket);
   if (entry === undefined) throw new RangeError(`ticket ${ticket} has not finished`);
-  entry.fields = { ...entry.fields, testScore };
+  entry.fields = { ...entry.fields, testScore, testGrade };
 }
 
 /** Ends proposing now (e.g. the wall-clock budget ran out); in-flight actions still finish and commit. */

@@ -43,6 +43,7 @@ export function createGraph(direction: Direction, createdAt = 0): SolutionGraph 
         createdAt,
         llm: null,
         hintIds: [],
+        testGrade: null,
       },
     ],
   };
@@ -184,6 +185,7 @@ export function addNode(graph: SolutionGraph, fields: NewNode): NodeRecord {
     createdAt: fields.createdAt,
     llm: fields.llm,
     hintIds: fields.hintIds === undefined ? [] : [...fields.hintIds],
+    testGrade: fields.testGrade ?? null,
   };
   graph.nodes.push(node);
   return node;

@@ -95,6 +95,7 @@
     var rows = [
       ['operator', n.operator], ['parents', n.parents.length ? n.parents.map(function (p) { return '#' + p; }).join(', ') : '—'],
       ['validation score', num(n.score)], ['hidden test score', num(n.testScore)],
+      ['hidden test grade', !n.testGrade ? '—' : (n.testGrade.validSubmission ? 'valid' : 'invalid: ' + (n.testGrade.reason || 'no reason given')) + ' (graded by ' + n.testGrade.gradedBy + ')'],
       ['created', n.createdAt ? new Date(n.createdAt).toISOString() : '—'],
     ];
     if (n.exec) rows.push(['execution', 'exit ' + num(n.exec.exitCode) + (n.exec.timedOut ? ', timed out' : '') + ', ' + dur(n.exec.durationMs)]);

@@ -129,7 +129,7 @@ export class ActionsInFlight {
   private gradeLater(input: AgentRunInput, ticket: number, action: Action, submissionRef: ArtifactRef): void {
     this.pendingGrades += 1;
     this.grading.run(() => gradeNode(input, ticket, action, submissionRef)).then(
-      (grade) => recordTestScore(this.loop, ticket, grade.score),
+      (grade) => recordTestScore(this.loop, ticket, grade.score, { validSubmission: grade.validSubmission, reason: grade.reason, gradedBy: grade.gradedBy }),
       (err: unknown) => wf.log.warn(`node ${ticket}: the hidden grade failed, its test score stays unknown: ${errorText(err)}`),
     ).finally(() => {
       this.pendingGrades -= 1;

@@ -25,6 +25,11 @@ describe('terminal formatting', () => {
     ]);
   });
 
+  it("the tree shows why the hidden grader refused a node's submission", () => {
+    const refused = { ...node(1, [0], 'draft', 0.9), testGrade: { validSubmission: false, reason: 'submission.csv: 3 rows, expected 5', gradedBy: 'mlebench' as const } };
+    expect(formatTree([node(0, [], 'root', null), refused]).split('\n')[1]).toBe('└─ #1 draft  score 0.90000  test invalid: submission.csv: 3 rows, expected 5');
+  });
+
   it('the summary names the grader and, for an invalid submission, why', () => {
     const grade: GradeOutput = {
       score: null, validSubmission: false, reason: 'submission.csv: missing column `EAP`', gradedBy: 'mlebench', isLowerBetter: true,

@@ -332,7 +332,7 @@ describe('recordTestScore', () => {
     recordTestScore(loop, 2, 0.875);
     const entry = loop.scheduler.state.finished.find((f) => f.ticket === 2)!;
     // Only the test score changed: the policy-visible score and flag are as the action reported them.
-    expect(entry.fields).toStrictEqual({ ...later, testScore: 0.875 });
+    expect(entry.fields).toStrictEqual({ ...later, testScore: 0.875, testGrade: null });
     // The caller's result object is not written to.
     expect(later.testScore).toBeNull();
     expect(loop.graph.nodes).toHaveLength(1);
@@ -365,6 +365,18 @@ describe('recordTestScore', () => {
     expect(loop.graph.nodes[1]!.testScore).toBeNull();
     // Nothing else in the graph changed.
     expect(JSON.stringify(loop.graph.nodes.map((n) => ({ ...n, testScore: null })))).toBe(before);
+  });
+
+  it("keeps the grader's verdict with the score, on the buffered result and on the committed node", () => {
+    const loop = open();
+    loop.scheduler.complete(2, fields(0.5));
+    const refused = { validSubmission: false, reason: 'submission.csv: rejected by the mlebench grader: 3 rows, expected 5', gradedBy: 'mlebench' } as const;
+    recordTestScore(loop, 2, null, refused);
+    loop.scheduler.complete(1, fields(0.25));
+    commitReady(loop);
+    recordTestScore(loop, 1, 0.3, { validSubmission: true, reason: null, gradedBy: 'crucible' });
+    expect(loop.graph.nodes[2]).toMatchObject({ score: 0.5, testScore: null, testGrade: refused });
+    expect(loop.graph.nodes[1]).toMatchObject({ testScore: 0.3, testGrade: { validSubmission: true, reason: null, gradedBy: 'crucible' } });
   });
 
   it('throws a RangeError for a running ticket, one never started, and one outside the graph, changing nothing', () => {
