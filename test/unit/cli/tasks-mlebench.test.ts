@@ -88,7 +88,7 @@ beforeAll(() => {
   const pkg = path.join(clone, 'mlebench');
   for (const [id, grader] of Object.entries({ ...LITE_GRADERS, ...DEV_GRADERS })) {
     mkdirSync(path.join(pkg, 'competitions', id), { recursive: true });
-    writeFileSync(path.join(pkg, 'competitions', id, 'config.yaml'), `id: ${id}\nname: ${id}\ngrader:\n  name: ${grader}\n  grade_fn: mlebench.competitions.${id}.grade:grade\n`);
+    writeFileSync(path.join(pkg, 'competitions', id, 'config.yaml'), `id: ${id}\nname: ${id}\ndataset:\n  answers: ${id}/prepared/private/test.csv\n  sample_submission: ${id}/prepared/public/sample_submission.csv\ngrader:\n  name: ${grader}\n  grade_fn: mlebench.competitions.${id}.grade:grade\n`);
   }
   writeFileSync(path.join(pkg, '__init__.py'), '');
   writeFileSync(path.join(pkg, 'registry.py'), FAKE_REGISTRY);
