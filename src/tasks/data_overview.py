@@ -14,7 +14,7 @@ MANY = 20                # a folder with more files is summarised
 HEAD_ROWS = 3
 MAX_COLUMNS = 40
 MAX_CHARS = 12000
-TABLE = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".parquet")
+TABLE = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".csv.zip", ".parquet")  # pandas reads a zipped CSV directly
 TEXT = (".txt", ".json", ".jsonl")  # description.md is in the prompt already
 
 try:
