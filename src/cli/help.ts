@@ -40,14 +40,22 @@ export const COMMAND_HELP: Record<string, string> = {
     crucible run --task ./my-task --llm-url http://localhost:11434/v1 --llm-model qwen2.5-coder --max-cost 2
     crucible run --task wine --steps 5 --json | jq .best.grade.medal`,
 
-  bench: `usage: crucible bench --tasks <suite|id,id> --agents <preset,preset> [--seeds 3] [--budget 5m] [--steps N]
+  bench: `usage: crucible bench --tasks <suite|id,id|mlebench:SPLIT> --agents <preset,preset> [--seeds 3] [--budget 5m] [--steps N]
                       [--concurrency 2] [--selection validation|holdout|kfold] [--exec-timeout 2m] [--detach] [--json]
+                      [--data-dir DIR] [--prepared-only]
   Runs every (task, agent, seed) as a child workflow of one benchmark workflow, a few at a time, and writes
   medal rates, above-median rates and the generalization gap to .crucible/benchmarks/<id>/results.{md,csv,json}.
   Render them as a page with \`crucible report --bench <id>\`.
+  mlebench:SPLIT (lite, low, medium, high, split75, dev, all, ...) runs each competition of an MLE-bench split
+  from the data folder (--data-dir, else MLEBENCH_DATA_DIR, else mlebench's default; README, "Where Crucible
+  finds MLE-bench"). A split with competitions not prepared there is refused (exit 2), naming them and the
+  \`mlebench prepare\` command; --prepared-only runs the prepared ones. When every task is an MLE-bench
+  competition the results add MLE-bench's summary: per seed and mean ± standard error over complete seeds
+  (its leaderboard's aggregation), with test_set_feedback and external_knowledge false.
   Examples:
     crucible bench --tasks suite --agents aira-greedy,aira-mcts --seeds 3 --budget 4m
-    crucible bench --tasks wine,diabetes --agents aide-greedy --seeds 1 --steps 10 --json`,
+    crucible bench --tasks wine,diabetes --agents aide-greedy --seeds 1 --steps 10 --json
+    crucible bench --tasks mlebench:lite --data-dir ~/.cache/mle-bench/data --agents aira-greedy --seeds 3`,
 
   watch: `usage: crucible watch <run> [--json] [--interval 1s]
   Follows a run live until it ends: a bar for the time budget, one line per finished node, the best score

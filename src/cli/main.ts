@@ -34,8 +34,9 @@ Usage:
                [--parallelism N] [--exec-timeout 5m] [--detach]   run one agent (workers in this process unless --detach)
                [--llm-url URL --llm-model NAME] [--max-tokens N] [--max-cost USD]   LLM operators at an OpenAI-compatible endpoint
   crucible run --replay <run> [--detach]      re-drive a recorded LLM run from its recorded completions (no endpoint)
-  crucible bench --tasks <suite|id,id> --agents <preset,preset> [--seeds 3] [--budget 5m] [--steps N]
+  crucible bench --tasks <suite|id,id|mlebench:lite> --agents <preset,preset> [--seeds 3] [--budget 5m] [--steps N]
                  [--concurrency 2] [--selection validation|holdout|kfold] [--exec-timeout 2m] [--detach]
+                 [--data-dir DIR] [--prepared-only]   an MLE-bench split's competitions from its data folder
                                                 every (task, agent, seed) run as a child workflow; a results table
   crucible watch <run>                          follow a run live: time bar, a line per node, best score, spend
   crucible ls [--task ID] [--agent NAME] [--status running|completed|failed] [--min-score X] [--since 2h] [--query Q]
@@ -70,7 +71,7 @@ Environment: TEMPORAL_ADDRESS (default localhost:7233; another host or TLS: that
   CRUCIBLE_HOME (default ./.crucible),
   CRUCIBLE_LLM_BASE_URL and CRUCIBLE_LLM_MODEL (defaults of --llm-url and --llm-model),
   CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY (read by the control worker only),
-  CRUCIBLE_MLEBENCH_PYTHON, MLEBENCH_COMPETITIONS_DIR, MLEBENCH_DATA_DIR (MLE-bench; see README)`;
+  CRUCIBLE_MLEBENCH_PYTHON, MLEBENCH_COMPETITIONS_DIR, MLEBENCH_SPLITS_DIR, MLEBENCH_DATA_DIR (MLE-bench; see README)`;
 
 const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
 
@@ -246,6 +247,8 @@ async function cmdBench(args: string[]): Promise<number> {
       concurrency: { type: 'string', default: '2' },
       selection: { type: 'string', default: 'validation' },
       'exec-timeout': { type: 'string', default: '2m' },
+      'data-dir': { type: 'string' },
+      'prepared-only': { type: 'boolean', default: false },
       detach: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
@@ -254,6 +257,7 @@ async function cmdBench(args: string[]): Promise<number> {
   const input = await buildBenchmarkInput({
     tasks: values.tasks, agents: values.agents, seeds: values.seeds, budget: values.budget, steps: values.steps,
     concurrency: values.concurrency, selection: values.selection, execTimeout: values['exec-timeout'],
+    dataDir: values['data-dir'], preparedOnly: values['prepared-only'],
   });
   const { uiUrl } = await ensureCluster(json);
   const client = await clusterClient();

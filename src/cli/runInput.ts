@@ -4,6 +4,7 @@ import { resolveAgent, withLlmEndpoint, type AgentConfig } from '../config/agent
 import { listTaskIds, loadTask } from '../tasks/load.js';
 import { MAX_WALL_MS } from '../workflows/run/steering.js';
 import type { AgentRunInput, BenchmarkInput } from '../workflows/types.js';
+import { splitTaskDirs } from './mlebenchSplit.js';
 
 /** Bad input from the user: the CLI prints it and exits with code 2; nothing is started. */
 export class UsageError extends Error {
@@ -115,8 +116,12 @@ export function makeRunId(input: AgentRunInput, now = new Date()): string {
 }
 
 export interface BenchmarkOptions {
-  /** "suite" (every built task) or task ids/folders separated by commas. */
+  /** "suite" (every built task), or task ids, folders and `mlebench:<split>` separated by commas. */
   tasks: string;
+  /** MLE-bench data folder of `mlebench:<split>` (else MLEBENCH_DATA_DIR, else mlebench's default). */
+  dataDir?: string;
+  /** `mlebench:<split>` runs the prepared competitions only, instead of refusing the split when some are not. */
+  preparedOnly?: boolean;
   /** Presets or agent files separated by commas. */
   agents: string;
   seeds: string;
@@ -130,9 +135,22 @@ export interface BenchmarkOptions {
 
 const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
 
+const MLEBENCH_PREFIX = 'mlebench:';
+
+/** `--tasks` as task references: `suite` the built tasks, `mlebench:<split>` the split's competition folders. */
+async function benchTasks(o: BenchmarkOptions): Promise<string[]> {
+  if (o.tasks.trim() === 'suite') return listTaskIds();
+  const refs: string[] = [];
+  for (const item of list(o.tasks)) {
+    if (item.startsWith(MLEBENCH_PREFIX)) refs.push(...await splitTaskDirs(item.slice(MLEBENCH_PREFIX.length), { dataDir: o.dataDir, preparedOnly: o.preparedOnly ?? false }));
+    else refs.push(item);
+  }
+  return refs;
+}
+
 /** Every (task, agent, seed) run input, validated before anything starts. */
 export async function buildBenchmarkInput(o: BenchmarkOptions): Promise<BenchmarkInput> {
-  const tasks = o.tasks.trim() === 'suite' ? listTaskIds() : list(o.tasks);
+  const tasks = await benchTasks(o);
   if (tasks.length === 0) throw new UsageError('--tasks: no tasks (the suite is built by `npm run setup`)');
   const agents = list(o.agents);
   if (agents.length === 0) throw new UsageError('--agents: give at least one preset or agent file');

@@ -1,11 +1,12 @@
 /**
  * `crucible tasks mlebench [--split lite] [--data-dir DIR] [--json]`: an MLE-bench split's
  * competitions and, for each, whether it is prepared in the data folder, its mlebench grader and
- * whether Crucible grades it natively (src/tasks/sources/mlebenchRegistry.ts finds the registry).
+ * whether Crucible grades it natively (src/tasks/sources/mlebenchRegistry.ts finds the registry,
+ * mlebenchSplit.ts reads the split).
  */
 import { parseArgs } from 'node:util';
-import { isDir } from '../tasks/files.js';
-import { MlebenchUnavailable, findMlebenchRegistry, listSplit, mlebenchDataDir, splitNames, type SplitListing } from '../tasks/sources/mlebenchRegistry.js';
+import type { SplitListing } from '../tasks/sources/mlebenchRegistry.js';
+import { splitListing, splitSource } from './mlebenchSplit.js';
 import { UsageError } from './runInput.js';
 
 export const TASKS_MLEBENCH_USAGE = 'usage: crucible tasks mlebench [--split lite|all|low|medium|high|split75|dev|...] [--data-dir DIR] [--json]';
@@ -17,14 +18,7 @@ export async function cmdTasksMlebench(args: string[]): Promise<number> {
     options: { split: { type: 'string', default: 'lite' }, 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false } },
   });
   if (positionals.length > 0) throw new UsageError(TASKS_MLEBENCH_USAGE);
-  const registry = await findMlebenchRegistry().catch((err: unknown) => {
-    throw err instanceof MlebenchUnavailable ? new UsageError(err.message) : err;
-  });
-  const listing = listSplit(registry, values.split, mlebenchDataDir(registry, values['data-dir']));
-  if (listing === null) {
-    const from = isDir(registry.splitsDir) ? `from ${registry.splitsDir}` : `${registry.splitsDir} is missing: install mlebench from a clone with \`pip install -e\``;
-    throw new UsageError(`unknown split "${values.split}": known splits are ${splitNames(registry).join(', ')} (${from})`);
-  }
+  const listing = splitListing(await splitSource(values['data-dir']), values.split);
   console.log(values.json ? JSON.stringify(listing, null, 2) : formatListing(listing));
   return 0;
 }
@@ -39,7 +33,7 @@ function formatListing(l: SplitListing): string {
     row('competition', 'prepared', 'grader', 'native grader'),
     ...l.competitions.map((c) => row(c.id, yesNo(c.prepared), c.grader ?? '—', yesNo(c.nativeGrader))),
     `${l.split}: ${l.competitions.length} competitions, ${l.prepared} prepared in ${l.dataDir}`,
-    `registry: ${l.competitionsDir} (the mlebench of ${l.python})`,
+    `registry: ${l.competitionsDir} (${l.python === null ? 'MLEBENCH_COMPETITIONS_DIR' : `the mlebench of ${l.python}`})`,
     ...(l.prepared < l.competitions.length ? [`prepare one with \`mlebench prepare -c <competition> --data-dir ${l.dataDir}\``] : []),
   ].join('\n');
 }

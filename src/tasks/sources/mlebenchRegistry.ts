@@ -2,8 +2,10 @@
  * MLE-bench's competition registry and splits, found the way a user who installed mlebench expects:
  * the mlebench package of the Python named by CRUCIBLE_MLEBENCH_PYTHON (else the project's Python;
  * defaultPython()), asked once where its registry, its splits and its default data folder are
- * (mlebench_registry.py). The data folder is --data-dir, else MLEBENCH_DATA_DIR, else mlebench's
- * default (`mlebench prepare` writes there without --data-dir). README.md, "MLE-bench", says the same.
+ * (mlebench_registry.py). MLEBENCH_COMPETITIONS_DIR and MLEBENCH_SPLITS_DIR each replace one of those
+ * folders; with both set no mlebench is asked (a stand-in for tests and CI). The data folder is
+ * --data-dir, else MLEBENCH_DATA_DIR, else mlebench's default (`mlebench prepare` writes there without
+ * --data-dir). README.md, "Where Crucible finds MLE-bench", says the same.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -46,14 +48,14 @@ export function readConfigYaml(file: string): ConfigYaml {
 }
 
 export interface MlebenchRegistry {
-  /** The Python whose mlebench was asked. */
-  python: string;
+  /** The Python whose mlebench was asked; null when none was (both variables of splitRegistry set). */
+  python: string | null;
   /** mlebench/competitions: a folder per competition with its config.yaml. */
   competitionsDir: string;
   /** experiments/splits of the checkout mlebench was installed from: a competition id a line per split. */
   splitsDir: string;
-  /** mlebench's DEFAULT_DATA_DIR (user_cache_dir()/mle-bench/data). */
-  defaultDataDir: string;
+  /** mlebench's DEFAULT_DATA_DIR (user_cache_dir()/mle-bench/data); null when no mlebench was asked. */
+  defaultDataDir: string | null;
 }
 
 /** The named Python is missing or has no mlebench: bad input, not a failure while running. */
@@ -129,9 +131,28 @@ function parseJson(text: string): unknown {
   }
 }
 
+/**
+ * The registry that splits are read from: MLEBENCH_COMPETITIONS_DIR and MLEBENCH_SPLITS_DIR (a folder
+ * of <split>.txt files, as mle-bench's experiments/splits) where set, the named Python's mlebench for
+ * the rest; with both set no mlebench is needed.
+ */
+export async function splitRegistry(): Promise<MlebenchRegistry> {
+  const competitionsDir = process.env.MLEBENCH_COMPETITIONS_DIR || null;
+  const splitsDir = process.env.MLEBENCH_SPLITS_DIR || null;
+  if (competitionsDir !== null && splitsDir !== null) {
+    return { python: null, competitionsDir: path.resolve(competitionsDir), splitsDir: path.resolve(splitsDir), defaultDataDir: null };
+  }
+  const installed = await findMlebenchRegistry();
+  return { ...installed, competitionsDir: competitionsDir ?? installed.competitionsDir, splitsDir: splitsDir ?? installed.splitsDir };
+}
+
 /** Where prepared competitions are read: `flag` (--data-dir), else MLEBENCH_DATA_DIR, else mlebench's default. */
 export function mlebenchDataDir(registry: MlebenchRegistry, flag?: string): string {
-  return path.resolve(flag ?? (process.env.MLEBENCH_DATA_DIR || registry.defaultDataDir));
+  const dir = flag ?? (process.env.MLEBENCH_DATA_DIR || registry.defaultDataDir);
+  if (dir === null) {
+    throw new MlebenchUnavailable('no MLE-bench data folder: give --data-dir or set MLEBENCH_DATA_DIR (mlebench\'s default folder is known only where mlebench is installed)');
+  }
+  return path.resolve(dir);
 }
 
 /** `lite` is low.txt, as mlebench's get_lite_competition_ids; `all` every competition of the registry. */
@@ -169,7 +190,7 @@ export interface CompetitionStatus {
 
 export interface SplitListing {
   split: string;
-  python: string;
+  python: string | null;
   competitionsDir: string;
   dataDir: string;
   prepared: number;
