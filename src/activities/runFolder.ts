@@ -2,13 +2,14 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { isArchived } from '../core/node.js';
-import { gradingReport } from '../reports/gradingReport.js';
+import { MLEBENCH_STATEMENTS, gradingReport } from '../reports/gradingReport.js';
 import { readArchivedNode } from './archive.js';
 import type { RunFolderInput, RunFolderOutput } from './types.js';
 
 /**
  * Writes the run's human-facing folder: graph.json, summary.json, the best node's code and
- * submission, and its grade in MLE-bench's report format (grading_report.json). The content-addressed store stays the source of truth; this folder is a view of it.
+ * submission, and its grade in MLE-bench's report format (grading_report.json); summary.json and
+ * grading_report.json carry MLE-bench's statements (MLEBENCH_STATEMENTS). The content-addressed store stays the source of truth; this folder is a view of it.
  */
 export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
   return async function writeRunFolder(input: RunFolderInput): Promise<RunFolderOutput> {
@@ -22,7 +23,7 @@ export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
     const graphJson = JSON.stringify({ runId: input.runId, nodes }, null, 1);
     const graphRef = await store.put(graphJson);
     await writeFileAtomic(path.join(runDir, 'graph.json'), graphJson);
-    await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, runDir }, null, 2));
+    await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, ...MLEBENCH_STATEMENTS, runDir }, null, 2));
     const best = input.bestNodeId === null ? undefined : nodes[input.bestNodeId];
     if (best?.codeRef) await writeFileAtomic(path.join(runDir, 'best_solution.py'), await store.get(best.codeRef));
     const submissionPath = path.join(runDir, 'best_submission.csv');

@@ -1,10 +1,19 @@
 /**
  * A run's grade in MLE-bench's own report format (mlebench/grade_helpers.py CompetitionReport, as
- * `to_dict` writes it), so a run folder can be read by tools made for MLE-bench's results. Pure.
+ * `to_dict` writes it), so a run folder can be read by tools made for MLE-bench's results, with
+ * MLE-bench's statements about how the submission was made. Pure.
  */
 import type { GradeOutput } from '../core/run.js';
 
-export interface MlebenchGradingReport {
+/**
+ * What MLE-bench asks a submission to state, false for every Crucible run by construction: no hidden
+ * grade reaches the search (test_set_feedback) and no operator or prompt carries knowledge of a
+ * particular competition (external_knowledge); docs/architecture.md, "Grade (hidden)".
+ */
+export const MLEBENCH_STATEMENTS = { test_set_feedback: false, external_knowledge: false } as const;
+export type MlebenchStatements = typeof MLEBENCH_STATEMENTS;
+
+export interface MlebenchGradingReport extends MlebenchStatements {
   competition_id: string;
   score: number | null;
   gold_threshold: number | null;
@@ -59,5 +68,6 @@ export function gradingReport(r: GradingReportInput): MlebenchGradingReport {
     is_lower_better: g?.isLowerBetter ?? r.isLowerBetter,
     created_at: r.createdAt.toISOString(),
     submission_path: r.submissionPath,
+    ...MLEBENCH_STATEMENTS,
   };
 }

@@ -69,12 +69,15 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     expect(Object.keys(report)).toEqual([
       'competition_id', 'score', 'gold_threshold', 'silver_threshold', 'bronze_threshold', 'median_threshold', 'any_medal', 'gold_medal',
       'silver_medal', 'bronze_medal', 'above_median', 'submission_exists', 'valid_submission', 'is_lower_better', 'created_at', 'submission_path',
+      'test_set_feedback', 'external_knowledge',
     ]);
     expect(report).toMatchObject({
       competition_id: input.task.id, score: grade.score, gold_threshold: grade.goldThreshold, median_threshold: grade.medianThreshold,
       any_medal: grade.medal !== null, submission_exists: true, valid_submission: true, is_lower_better: false,
-      submission_path: path.join(summary.runDir, 'best_submission.csv'),
+      submission_path: path.join(summary.runDir, 'best_submission.csv'), test_set_feedback: false, external_knowledge: false,
     });
+    const summaryJson = JSON.parse(await readFile(path.join(summary.runDir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(summaryJson).toMatchObject({ runId: summary.runId, test_set_feedback: false, external_knowledge: false });
   });
 
   it('keeps payloads small: history holds references, not code or logs', async () => {

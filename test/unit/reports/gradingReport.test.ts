@@ -17,6 +17,7 @@ describe("a run's grade in MLE-bench's report format", () => {
       any_medal: true, gold_medal: false, silver_medal: true, bronze_medal: false, above_median: true,
       submission_exists: true, valid_submission: true, is_lower_better: true,
       created_at: '2026-12-04T10:00:00.000Z', submission_path: '/runs/r/best_submission.csv',
+      test_set_feedback: false, external_knowledge: false,
     });
   });
 
