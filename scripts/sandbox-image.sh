@@ -7,9 +7,18 @@
 #   scripts/sandbox-image.sh --dockerfile  `docker build` of sandbox/Dockerfile instead, for machines
 #                                          that can pull debian:bookworm-slim from a registry.
 #   --force                                rebuild even when the recipe's image exists.
+#   --profile mlebench                     the MLE-bench image `crucible-sandbox-mlebench:<hash>` (and
+#                                          :latest): the base image (built first when missing) plus
+#                                          sandbox/mlebench-packages.txt from the Debian mirror and a venv,
+#                                          /opt/mlebench-venv, of sandbox/mlebench-requirements.txt installed
+#                                          offline from the wheelhouse of sandbox/mlebench-wheels.sh (PyPI,
+#                                          read on the host). About 10 GB; needs no container registry.
+#                                          GPU workers run the same image with their devices (torch from
+#                                          PyPI is the CUDA build).
 #
-# The recipe hash covers this script and sandbox/packages.txt: when the image with that tag exists,
-# the script does nothing, so it is cheap to call from every set-up.
+# The recipe hash covers this script and sandbox/packages.txt (and, for the MLE-bench image, the base
+# hash and sandbox/mlebench-*): when the image with that tag exists, the script does nothing, so it
+# is cheap to call from every set-up.
 set -euo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
@@ -20,14 +29,21 @@ PACKAGES_FILE=sandbox/packages.txt
 
 MODE=debootstrap
 FORCE=0
-for arg in "$@"; do
-  case "$arg" in
+PROFILE=base
+while [ $# -gt 0 ]; do
+  case "$1" in
     --dockerfile) MODE=dockerfile ;;
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,12p' "$SELF"; exit 0 ;;
-    *) printf 'unknown option: %s\n' "$arg" >&2; exit 2 ;;
+    --profile) PROFILE=${2:-}; shift ;;
+    -h|--help) sed -n '2,24p' "$SELF"; exit 0 ;;
+    *) printf 'unknown option: %s\n' "$1" >&2; exit 2 ;;
   esac
+  shift
 done
+case "$PROFILE" in
+  base|mlebench) ;;
+  *) printf 'unknown profile: %s (base or mlebench)\n' "$PROFILE" >&2; exit 2 ;;
+esac
 
 say() { printf '[sandbox-image] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -45,6 +61,58 @@ mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$PACKAGES_FILE" 
 docker info >/dev/null 2>&1 || die "no Docker engine answers; run scripts/docker-engine.sh first."
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# Older recipes' images are dead weight (GBs each); an image still in use is kept by docker.
+remove_old_images() {
+  local repo=$1 keep=$2 old
+  for old in $(docker image ls "$repo" --format '{{.Repository}}:{{.Tag}}' | grep -vxF -e "$keep" -e "$repo:latest"); do
+    docker image rm "$old" >/dev/null 2>&1 || true
+    lap "remove old image $old"
+  done
+}
+
+if [ "$PROFILE" = mlebench ]; then
+  MREPO=crucible-sandbox-mlebench
+  MHASH=$(printf '%s\n' "$HASH" | cat - "$SELF" sandbox/mlebench-packages.txt sandbox/mlebench-requirements.txt sandbox/mlebench-constraints.txt sandbox/mlebench_check.py | sha256sum | cut -c1-12)
+  MTAG="$MREPO:$MHASH"
+  if [ "$FORCE" = 0 ] && image_exists "$MTAG"; then
+    docker tag "$MTAG" "$MREPO:latest"
+    say "up to date: $MTAG"
+    exit 0
+  fi
+  # The layer goes on this recipe's base image; building it is a no-op when it exists.
+  if [ "$MODE" = dockerfile ]; then bash "$SELF" --dockerfile; else bash "$SELF"; fi
+  WHEELS=$(bash sandbox/mlebench-wheels.sh)
+  lap "base image and wheelhouse"
+  mapfile -t MPACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' sandbox/mlebench-packages.txt | grep -v '^$')
+  say "building $MTAG on $TAG: ${MPACKAGES[*]} and $(grep -c '^[^#]*==' sandbox/mlebench-requirements.txt) pinned Python packages"
+  BUILDER="crucible-mlebench-build-$$"
+  # Root, host network for the Debian mirror only: pip reads the wheelhouse, never the network.
+  docker run --name "$BUILDER" --user 0:0 --network host --entrypoint /bin/sh \
+    -v "$WHEELS:/wheels:ro" -v "$ROOT/sandbox:/recipe:ro" \
+    -e DEBIAN_FRONTEND=noninteractive -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_NO_CACHE_DIR=1 "$TAG" -euxc '
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+      apt-get clean
+      rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/*
+      # Debian'"'"'s Python has no ensurepip: pip comes from the wheelhouse.
+      python3 -m venv --without-pip /opt/mlebench-venv
+      /opt/mlebench-venv/bin/python "$(ls /wheels/pip-*.whl)/pip" install -q --no-index --find-links /wheels pip -r /recipe/mlebench-requirements.txt -c /recipe/mlebench-constraints.txt
+      /opt/mlebench-venv/bin/python /recipe/mlebench_check.py
+      find /tmp -mindepth 1 -delete' sh "${MPACKAGES[@]}" >&2 \
+    || { docker rm -f "$BUILDER" >/dev/null 2>&1 || true; die "building $MTAG failed (output above)"; }
+  lap "apt + pip install in a container"
+  docker commit -c 'USER 65534:65534' -c 'ENTRYPOINT []' -c 'CMD ["python3"]' -c 'WORKDIR /workdir' \
+    -c 'ENV PATH=/opt/mlebench-venv/bin:/usr/local/bin:/usr/bin:/bin' -c "LABEL crucible.recipe=$MHASH" \
+    -m "crucible sandbox MLE-bench recipe $MHASH on $TAG" "$BUILDER" "$MTAG" >/dev/null
+  docker rm -f "$BUILDER" >/dev/null
+  lap "docker commit"
+  docker tag "$MTAG" "$MREPO:latest"
+  remove_old_images "$MREPO" "$MTAG"
+  SIZE=$(docker image inspect -f '{{.Size}}' "$MTAG")
+  say "built $MTAG (also $MREPO:latest): $(( SIZE / 1000000 )) MB in $(( ($(now_ms) - T_START) / 1000 )) s"
+  exit 0
+fi
 
 if [ "$FORCE" = 0 ] && image_exists "$TAG"; then
   # `latest` may point at another recipe (after a checkout of older code); keep it on this one.
@@ -154,10 +222,6 @@ else
 fi
 
 docker tag "$TAG" "$REPO:latest"
-# Older recipes' images are dead weight (about 1 GB each); an image still in use is kept by docker.
-for old in $(docker image ls "$REPO" --format '{{.Repository}}:{{.Tag}}' | grep -vxF -e "$TAG" -e "$REPO:latest"); do
-  docker image rm "$old" >/dev/null 2>&1 || true
-  lap "remove old image $old"
-done
+remove_old_images "$REPO" "$TAG"
 SIZE=$(docker image inspect -f '{{.Size}}' "$TAG")
 say "built $TAG (also $REPO:latest): $(( SIZE / 1000000 )) MB in $(( ($(now_ms) - T_START) / 1000 )) s"

@@ -2,11 +2,23 @@
 # Idempotent set-up shared by `npm start` and `npm test`: npm packages, a project-local Python
 # environment (Temporal CLI + numpy/pandas/scikit-learn for solutions), and the bundled tasks.
 # Each step is stamped with a hash of its inputs, so a second run does nothing and takes seconds.
+#
+#   --mlebench   also builds the MLE-bench environment (sandbox/mlebench-requirements.txt: torch,
+#                LightGBM, timm, transformers, ... at MLE-bench's versions; about 10 GB, opt-in):
+#                .crucible/mlebench-venv for the process sandbox, crucible-sandbox-mlebench for Docker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 STATE="${CRUCIBLE_HOME:-$ROOT/.crucible}"
 VENV="$STATE/venv"
+MLEBENCH_VENV="$STATE/mlebench-venv"
+MLEBENCH=0
+for arg in "$@"; do
+  case "$arg" in
+    --mlebench) MLEBENCH=1 ;;
+    *) printf '[setup] unknown option: %s (the only one is --mlebench)\n' "$arg" >&2; exit 2 ;;
+  esac
+done
 mkdir -p "$STATE"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
@@ -42,6 +54,23 @@ if [ "$(cat "$VENV/.crucible-stamp" 2>/dev/null)" != "$py_stamp" ]; then
     say "using the Temporal CLI on PATH: $(command -v temporal)"
   fi
   echo "$py_stamp" > "$VENV/.crucible-stamp"
+fi
+
+# 2b. The MLE-bench environment (--mlebench only): MLE-bench's pinned packages in their own venv, so
+#     the project venv and CI stay small. Installed offline from the wheelhouse that the Docker
+#     profile installs from too (sandbox/mlebench-wheels.sh), so both hold the same versions.
+mlebench_stamp=$(hash_of sandbox/mlebench-requirements.txt sandbox/mlebench-constraints.txt)
+if [ "$MLEBENCH" = 1 ] && [ "$(cat "$MLEBENCH_VENV/.crucible-stamp" 2>/dev/null)" != "$mlebench_stamp" ]; then
+  WHEELS=$(bash sandbox/mlebench-wheels.sh)
+  say "creating the MLE-bench environment in $MLEBENCH_VENV"
+  started=$SECONDS
+  rm -rf "$MLEBENCH_VENV"
+  # mlebench-wheels.sh checked that this Python is 3.11.
+  "$(command -v python3.11 || command -v python3)" -m venv --without-pip "$MLEBENCH_VENV"
+  "$MLEBENCH_VENV/bin/python" "$(ls "$WHEELS"/pip-*.whl)/pip" install --quiet --disable-pip-version-check --no-index --find-links "$WHEELS" pip -r sandbox/mlebench-requirements.txt -c sandbox/mlebench-constraints.txt
+  "$MLEBENCH_VENV/bin/python" sandbox/mlebench_check.py >&2
+  echo "$mlebench_stamp" > "$MLEBENCH_VENV/.crucible-stamp"
+  say "built the MLE-bench environment in $((SECONDS - started))s: $(du -sh "$MLEBENCH_VENV" | cut -f1)"
 fi
 
 # 3. Bundled tasks, built from datasets that ship inside packages (Python wheels, npm packages).
@@ -110,6 +139,10 @@ fi
 if [ "${CRUCIBLE_NO_DOCKER:-0}" != 1 ]; then
   if bash scripts/docker-engine.sh; then
     bash scripts/sandbox-image.sh || say "warning: the sandbox image could not be built; solutions will run in the process sandbox"
+    if [ "$MLEBENCH" = 1 ]; then
+      bash scripts/sandbox-image.sh --profile mlebench \
+        || say "warning: the MLE-bench sandbox image could not be built; MLE-bench tasks will run in the base image (scripts/sandbox-image.sh --profile mlebench)"
+    fi
   else
     say "warning: no Docker engine; solutions will run in the process sandbox (weak isolation)"
   fi
