@@ -23,6 +23,7 @@ import { cmdReport, reportAfterRun } from './report.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
 import { connectClient } from './runNodes.js';
 import { cmdWatch, followRun, watchOptions } from './watch.js';
+import { describeEnvironment, environmentFor } from '../sandbox/environments.js';
 
 const DEMO_TASK = 'breast-cancer';
 
@@ -167,6 +168,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     const follow: Follow = { detach: values.detach, json, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` };
     if (values.replay) return await cmdReplay(client, values.replay, follow);
     const run = input!;
+    if (!json && run.task.mlebench) console.log(await describeEnvironment(environmentFor(run.task)));
     const backend = run.agent.operators.backend === 'llm' ? `, LLM ${run.agent.operators.llm?.models.default} at ${run.agent.operators.llm?.baseURL}` : '';
     return await launch(client, run, makeRunId(run), follow,
       `${run.agent.name} on ${run.task.id} (${run.task.metric}, ${run.task.direction}), seed ${run.seed}, budget ${values.budget}${backend}`);

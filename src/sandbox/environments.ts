@@ -9,6 +9,7 @@
  * solution's stderr (fallbackNote), so a missing torch is never a mystery to the agent or the reader.
  */
 import { existsSync } from 'node:fs';
+import Docker from 'dockerode';
 import { mlebenchEnvironmentPython, pythonPath } from '../config/paths.js';
 
 export const SANDBOX_ENVIRONMENTS = ['base', 'mlebench'] as const;
@@ -58,10 +59,16 @@ export function warnOnce(note: string, warn: (message: string) => void = console
 }
 
 /**
- * Which environment a run's solutions get from the process sandbox on this machine, in one line, for
- * a run's start; Docker workers say the same per execution through fallbackNote.
+ * One line for a run's start: whether this machine has the environment the task asks for, in the
+ * process sandbox (its venv) and in Docker (its image), and how to build what is missing. Remote
+ * exec workers report their own fallbacks per execution (fallbackNote).
  */
-export function describeEnvironment(wanted: SandboxEnvironment, pythons = environmentPythons()): string {
-  if (existsSync(pythons[wanted])) return `Sandbox environment: ${wanted} (${pythons[wanted]}; Docker image ${ENVIRONMENT_IMAGES[wanted]})`;
-  return `Sandbox environment: base, not ${wanted}: ${pythons[wanted]} is missing; build the ${wanted} environment with \`${BUILD_COMMANDS[wanted]}\``;
+export async function describeEnvironment(wanted: SandboxEnvironment, docker: Docker = new Docker()): Promise<string> {
+  const python = environmentPythons()[wanted];
+  const image = ENVIRONMENT_IMAGES[wanted];
+  const hasVenv = existsSync(python);
+  const hasImage = await docker.getImage(image).inspect().then(() => true, () => false);
+  const where = `process sandbox ${hasVenv ? python : `${python} missing`}; Docker ${hasImage ? image : `${image} missing`}`;
+  if (hasVenv && hasImage) return `Sandbox environment: ${wanted} (${where}).`;
+  return `Sandbox environment: ${wanted} where built, else base (${where}); build it with \`${BUILD_COMMANDS[wanted]}\`.`;
 }

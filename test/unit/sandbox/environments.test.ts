@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pythonPath } from '../../../src/config/paths.js';
 import { DEFAULT_SANDBOX_IMAGE, DockerExecutor, dockerAvailable } from '../../../src/sandbox/docker.js';
-import { environmentFor, fallbackNote } from '../../../src/sandbox/environments.js';
+import type Docker from 'dockerode';
+import { describeEnvironment, environmentFor, fallbackNote } from '../../../src/sandbox/environments.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import type { ExecSpec } from '../../../src/sandbox/types.js';
 
@@ -35,6 +36,32 @@ describe('environmentFor', () => {
   it('gives MLE-bench competitions the mlebench environment, every other task base', () => {
     expect(environmentFor({ mlebench: { competitionId: 'x' } })).toBe('mlebench');
     expect(environmentFor({})).toBe('base');
+  });
+});
+
+describe('describeEnvironment', () => {
+  /** A Docker engine test double that has exactly the given images. */
+  const engineWith = (images: string[]): Docker => ({
+    getImage: (name: string) => ({ inspect: () => (images.includes(name) ? Promise.resolve({}) : Promise.reject(new Error('404'))) }),
+  }) as unknown as Docker;
+
+  it('says, in one line, what is missing and how to build it', async () => {
+    const saved = process.env.CRUCIBLE_HOME;
+    process.env.CRUCIBLE_HOME = path.join(root, 'empty-home');
+    try {
+      const line = await describeEnvironment('mlebench', engineWith([]));
+      expect(line).not.toContain('\n');
+      expect(line).toContain(`${path.join(root, 'empty-home', 'mlebench-venv', 'bin', 'python')} missing`);
+      expect(line).toContain('crucible-sandbox-mlebench:latest missing');
+      expect(line).toContain('else base');
+      expect(line).toContain('`npm run setup -- --mlebench`');
+      const half = await describeEnvironment('mlebench', engineWith(['crucible-sandbox-mlebench:latest']));
+      expect(half).toContain('Docker crucible-sandbox-mlebench:latest)');
+      expect(half).toContain('else base');
+    } finally {
+      if (saved === undefined) delete process.env.CRUCIBLE_HOME;
+      else process.env.CRUCIBLE_HOME = saved;
+    }
   });
 });
 
