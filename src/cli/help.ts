@@ -51,7 +51,8 @@ export const COMMAND_HELP: Record<string, string> = {
   finds MLE-bench"). A split with competitions not prepared there is refused (exit 2), naming them and the
   \`mlebench prepare\` command; --prepared-only runs the prepared ones. When every task is an MLE-bench
   competition the results add MLE-bench's summary: per seed and mean ± standard error over complete seeds
-  (its leaderboard's aggregation), with test_set_feedback and external_knowledge false.
+  (its leaderboard's aggregation). Results state MLE-bench's test_set_feedback false and external_knowledge
+  false (true when a run got hints from \`crucible hint\`).
   Examples:
     crucible bench --tasks suite --agents aira-greedy,aira-mcts --seeds 3 --budget 4m
     crucible bench --tasks wine,diabetes --agents aide-greedy --seeds 1 --steps 10 --json

@@ -8,6 +8,7 @@ import { DEFAULT_PRESET, PRESET_NAMES } from '../config/agent.js';
 import { stateDir } from '../config/paths.js';
 import { decodeHistoryPayload, describeTemporal, temporalSettings } from '../config/temporalConnection.js';
 import { listTasks } from '../tasks/load.js';
+import { mlebenchMarkdown } from '../reports/benchMlebench.js';
 import { tableMarkdown } from '../reports/benchTable.js';
 import { agentRun, benchmark, benchmarkStatusQuery } from '../workflows/index.js';
 import { initialSearchAttributes } from '../workflows/searchAttributes.js';
@@ -287,7 +288,8 @@ async function cmdBench(args: string[]): Promise<number> {
     }
     const summary = await result;
     console.log(json ? JSON.stringify(summary, null, 2)
-      : `\n${tableMarkdown(summary.table)}\nResults: ${summary.dir} (results.md, results.csv, results.json)\nPage: \`crucible report --bench ${benchmarkId}\``);
+      : `\n${tableMarkdown(summary.table)}${summary.mlebench ? `\n${mlebenchMarkdown(summary.mlebench, summary.statements)}` : ''}` +
+        `\nResults: ${summary.dir} (results.md, results.csv, results.json)\nPage: \`crucible report --bench ${benchmarkId}\``);
     return 0;
   } finally {
     await workers?.stop();

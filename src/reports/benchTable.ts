@@ -9,6 +9,8 @@ import type { Medal } from '../tasks/medals.js';
 /** What one (task, agent, seed) run contributes to the table. */
 export interface BenchmarkRunResult {
   task: string;
+  /** The MLE-bench competition the task is (task.mlebench); null for other tasks. */
+  competitionId: string | null;
   agent: string;
   seed: number;
   runId: string;
@@ -21,6 +23,10 @@ export interface BenchmarkRunResult {
   medal: Medal | null;
   aboveMedian: boolean;
   validSubmission: boolean;
+  /** The submitted node left a submission file (false for a failed run or one with no working node). */
+  submissionExists: boolean;
+  /** Hints the researcher sent the run (0 for a failed run: its summary is lost). */
+  hints: number;
   /** Test score lost against the oracle by the submitted node (metric units, >= 0). */
   gap: number | null;
   /** Per selection strategy (and `oracle`): the medal its pick earns. */

@@ -5,13 +5,20 @@
  */
 import type { GradeOutput } from '../core/run.js';
 
+export interface MlebenchStatements {
+  test_set_feedback: false;
+  external_knowledge: boolean;
+}
+
 /**
- * What MLE-bench asks a submission to state, false for every Crucible run by construction: no hidden
- * grade reaches the search (test_set_feedback) and no operator or prompt carries knowledge of a
- * particular competition (external_knowledge); docs/architecture.md, "Grade (hidden)".
+ * What MLE-bench asks a submission to state. test_set_feedback is false for every Crucible run by
+ * construction (no hidden grade reaches the search), and so is external_knowledge (no operator or
+ * prompt carries knowledge of a particular competition) unless the researcher sent hints (`crucible
+ * hint`): a person's words reach the prompts. docs/architecture.md, "Grade (hidden)".
  */
-export const MLEBENCH_STATEMENTS = { test_set_feedback: false, external_knowledge: false } as const;
-export type MlebenchStatements = typeof MLEBENCH_STATEMENTS;
+export function mlebenchStatements(hints: number): MlebenchStatements {
+  return { test_set_feedback: false, external_knowledge: hints > 0 };
+}
 
 export interface MlebenchGradingReport extends MlebenchStatements {
   competition_id: string;
@@ -41,6 +48,8 @@ export interface GradingReportInput {
   /** Where the submitted file is (or would be: mlebench reports the path it looked at). */
   submissionPath: string;
   submissionExists: boolean;
+  /** How many hints the researcher sent the run (mlebenchStatements). */
+  hints: number;
   createdAt: Date;
 }
 
@@ -68,6 +77,6 @@ export function gradingReport(r: GradingReportInput): MlebenchGradingReport {
     is_lower_better: g?.isLowerBetter ?? r.isLowerBetter,
     created_at: r.createdAt.toISOString(),
     submission_path: r.submissionPath,
-    ...MLEBENCH_STATEMENTS,
+    ...mlebenchStatements(r.hints),
   };
 }

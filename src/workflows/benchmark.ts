@@ -54,9 +54,11 @@ export async function benchmark(input: BenchmarkInput): Promise<BenchmarkSummary
 function resultOf(run: AgentRunInput, runId: string, s: RunSummary): BenchmarkRunResult {
   const grade = s.best?.grade ?? null;
   return {
-    task: run.task.id, agent: run.agent.name, seed: run.seed, runId, status: 'completed', error: null, metric: s.metric, nodes: s.nodes,
+    task: run.task.id, competitionId: run.task.mlebench?.competitionId ?? null, agent: run.agent.name, seed: run.seed, runId,
+    status: 'completed', error: null, metric: s.metric, nodes: s.nodes,
     validationScore: s.best?.score ?? null, testScore: grade?.score ?? null, medal: grade?.medal ?? null,
-    aboveMedian: grade?.aboveMedian ?? false, validSubmission: grade?.validSubmission ?? false, gap: s.selection.gap,
+    aboveMedian: grade?.aboveMedian ?? false, validSubmission: grade?.validSubmission ?? false,
+    submissionExists: s.best?.submissionRef != null, hints: s.hints.length, gap: s.selection.gap,
     selections: [
       ...s.selection.selections.map((x) => ({ strategy: x.strategy, testScore: x.testScore, medal: x.medal, aboveMedian: x.aboveMedian })),
       ...(s.selection.oracle ? [{ strategy: 'oracle', testScore: s.selection.oracle.testScore, medal: s.selection.oracle.medal, aboveMedian: s.selection.oracle.aboveMedian }] : []),
@@ -66,8 +68,8 @@ function resultOf(run: AgentRunInput, runId: string, s: RunSummary): BenchmarkRu
 
 function failedResult(run: AgentRunInput, runId: string, err: unknown): BenchmarkRunResult {
   return {
-    task: run.task.id, agent: run.agent.name, seed: run.seed, runId, status: 'failed',
+    task: run.task.id, competitionId: run.task.mlebench?.competitionId ?? null, agent: run.agent.name, seed: run.seed, runId, status: 'failed',
     error: errorText(err), metric: scoreName(run.task), nodes: 0,
-    validationScore: null, testScore: null, medal: null, aboveMedian: false, validSubmission: false, gap: null, selections: [],
+    validationScore: null, testScore: null, medal: null, aboveMedian: false, validSubmission: false, submissionExists: false, hints: 0, gap: null, selections: [],
   };
 }

@@ -25,8 +25,8 @@ const STRATEGIES = ['validation', 'holdout', 'oracle'];
 function run(task: string, agent: string, seed: number, over: Partial<BenchmarkRunResult> = {}): BenchmarkRunResult {
   const medal: Medal | null = over.medal !== undefined ? over.medal : 'bronze';
   return {
-    task, agent, seed, runId: `${BENCH_ID}--${task}--${agent}--s${seed}`, status: 'completed', error: null, metric: 'accuracy', nodes: 5 + seed,
-    validationScore: 0.9 + seed / 100, testScore: 0.88 + seed / 100, medal, aboveMedian: medal !== null, validSubmission: true, gap: 0.01,
+    task, competitionId: null, agent, seed, runId: `${BENCH_ID}--${task}--${agent}--s${seed}`, status: 'completed', error: null, metric: 'accuracy', nodes: 5 + seed,
+    validationScore: 0.9 + seed / 100, testScore: 0.88 + seed / 100, medal, aboveMedian: medal !== null, validSubmission: true, submissionExists: true, hints: 0, gap: 0.01,
     selections: STRATEGIES.map((strategy) => ({ strategy, testScore: 0.88, medal: strategy === 'oracle' ? 'gold' : medal, aboveMedian: true })),
     ...over,
   };
@@ -43,7 +43,7 @@ const RUNS: BenchmarkRunResult[] = [
   run('houses', 'aira-mcts', 1, { metric: 'rmse', validationScore: 32, testScore: 31 }),
   ...AGENTS.flatMap((agent) => [0, 1].map((seed) => run(XSS_TASK, agent, seed, {
     status: 'failed', error: XSS_ERROR, nodes: 0, validationScore: null, testScore: null, medal: null, aboveMedian: false,
-    validSubmission: false, gap: null, selections: [],
+    validSubmission: false, submissionExists: false, gap: null, selections: [],
   }))),
 ];
 const TASKS = ['iris', 'houses', XSS_TASK];

@@ -64,8 +64,8 @@ describe('k-fold data', () => {
 
 describe('benchmark table', () => {
   const run = (agent: string, task: string, seed: number, medal: BenchmarkRunResult['medal'], over: Partial<BenchmarkRunResult> = {}): BenchmarkRunResult => ({
-    task, agent, seed, runId: `${task}-${agent}-${seed}`, status: 'completed', error: null, metric: 'auc', nodes: 5,
-    validationScore: 0.9, testScore: 0.8, medal, aboveMedian: medal !== null, validSubmission: true, gap: 0.02,
+    task, competitionId: null, agent, seed, runId: `${task}-${agent}-${seed}`, status: 'completed', error: null, metric: 'auc', nodes: 5,
+    validationScore: 0.9, testScore: 0.8, medal, aboveMedian: medal !== null, validSubmission: true, submissionExists: true, hints: 0, gap: 0.02,
     selections: [{ strategy: 'validation', testScore: 0.8, medal, aboveMedian: false }, { strategy: 'oracle', testScore: 0.85, medal: 'gold', aboveMedian: true }],
     ...over,
   });

@@ -7,7 +7,7 @@ const grade = (over: Partial<GradeOutput> = {}): GradeOutput => ({
   goldThreshold: 0.2, silverThreshold: 0.3, bronzeThreshold: 0.4, medianThreshold: 0.5, ...over,
 });
 const at = new Date('2026-12-04T10:00:00.000Z');
-const base = { competitionId: 'spooky-author-identification', isLowerBetter: true, submissionPath: '/runs/r/best_submission.csv', createdAt: at };
+const base = { competitionId: 'spooky-author-identification', isLowerBetter: true, submissionPath: '/runs/r/best_submission.csv', hints: 0, createdAt: at };
 
 describe("a run's grade in MLE-bench's report format", () => {
   it('a medal: the flags follow the one medal, the thresholds and direction come from the grade', () => {
@@ -24,6 +24,10 @@ describe("a run's grade in MLE-bench's report format", () => {
   it('an invalid submission: no score, no medal, still its thresholds', () => {
     const r = gradingReport({ ...base, grade: grade({ score: null, validSubmission: false, reason: 'bad', medal: null, aboveMedian: false }), submissionExists: true });
     expect(r).toMatchObject({ score: null, valid_submission: false, any_medal: false, silver_medal: false, above_median: false, gold_threshold: 0.2 });
+  });
+
+  it("external_knowledge is true once the researcher sent a hint: a person's words reached the prompts", () => {
+    expect(gradingReport({ ...base, grade: grade(), submissionExists: true, hints: 2 })).toMatchObject({ test_set_feedback: false, external_knowledge: true });
   });
 
   it('no submission: nothing graded, the direction from the task', () => {

@@ -88,7 +88,7 @@ describe("against mle-bench's aggregate_grading_reports.py", () => {
   const ours = aggregateMlebench(reports, competitionIds);
 
   it('reads grading reports in the format the run folders write', () => {
-    const written = gradingReport({ competitionId: 'x', isLowerBetter: false, grade: null, submissionPath: 'p', submissionExists: false, createdAt: new Date() });
+    const written = gradingReport({ competitionId: 'x', isLowerBetter: false, grade: null, submissionPath: 'p', submissionExists: false, hints: 0, createdAt: new Date() });
     for (const r of reports) expect(Object.keys(r)).toEqual(Object.keys(written));
   });
 
