@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { isDir } from '../tasks/files.js';
 import { MlebenchUnavailable, listSplit, mlebenchDataDir, splitNames, splitRegistry, type MlebenchRegistry, type SplitListing } from '../tasks/sources/mlebenchRegistry.js';
-import { UsageError } from './runInput.js';
+import { UsageError } from './usageError.js';
 
 export interface SplitSource {
   registry: MlebenchRegistry;

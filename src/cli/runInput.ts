@@ -5,11 +5,9 @@ import { listTaskIds, loadTask } from '../tasks/load.js';
 import { MAX_WALL_MS } from '../workflows/run/steering.js';
 import type { AgentRunInput, BenchmarkInput } from '../workflows/types.js';
 import { splitTaskDirs } from './mlebenchSplit.js';
+import { UsageError } from './usageError.js';
 
-/** Bad input from the user: the CLI prints it and exits with code 2; nothing is started. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './usageError.js';
 
 export interface RunOptions {
   task: string;
