@@ -5,11 +5,11 @@ import { DRAFT_FAULT_RATE, drawFault, IMPROVE_FAULT_RATE } from './faults.js';
 import { readGenome, type Genome } from './genome.js';
 import { mutate } from './mutate.js';
 import { crossoverPlan, debugPlan, draftPlan, improvePlan, restartPlan } from './plan.js';
-import { renderSolution } from './render.js';
+import { renderFor } from './render.js';
 import { repair } from './repair.js';
 import { createRng, type Rng } from './rng.js';
 import { sampleGenome } from './sample.js';
-import { isTableTask, notTableReason, type TableTask } from '../../tasks/types.js';
+import { offlineTask, type OfflineTask } from './task.js';
 
 export interface OfflineBackendOptions {
   /** Probability that a Draft plants a realistic bug for Debug to fix (default 0.2). */
@@ -20,7 +20,7 @@ export interface OfflineBackendOptions {
 
 interface Context {
   request: OperatorRequest;
-  task: TableTask;
+  task: OfflineTask;
   budget: Budget;
   rng: Rng;
   /** A separate stream: whether a fault is planted never changes which pipeline a seed samples. */
@@ -43,7 +43,7 @@ function restart(ctx: Context, parents: ParentContext[]): OperatorResult {
   const { op } = ctx.request;
   const { task } = ctx;
   const genome = withFault(sampleGenome(task.type, ctx.rng, ctx.budget), ctx);
-  return { plan: restartPlan(genome, task, op, parents), code: renderSolution(genome, task) };
+  return { plan: restartPlan(genome, task, op, parents), code: renderFor(genome, task) };
 }
 
 /** One mutation of a parent; `note` explains why a crossover fell back to it. */
@@ -52,7 +52,7 @@ function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note
   // The parent's planted bug is not a pipeline gene: the child starts clean and may get its own.
   const mutation = mutate({ ...parentGenome, fault: null }, task.type, ctx.rng, ctx.budget);
   const genome = withFault(mutation.genome, ctx);
-  return { plan: improvePlan(genome, task, parent, mutation, note), code: renderSolution(genome, task) };
+  return { plan: improvePlan(genome, task, parent, mutation, note), code: renderFor(genome, task) };
 }
 
 function crossover(ctx: Context): OperatorResult {
@@ -62,7 +62,7 @@ function crossover(ctx: Context): OperatorResult {
   if (ga && gb) {
     const mix = recombine({ ...ga, fault: null }, { ...gb, fault: null }, ctx.rng);
     const genome = withFault(mix.genome, ctx);
-    return { plan: crossoverPlan(genome, task, a, b, mix), code: renderSolution(genome, task) };
+    return { plan: crossoverPlan(genome, task, a, b, mix), code: renderFor(genome, task) };
   }
   const note = (missing: ParentContext): string =>
     `Node ${missing.nodeId} carries no crucible-genome line this generator can read, so this crossover mutates its other parent instead.`;
@@ -77,14 +77,14 @@ function debug(ctx: Context): OperatorResult {
   const parentGenome = readGenome(parent.code, task.type);
   if (!parentGenome) return restart(ctx, [parent]);
   const fixed = repair(parentGenome, task.type, parent.bugReason, parent.output, ctx.rng, ctx.budget);
-  return { plan: debugPlan(fixed.genome, task, parent, fixed), code: renderSolution(fixed.genome, task) };
+  return { plan: debugPlan(fixed.genome, task, parent, fixed), code: renderFor(fixed.genome, task) };
 }
 
 /** The whole generator as a pure function: the same request always gives byte-identical output. */
 export function generateOffline(request: OperatorRequest, options: OfflineBackendOptions = {}): OperatorResult {
   const { seed, op } = request;
-  const task = request.task;
-  if (!isTableTask(task)) throw new Error(`the offline operators cannot work on ${task.id}: ${notTableReason(task)}`);
+  // A task that is not one table of rows to predict throws UnfitTaskError here, before any work.
+  const task = offlineTask(request.task);
   const ctx: Context = {
     request,
     task,
@@ -96,7 +96,7 @@ export function generateOffline(request: OperatorRequest, options: OfflineBacken
   switch (op) {
     case 'draft': {
       const genome = withFault(sampleGenome(task.type, ctx.rng, ctx.budget), ctx);
-      return { plan: draftPlan(genome, task), code: renderSolution(genome, task) };
+      return { plan: draftPlan(genome, task), code: renderFor(genome, task) };
     }
     case 'improve': {
       const parent = parentAt(request, 0);

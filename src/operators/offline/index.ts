@@ -2,3 +2,4 @@ export { OfflineBackend, generateOffline, type OfflineBackendOptions } from './b
 export { FAULT_KINDS, type FaultKind } from './faults.js';
 export { geneDiff, readGenome, type Genome } from './genome.js';
 export { renderSolution } from './render.js';
+export { offlineTask, UnfitTaskError, type OfflineTask } from './task.js';

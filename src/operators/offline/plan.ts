@@ -1,27 +1,43 @@
 import type { OperatorName } from '../../core/node.js';
-import type { TableTask } from '../../tasks/types.js';
 import type { ParentContext } from '../types.js';
 import type { Recombination } from './crossover.js';
 import { isImage, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
 import { modelSpec, pythonLiteral, type ParamValue } from './models.js';
 import type { Mutation } from './mutate.js';
 import type { Repair } from './repair.js';
+import type { OfflineTask } from './task.js';
 
 /** Short human-readable plans: what the pipeline is and, for Improve and Debug, what changed and why. */
 
-function describeModel(g: Genome, task: TableTask): string {
-  const spec = modelSpec(task.type, g.model.family);
-  if (!spec) return `Model: ${g.model.family}, predicting '${task.target}'.`;
-  const params = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`).join(', ');
-  return `Model: ${spec.label} (${spec.className}(${params})), predicting '${task.target}'.`;
+/** What the model predicts, in words. */
+function predicting(task: OfflineTask): string {
+  const { learn } = task;
+  switch (learn.kind) {
+    case 'column':
+      return `predicting '${learn.column}'`;
+    case 'columns':
+      return `one per target column, predicting ${learn.columns.map((c) => `'${c}'`).join(', ')}`;
+    case 'classes':
+      return `predicting the probability of each class of '${learn.column}'`;
+  }
 }
+
+function describeModel(g: Genome, task: OfflineTask): string {
+  const spec = modelSpec(task.type, g.model.family);
+  if (!spec) return `Model: ${g.model.family}, ${predicting(task)}.`;
+  const params = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`).join(', ');
+  return `Model: ${spec.label} (${spec.className}(${params})), ${predicting(task)}.`;
+}
+
+/** The validation metric's name; a task with no metric whose sample submission decides says both. */
+const metricName = (task: OfflineTask): string => (task.output === 'sample' ? 'logloss or accuracy' : task.metric);
 
 const capitalized = (parts: string[]): string => {
   const text = parts.join('; ');
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 };
 
-function describeTabular(g: TabularGenome, task: TableTask): string {
+function describeTabular(g: TabularGenome, task: OfflineTask): string {
   const numeric = [`${g.impute.replace('_', '-')}-imputed`];
   if (g.features === 'poly2') numeric.push('expanded with degree-2 polynomial features (skipped beyond 20 numeric columns)');
   numeric.push(g.scale === 'none' ? 'left unscaled' : `${g.scale}-scaled`);
@@ -64,36 +80,37 @@ function describeImage(g: ImageGenome): string {
   return capitalized(parts);
 }
 
-function describePreprocessing(g: Genome, task: TableTask): string {
+function describePreprocessing(g: Genome, task: OfflineTask): string {
   if (isText(g)) return describeText(g);
   if (isImage(g)) return describeImage(g);
   return describeTabular(g, task);
 }
 
-function describeValidation(g: Genome, task: TableTask): string {
+function describeValidation(g: Genome, task: OfflineTask): string {
   const s = validationScheme(g.validation);
   const how =
     s.scheme === 'holdout'
       ? `on a ${Math.round(s.fraction * 100)}% holdout split`
-      : `with ${s.folds}-fold ${task.type === 'tabular-regression' ? '' : 'stratified '}cross-validation`;
-  return `It is scored by ${task.metric} ${how}, then refit on all training rows to predict the test set.`;
+      : `with ${s.folds}-fold ${task.type === 'tabular-regression' || task.learn.kind === 'columns' ? '' : 'stratified '}cross-validation`;
+  const choice = task.metricChoice === null ? '' : ` (${task.metricChoice})`;
+  return `It is scored by ${metricName(task)}${choice} ${how}, then refit on all training rows to predict the test set.`;
 }
 
-function describePipeline(g: Genome, task: TableTask): string {
+function describePipeline(g: Genome, task: OfflineTask): string {
   return [describeModel(g, task), describePreprocessing(g, task), describeValidation(g, task)].join(' ');
 }
 
-const scoreText = (score: number | null, task: TableTask): string =>
-  score === null ? 'no validation score' : `validation ${task.metric} ${Number(score.toPrecision(6))}`;
+const scoreText = (score: number | null, task: OfflineTask): string =>
+  score === null ? 'no validation score' : `validation ${metricName(task)} ${Number(score.toPrecision(6))}`;
 
 const nodes = (ids: number[]): string => (ids.length === 1 ? `node ${ids[0]}` : `nodes ${ids.join(' and ')}`);
 
-export function draftPlan(g: Genome, task: TableTask): string {
+export function draftPlan(g: Genome, task: OfflineTask): string {
   return describePipeline(g, task);
 }
 
 /** `note` prefixes the plan when a crossover fell back to mutating one parent. */
-export function improvePlan(g: Genome, task: TableTask, parent: ParentContext, m: Mutation, note?: string): string {
+export function improvePlan(g: Genome, task: OfflineTask, parent: ParentContext, m: Mutation, note?: string): string {
   const change = `${m.gene} goes from ${m.from} to ${m.to}, because ${m.why}.`;
   const lead = note
     ? `${note} One change to node ${parent.nodeId}: ${change}`
@@ -101,20 +118,20 @@ export function improvePlan(g: Genome, task: TableTask, parent: ParentContext, m
   return `${lead} ${describePipeline(g, task)}`;
 }
 
-export function crossoverPlan(g: Genome, task: TableTask, a: ParentContext, b: ParentContext, mix: Recombination): string {
+export function crossoverPlan(g: Genome, task: OfflineTask, a: ParentContext, b: ParentContext, mix: Recombination): string {
   const took = (genes: string[], p: ParentContext): string => `${genes.join(', ')} from node ${p.nodeId}`;
   const parts = [mix.fromFirst.length ? took(mix.fromFirst, a) : '', mix.fromSecond.length ? took(mix.fromSecond, b) : ''].filter(Boolean);
   const genes = parts.length ? `the child takes ${parts.join(' and ')}, sharing every other gene` : 'both parents have the same genes';
   return `Crossover of node ${a.nodeId} (${scoreText(a.score, task)}) and node ${b.nodeId} (${scoreText(b.score, task)}): ${genes}. ${describePipeline(g, task)}`;
 }
 
-export function debugPlan(g: Genome, task: TableTask, parent: ParentContext, r: Repair): string {
+export function debugPlan(g: Genome, task: OfflineTask, parent: ParentContext, r: Repair): string {
   const failed = r.failure.symptom ? `failed with: ${r.failure.symptom.replace(/\.$/, '')}` : 'failed without an error message';
   return `Debug node ${parent.nodeId}, which ${failed}. ${r.cause} ${r.fix} ${describeModel(g, task)}`;
 }
 
 /** For parents whose code carries no genome this generator can read. */
-export function restartPlan(g: Genome, task: TableTask, op: OperatorName, parents: ParentContext[]): string {
+export function restartPlan(g: Genome, task: OfflineTask, op: OperatorName, parents: ParentContext[]): string {
   const ids = parents.map((p) => p.nodeId);
   return `The code of ${nodes(ids)} carries no crucible-genome line this generator can read (it was written elsewhere), so this ${op} starts from a freshly sampled pipeline. ${describePipeline(g, task)}`;
 }

@@ -1,8 +1,9 @@
 import path from 'node:path';
-import type { MetricName, TableTask, TaskSpec } from '../../tasks/types.js';
+import type { MetricName, TaskSpec } from '../../tasks/types.js';
 import { misspell } from './faults.js';
 import { canonical, genomeLine, isImage, isTabular, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
 import { modelSpec, pythonLiteral, type ModelSpec, type ParamValue } from './models.js';
+import { offlineTask, type OfflineTask } from './task.js';
 
 /**
  * Renders a genome into a complete Python solution for a task. A pure function of (genome, task):
@@ -15,7 +16,8 @@ import { modelSpec, pythonLiteral, type ModelSpec, type ParamValue } from './mod
  *
  * Per task type: tabular pipelines (imputation, scaling, encoding, feature steps), TF-IDF features
  * for text, grayscale pixel features for images (read with Pillow, or with a small PNG decoder of
- * its own where Pillow is not installed).
+ * its own where Pillow is not installed). Per shape of the submission (task.ts): one prediction
+ * column, several (one model per column), or the classes of one train column (class probabilities).
  */
 
 /** Collects `from module import Name` lines so the header imports exactly what the body uses. */
@@ -41,28 +43,35 @@ class Imports {
 
 const pyStr = (s: string): string => JSON.stringify(s);
 
-const PROBABILISTIC: readonly MetricName[] = ['auc', 'logloss'];
-
-function modelExpression(g: Genome, spec: ModelSpec, metric: MetricName, imports: Imports): string {
+function modelExpression(g: Genome, spec: ModelSpec, task: OfflineTask, imports: Imports): string {
   imports.add(spec.module, spec.className);
   const args = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`);
   args.push(...spec.fixed);
   if (spec.seeded) args.push('random_state=RANDOM_STATE');
   const expression = `${spec.className}(${args.join(', ')})`;
-  if (spec.calibrate && PROBABILISTIC.includes(metric)) {
-    // Platt scaling gives a margin-based model calibrated probabilities for auc/logloss.
+  if (spec.calibrate && (task.output === 'probabilities' || task.output === 'sample')) {
+    // Platt scaling gives a margin-based model calibrated probabilities, for submissions that hold them.
     imports.add('sklearn.calibration', 'CalibratedClassifierCV');
     return `CalibratedClassifierCV(${expression}, ensemble=False)`;
   }
   return expression;
 }
 
-function dataFile(task: TableTask, file: string): string {
+function dataFile(task: OfflineTask, file: string): string {
   return path.isAbsolute(file) ? path.relative(task.publicDir, file) : file;
 }
 
-function header(g: Genome, task: TableTask, imports: Imports): string {
-  const target = g.fault === 'misspelled-column' ? misspell(task.target) : task.target;
+/** The train columns the solution learns: TARGET (one column), or TARGETS (one model per column). */
+function targetLine(g: Genome, task: OfflineTask): string {
+  const typo = (name: string): string => (g.fault === 'misspelled-column' ? misspell(name) : name);
+  const { learn } = task;
+  if (learn.kind !== 'columns') return `TARGET = ${pyStr(typo(learn.column))}`;
+  return `TARGETS = [${learn.columns.map((c, i) => pyStr(i === 0 ? typo(c) : c)).join(', ')}]`;
+}
+
+function header(g: Genome, task: OfflineTask, imports: Imports): string {
+  // A task with no metric and a sample-decided output sets METRIC once the sample submission is read.
+  const metric = task.output === 'sample' ? '' : `\nMETRIC = ${pyStr(task.metric)}`;
   return `${genomeLine(g, task.type)}
 # Written by Crucible's offline operator: a deterministic program generator, not an LLM.
 ${imports.render()}
@@ -71,9 +80,8 @@ DATA_DIR = os.environ.get("CRUCIBLE_DATA_DIR", "/data")
 TRAIN_FILE = ${pyStr(dataFile(task, task.files.train))}
 TEST_FILE = ${pyStr(dataFile(task, task.files.test))}
 SAMPLE_SUBMISSION_FILE = ${pyStr(dataFile(task, task.files.sampleSubmission))}
-TARGET = ${pyStr(target)}
-ID_COLUMN = ${pyStr(task.idColumn)}
-METRIC = ${pyStr(task.metric)}
+${targetLine(g, task)}
+ID_COLUMN = ${pyStr(task.idColumn)}${metric}
 RANDOM_STATE = 0
 STARTED = time.time()
 
@@ -83,7 +91,8 @@ def log(message):
 `;
 }
 
-const isClassification = (task: TableTask): boolean => task.type !== 'tabular-regression';
+const isClassification = (task: OfflineTask): boolean => task.type !== 'tabular-regression';
+const isPerColumn = (task: OfflineTask): boolean => task.learn.kind === 'columns';
 
 const READ_FILES = `
 train = pd.read_csv(os.path.join(DATA_DIR, TRAIN_FILE))
@@ -91,26 +100,36 @@ test = pd.read_csv(os.path.join(DATA_DIR, TEST_FILE))
 sample_submission = pd.read_csv(os.path.join(DATA_DIR, SAMPLE_SUBMISSION_FILE))
 log(f"loaded train {train.shape}, test {test.shape}")`;
 
-function encodeLabels(imports: Imports): string {
+/** The y the models learn, and how the load log line summarises it. */
+function targets(task: OfflineTask, imports: Imports): { lines: string; summary: string } {
+  if (!isClassification(task)) {
+    return isPerColumn(task)
+      ? { lines: 'y = train[TARGETS].to_numpy(dtype="float64")', summary: '{y.shape[1]} targets' }
+      : { lines: 'y = train[TARGET].to_numpy(dtype="float64")', summary: 'target mean {y.mean():.4g}' };
+  }
   imports.add('sklearn.preprocessing', 'LabelEncoder');
-  return `label_encoder = LabelEncoder()
+  if (isPerColumn(task)) {
+    return {
+      lines: `# Each target column's values are coded 0..k-1 on their own.
+label_encoders = [LabelEncoder().fit(train[c]) for c in TARGETS]
+y = np.column_stack([e.transform(train[c]) for e, c in zip(label_encoders, TARGETS)])`,
+      summary: '{y.shape[1]} targets',
+    };
+  }
+  return {
+    lines: `label_encoder = LabelEncoder()
 y = label_encoder.fit_transform(train[TARGET])
-n_classes = len(label_encoder.classes_)`;
+n_classes = len(label_encoder.classes_)`,
+    summary: '{n_classes} classes',
+  };
 }
 
-function loadTabular(task: TableTask, imports: Imports): string {
-  const classification = task.type === 'tabular-classification';
-  if (classification) imports.add('sklearn.preprocessing', 'LabelEncoder');
-  const target = classification
-    ? `label_encoder = LabelEncoder()
-y = label_encoder.fit_transform(train[TARGET])
-n_classes = len(label_encoder.classes_)
-log(f"{len(feature_columns)} features ({len(categorical_columns)} categorical), {len(y)} rows, {n_classes} classes")`
-    : `y = train[TARGET].to_numpy(dtype="float64")
-log(f"{len(feature_columns)} features ({len(categorical_columns)} categorical), {len(y)} rows, target mean {y.mean():.4g}")`;
+function loadTabular(task: OfflineTask, imports: Imports): string {
+  const { lines, summary } = targets(task, imports);
+  const excluded = isPerColumn(task) ? '(*TARGETS, ID_COLUMN)' : '(TARGET, ID_COLUMN)';
   return `${READ_FILES}
 
-feature_columns = [c for c in train.columns if c not in (TARGET, ID_COLUMN) and c in test.columns]
+feature_columns = [c for c in train.columns if c not in ${excluded} and c in test.columns]
 numeric_columns = [c for c in feature_columns if pd.api.types.is_numeric_dtype(train[c])]
 categorical_columns = [c for c in feature_columns if c not in numeric_columns]
 
@@ -127,17 +146,18 @@ def prepare(frame):
 
 X = prepare(train)
 X_test = prepare(test)
-${target}
+${lines}
+log(f"{len(feature_columns)} features ({len(categorical_columns)} categorical), {len(y)} rows, ${summary}")
 `;
 }
 
-function specOf(g: Genome, task: TableTask): ModelSpec {
+function specOf(g: Genome, task: OfflineTask): ModelSpec {
   const spec = modelSpec(task.type, g.model.family);
   if (!spec) throw new Error(`model family ${g.model.family} does not fit a ${task.type} task`);
   return spec;
 }
 
-function buildTabular(g: TabularGenome, task: TableTask, imports: Imports): string {
+function buildTabular(g: TabularGenome, task: OfflineTask, imports: Imports, name: string): string {
   const spec = specOf(g, task);
   imports.add('sklearn.compose', 'ColumnTransformer');
   imports.add('sklearn.pipeline', 'Pipeline');
@@ -173,7 +193,7 @@ function buildTabular(g: TabularGenome, task: TableTask, imports: Imports): stri
     imports.add('sklearn.feature_selection', 'SelectPercentile', test);
     steps.push(`("select", SelectPercentile(${test}, percentile=50))`);
   }
-  steps.push(`("model", ${modelExpression(g, spec, task.metric, imports)})`);
+  steps.push(`("model", ${modelExpression(g, spec, task, imports)})`);
 
   let before = '';
   let ret = `    return pipeline`;
@@ -195,7 +215,7 @@ log("target: log1p transform" if LOG_TARGET else "target: has values <= -1, log1
 
   return `${before}
 
-def build_model():
+def ${name}():
 ${numeric.map((l) => `    ${l}`).join('\n')}
     transformers = []
     if numeric_columns:
@@ -211,10 +231,18 @@ ${ret}
 
 // ---- text ----
 
-function loadText(imports: Imports): string {
+function loadText(task: OfflineTask, imports: Imports): string {
+  const { lines, summary } = targets(task, imports);
   return `${READ_FILES}
 
-TEXT_COLUMN = "text"
+
+def text_column():
+    # The free text: of the string columns train and test share, the one with the longest values on average.
+    shared = [c for c in test.columns if c in train.columns and not pd.api.types.is_numeric_dtype(train[c])]
+    return max(shared, key=lambda c: train[c].fillna("").astype(str).str.len().mean())
+
+
+TEXT_COLUMN = text_column()
 
 
 def documents(frame):
@@ -224,8 +252,8 @@ def documents(frame):
 
 X = documents(train)
 X_test = documents(test)
-${encodeLabels(imports)}
-log(f"{len(y)} documents, {X.str.len().mean():.0f} characters on average, {n_classes} classes")
+${lines}
+log(f"{len(y)} documents in column {TEXT_COLUMN}, {X.str.len().mean():.0f} characters on average, ${summary}")
 `;
 }
 
@@ -237,7 +265,7 @@ const VECTORIZERS: Record<TextGenome['vectorizer'], [string, string][]> = {
   'word+char': [['word', '(1, 2)'], ['char_wb', '(2, 4)']],
 };
 
-function buildText(g: TextGenome, task: TableTask, imports: Imports): string {
+function buildText(g: TextGenome, task: OfflineTask, imports: Imports, name: string): string {
   const spec = specOf(g, task);
   imports.add('sklearn.feature_extraction.text', 'TfidfVectorizer');
   imports.add('sklearn.pipeline', 'Pipeline');
@@ -256,11 +284,11 @@ ${parts.map((p) => `        (${pyStr(p[0] === 'word' ? 'words' : 'chars')}, ${tf
   }
   return `
 
-def build_model():
+def ${name}():
 ${vectorizer}
     return Pipeline([
         ("tfidf", vectorizer),
-        ("model", ${modelExpression(g, spec, task.metric, imports)}),
+        ("model", ${modelExpression(g, spec, task, imports)}),
     ])
 `;
 }
@@ -327,7 +355,8 @@ def read_png(path):
         return pixels[:, :, 0]
     return pixels @ np.array([0.299, 0.587, 0.114])`;
 
-function loadImages(g: ImageGenome, imports: Imports): string {
+function loadImages(g: ImageGenome, task: OfflineTask, imports: Imports): string {
+  const { lines, summary } = targets(task, imports);
   imports.module('struct');
   imports.module('zlib');
   // Extras are computed for all images at once, on the (images, SIDE, SIDE) stack.
@@ -400,12 +429,12 @@ def load_images(frame):
 
 X = load_images(train)
 X_test = load_images(test)
-${encodeLabels(imports)}
-log(f"{len(y)} images as {X.shape[1]} features each ({SIDE}x{SIDE} pixels), {n_classes} classes")
+${lines}
+log(f"{len(y)} images as {X.shape[1]} features each ({SIDE}x{SIDE} pixels), ${summary}")
 `;
 }
 
-function buildImage(g: ImageGenome, task: TableTask, imports: Imports): string {
+function buildImage(g: ImageGenome, task: OfflineTask, imports: Imports, name: string): string {
   const spec = specOf(g, task);
   imports.add('sklearn.pipeline', 'Pipeline');
   const steps: string[] = [];
@@ -422,77 +451,214 @@ PCA_COMPONENTS = min(${g.reduce.slice(4)}, X.shape[1], len(y) // 2)
 `;
     steps.push('("pca", PCA(n_components=PCA_COMPONENTS, random_state=RANDOM_STATE))');
   }
-  steps.push(`("model", ${modelExpression(g, spec, task.metric, imports)})`);
+  steps.push(`("model", ${modelExpression(g, spec, task, imports)})`);
   return `${before}
 
-def build_model():
+def ${name}():
     return Pipeline([
 ${steps.map((s) => `        ${s},`).join('\n')}
     ])
 `;
 }
 
-/** evaluate() scores a fitted model on validation rows; predict_submission() makes the submission column. */
-function metricFunctions(task: TableTask, imports: Imports): string {
-  const labels = 'label_encoder.inverse_transform(model.predict(frame))';
-  const body: Record<MetricName, [string, string]> = {
-    accuracy: ['accuracy_score(y_valid, model.predict(X_valid))', labels],
-    f1: ['f1_score(y_valid, model.predict(X_valid), average="binary" if n_classes == 2 else "macro")', labels],
-    auc: ['roc_auc_score(y_valid, model.predict_proba(X_valid)[:, 1])', 'model.predict_proba(frame)[:, 1]'],
-    logloss: ['log_loss(y_valid, model.predict_proba(X_valid), labels=np.arange(n_classes))', 'model.predict_proba(frame)[:, 1]'],
-    rmse: ['float(np.sqrt(mean_squared_error(y_valid, model.predict(X_valid))))', 'model.predict(frame)'],
-    mae: ['mean_absolute_error(y_valid, model.predict(X_valid))', 'model.predict(frame)'],
+const SCORERS: Record<MetricName, string> = {
+  accuracy: 'accuracy_score',
+  f1: 'f1_score',
+  auc: 'roc_auc_score',
+  logloss: 'log_loss',
+  rmse: 'mean_squared_error',
+  mae: 'mean_absolute_error',
+};
+
+/** One target column's score, of `y_valid[:, j]` and `predicted[:, j]`. */
+const COLUMN_SCORES: Record<MetricName, string> = {
+  accuracy: 'accuracy_score(y_valid[:, j], predicted[:, j])',
+  f1: 'f1_score(y_valid[:, j], predicted[:, j], average="macro")',
+  auc: 'roc_auc_score(y_valid[:, j], predicted[:, j])',
+  logloss: 'log_loss(y_valid[:, j], predicted[:, j], labels=[0, 1])',
+  rmse: 'np.sqrt(mean_squared_error(y_valid[:, j], predicted[:, j]))',
+  mae: 'mean_absolute_error(y_valid[:, j], predicted[:, j])',
+};
+
+const usesProbabilities = (metric: MetricName): boolean => metric === 'auc' || metric === 'logloss';
+
+/** The lines of evaluate(model, X_valid, y_valid) for one metric. */
+function evaluateLines(task: OfflineTask, metric: MetricName): string[] {
+  if (task.learn.kind === 'columns') {
+    const auc = metric === 'auc';
+    return [
+      `# The mean over the target columns${auc ? ' whose validation rows hold both classes' : ''}.`,
+      `predicted = model.${usesProbabilities(metric) ? 'predict_proba' : 'predict'}(X_valid)`,
+      `return float(np.mean([${COLUMN_SCORES[metric]} for j in range(y_valid.shape[1])${auc ? ' if len(np.unique(y_valid[:, j])) > 1' : ''}]))`,
+    ];
+  }
+  if (metric === 'auc' && task.learn.kind === 'classes') {
+    return [
+      '# The mean one-vs-rest auc over the classes the validation rows hold (and do not all hold).',
+      'probabilities = class_probabilities(model, X_valid)',
+      'present = [k for k in range(n_classes) if 0 < np.sum(y_valid == k) < len(y_valid)]',
+      'return float(np.mean([roc_auc_score(y_valid == k, probabilities[:, k]) for k in present]))',
+    ];
+  }
+  const single: Record<MetricName, string> = {
+    accuracy: 'accuracy_score(y_valid, model.predict(X_valid))',
+    f1: 'f1_score(y_valid, model.predict(X_valid), average="binary" if n_classes == 2 else "macro")',
+    auc: 'roc_auc_score(y_valid, model.predict_proba(X_valid)[:, 1])',
+    logloss: 'log_loss(y_valid, class_probabilities(model, X_valid), labels=np.arange(n_classes))',
+    rmse: 'float(np.sqrt(mean_squared_error(y_valid, model.predict(X_valid))))',
+    mae: 'mean_absolute_error(y_valid, model.predict(X_valid))',
   };
-  const scorer: Record<MetricName, string> = {
-    accuracy: 'accuracy_score',
-    f1: 'f1_score',
-    auc: 'roc_auc_score',
-    logloss: 'log_loss',
-    rmse: 'mean_squared_error',
-    mae: 'mean_absolute_error',
+  return [`return ${single[metric]}`];
+}
+
+/** Predicted values; where the task names no metric, never below 0 for a target never below 0 in training. */
+function predictedValues(task: OfflineTask): { before: string[]; values: string } {
+  if (task.metricChoice === null) return { before: [], values: 'model.predict(frame)' };
+  return {
+    before: [
+      '# The task names no metric: a target never negative in training is never predicted negative (log errors need that).',
+      'floor = np.where((y >= 0).all(axis=0), 0.0, -np.inf)',
+    ],
+    values: 'np.maximum(model.predict(frame), floor)',
   };
-  imports.add('sklearn.metrics', scorer[task.metric]);
-  const [evaluate, predict] = body[task.metric];
-  const note = PROBABILISTIC.includes(task.metric)
-    ? '    # auc and logloss tasks are binary: the submission holds the probability of class 1.\n'
-    : '';
+}
+
+/** The lines of predict_submission(model, frame): a frame of the prediction columns. */
+function predictLines(task: OfflineTask, output: Exclude<OfflineTask['output'], 'sample'>): string[] {
+  const { learn } = task;
+  if (learn.kind === 'classes') {
+    return [
+      '# One probability per class column of the sample submission: a class no training row has gets 0.',
+      'probabilities = pd.DataFrame(class_probabilities(model, frame), columns=label_encoder.classes_.astype(str))',
+      'probabilities = probabilities.reindex(columns=prediction_columns, fill_value=0.0)',
+      'return probabilities.div(probabilities.sum(axis=1), axis=0)',
+    ];
+  }
+  const { before, values } = predictedValues(task);
+  if (learn.kind === 'columns') {
+    switch (output) {
+      case 'probabilities':
+        return ['# Each column holds the probability of its class 1.', 'return pd.DataFrame(model.predict_proba(frame), columns=TARGETS)'];
+      case 'labels':
+        return [
+          'predicted = model.predict(frame).astype(int)',
+          'return pd.DataFrame({c: e.inverse_transform(predicted[:, j]) for j, (e, c) in enumerate(zip(label_encoders, TARGETS))})',
+        ];
+      case 'values':
+        return [...before, `return pd.DataFrame(${values}, columns=TARGETS)`];
+    }
+  }
+  switch (output) {
+    case 'probabilities':
+      return ['# The submission holds the probability of class 1 (such tasks are binary).', 'return pd.DataFrame({TARGET: model.predict_proba(frame)[:, 1]})'];
+    case 'labels':
+      return ['return pd.DataFrame({TARGET: label_encoder.inverse_transform(model.predict(frame))})'];
+    case 'values':
+      return [...before, `return pd.DataFrame({TARGET: ${values}})`];
+  }
+}
+
+/** `if PROBABILITIES:` the first lines, else the second. */
+const branch = (probabilities: string[], labels: string[]): string[] => ['if PROBABILITIES:', ...probabilities.map((l) => `    ${l}`), ...labels];
+
+/** Where the task names no metric and the sample submission says what to write: PROBABILITIES and METRIC. */
+function sampleOutput(task: OfflineTask): string {
+  if (task.output !== 'sample') return '';
   return `
-
-def evaluate(model, X_valid, y_valid):
-    return ${evaluate}
-
-
-def predict_submission(model, frame):
-${note}    return ${predict}
+# The task names no metric: floats in 0..1 in the sample submission mean probabilities, validated by
+# log loss; anything else means labels, validated by accuracy.
+sample_values = sample_submission[[c for c in sample_submission.columns if c not in test.columns]]
+PROBABILITIES = all(pd.api.types.is_float_dtype(t) for t in sample_values.dtypes) and bool(sample_values.stack().between(0, 1).all())
+METRIC = "logloss" if PROBABILITIES else "accuracy"
+log(f"the sample submission holds {'probabilities' if PROBABILITIES else 'labels'}: validating with {METRIC}")
 `;
 }
 
-function validate(g: Genome, task: TableTask, imports: Imports): string {
+/** A model fitted on fewer rows may not have seen every class: its probabilities, one column per class of the train table. */
+const CLASS_PROBABILITIES = `
+
+def class_probabilities(model, frame):
+    # Classes missing from the rows the model was fitted on get 0.
+    probabilities = np.zeros((len(frame), n_classes))
+    probabilities[:, model.classes_] = model.predict_proba(frame)
+    return probabilities
+`;
+
+/** evaluate() scores a fitted model on validation rows; predict_submission() makes the submission's prediction columns. */
+function metricFunctions(task: OfflineTask, imports: Imports): string {
+  const sample = task.output === 'sample';
+  const metrics: MetricName[] = sample ? ['logloss', 'accuracy'] : [task.metric];
+  for (const metric of metrics) imports.add('sklearn.metrics', SCORERS[metric]);
+  const evaluate = sample ? branch(evaluateLines(task, 'logloss'), evaluateLines(task, 'accuracy')) : evaluateLines(task, task.metric);
+  const predict = sample ? branch(predictLines(task, 'probabilities'), predictLines(task, 'labels')) : predictLines(task, task.output as Exclude<OfflineTask['output'], 'sample'>);
+  const helper = task.learn.kind !== 'columns' && (task.learn.kind === 'classes' || metrics.includes('logloss')) ? CLASS_PROBABILITIES : '';
+  const body = (lines: string[]): string => lines.map((l) => `    ${l}`).join('\n');
+  return `${helper}
+
+def evaluate(model, X_valid, y_valid):
+${body(evaluate)}
+
+
+def predict_submission(model, frame):
+${body(predict)}
+`;
+}
+
+/** One model per target column, for tasks that predict several train columns. */
+const PER_COLUMN = `
+
+class PerColumn:
+    # One model per target column, each from build_column_model(); a column that holds a single value
+    # in the rows it is fitted on needs no model: it predicts that value.
+    def fit(self, X, y):
+        self.models = [build_column_model().fit(X, column) if len(np.unique(column)) > 1 else column[0] for column in y.T]
+        return self
+
+    def predict(self, X):
+        return np.column_stack([np.full(len(X), m) if np.isscalar(m) else m.predict(X) for m in self.models])
+
+    def predict_proba(self, X):
+        # Each column's probability of its class 1.
+        return np.column_stack([np.full(len(X), float(m)) if np.isscalar(m) else m.predict_proba(X)[:, 1] for m in self.models])
+
+
+def build_model():
+    return PerColumn()
+`;
+
+function validate(g: Genome, task: OfflineTask, imports: Imports): string {
   const scheme = validationScheme(g.validation);
-  const classification = isClassification(task);
+  // Several target columns at once cannot be stratified.
+  const stratified = isClassification(task) && !isPerColumn(task);
   if (scheme.scheme === 'holdout') {
     imports.add('sklearn.model_selection', 'train_test_split');
-    const stratify = classification
+    const stratify = stratified
       ? `# Stratify when every class has at least two rows; the split cannot otherwise.
 stratify = y if np.bincount(y).min() >= 2 else None
 `
       : '';
     return `
 ${stratify}X_train, X_valid, y_train, y_valid = train_test_split(
-    X, y, test_size=${scheme.fraction}, random_state=RANDOM_STATE${classification ? ', stratify=stratify' : ''}
+    X, y, test_size=${scheme.fraction}, random_state=RANDOM_STATE${stratified ? ', stratify=stratify' : ''}
 )
 model = build_model().fit(X_train, y_train)
 valid_score = evaluate(model, X_valid, y_valid)
 log(f"holdout {METRIC} on {len(y_valid)} rows: {valid_score:.5f}")
 `;
   }
-  const splitter = classification ? 'StratifiedKFold' : 'KFold';
-  imports.add('sklearn.model_selection', splitter);
   const k = scheme.folds;
+  imports.add('sklearn.model_selection', 'KFold');
+  let folds = `folds = KFold(n_splits=${k}, shuffle=True, random_state=RANDOM_STATE)`;
+  if (stratified) {
+    imports.add('sklearn.model_selection', 'StratifiedKFold');
+    folds = `# Stratify when every class has at least ${k} rows; the folds cannot otherwise.
+splitter = StratifiedKFold if np.bincount(y).min() >= ${k} else KFold
+folds = splitter(n_splits=${k}, shuffle=True, random_state=RANDOM_STATE)`;
+  }
   // Pixel features are a numpy array; tables and documents are pandas objects.
   const rows = (index: string): string => (task.type === 'image-classification' ? `X[${index}]` : `X.iloc[${index}]`);
   return `
-folds = ${splitter}(n_splits=${k}, shuffle=True, random_state=RANDOM_STATE)
+${folds}
 fold_scores = []
 for fold, (train_index, valid_index) in enumerate(folds.split(X, y), start=1):
     X_valid, y_valid = ${rows('valid_index')}, y[valid_index]
@@ -506,7 +672,7 @@ log(f"${k}-fold {METRIC}: {valid_score:.5f} (std {np.std(fold_scores):.5f})")
 
 function writeOutputs(g: Genome): string {
   const rows = g.fault === 'wrong-row-count' ? 'X_valid' : 'X_test';
-  const ids = g.fault === 'wrong-row-count' ? 'test[ID_COLUMN].to_numpy()[: len(predictions)]' : 'test[ID_COLUMN].to_numpy()';
+  const copied = g.fault === 'wrong-row-count' ? 'test[c].to_numpy()[: len(predictions)]' : 'test[c].to_numpy()';
   const toCsv = g.fault === 'index-column' ? 'submission.to_csv("submission.csv")' : 'submission.to_csv("submission.csv", index=False)';
   const score = g.fault === 'float32-json' ? 'np.float32(valid_score)' : 'float(valid_score)';
   const metrics =
@@ -518,31 +684,42 @@ log(f"wrote metrics.json: {METRIC} = {valid_score:.5f}")`;
   return `
 final_model = build_model().fit(X, y)
 log("refit on all training rows")
+# The columns to predict: those of the sample submission that the test table does not have.
+prediction_columns = [c for c in sample_submission.columns if c not in test.columns]
 predictions = predict_submission(final_model, ${rows})
-prediction_column = next(c for c in sample_submission.columns if c != ID_COLUMN)
-submission = pd.DataFrame({ID_COLUMN: ${ids}, prediction_column: predictions})
+# The sample submission's columns in its order: the predictions, and the test table's own columns copied.
+submission = pd.DataFrame({c: predictions[c].to_numpy() if c in prediction_columns else ${copied} for c in sample_submission.columns})
 ${toCsv}
 log(f"wrote submission.csv: {len(submission)} rows")
 ${metrics}
 `;
 }
 
-export function renderSolution(genome: Genome, task: TableTask): string {
+/** renderSolution for a task already read by offlineTask. */
+export function renderFor(genome: Genome, task: OfflineTask): string {
   const g = canonical(genome, task.type);
   const imports = new Imports();
+  // With several target columns, the type's pipeline is each column's model.
+  const build = isPerColumn(task) ? 'build_column_model' : 'build_model';
   // The body is rendered first so the header knows every import it needs.
   let pipeline: string[];
-  if (isText(g)) pipeline = [loadText(imports), buildText(g, task, imports)];
-  else if (isImage(g)) pipeline = [loadImages(g, imports), buildImage(g, task, imports)];
-  else if (isTabular(g)) pipeline = [loadTabular(task, imports), buildTabular(g, task, imports)];
+  if (isText(g)) pipeline = [loadText(task, imports), sampleOutput(task), buildText(g, task, imports, build)];
+  else if (isImage(g)) pipeline = [loadImages(g, task, imports), sampleOutput(task), buildImage(g, task, imports, build)];
+  else if (isTabular(g)) pipeline = [loadTabular(task, imports), sampleOutput(task), buildTabular(g, task, imports, build)];
   else throw new Error(`a genome of no known type for a ${task.type} task`);
+  if (isPerColumn(task)) pipeline.push(PER_COLUMN);
   const body = [...pipeline, metricFunctions(task, imports), validate(g, task, imports), writeOutputs(g)];
-  const sections = [header(g, task, imports), ...body].map((section) => section.trim());
+  const sections = [header(g, task, imports), ...body].map((section) => section.trim()).filter(Boolean);
   let code = sections[0] as string;
   for (const section of sections.slice(1)) {
     // PEP 8: two blank lines around top-level functions (a section ending indented ends in a block).
     const lastLine = code.slice(code.lastIndexOf('\n') + 1);
-    code += /^\s/.test(lastLine) || section.startsWith('def ') ? `\n\n\n${section}` : `\n\n${section}`;
+    code += /^\s/.test(lastLine) || /^(def|class) /.test(section) ? `\n\n\n${section}` : `\n\n${section}`;
   }
   return `${code}\n`;
+}
+
+/** The solution a genome stands for on a task; an UnfitTaskError when the task is not one table of rows to predict. */
+export function renderSolution(genome: Genome, task: TaskSpec): string {
+  return renderFor(genome, offlineTask(task));
 }

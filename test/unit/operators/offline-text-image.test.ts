@@ -7,6 +7,7 @@ import { pipelineGenes } from '../../../src/operators/offline/genes.js';
 import { geneValue, type ImageGenome, type TextGenome } from '../../../src/operators/offline/genome.js';
 import { modelSpec, modelsFor } from '../../../src/operators/offline/models.js';
 import { draftPlan } from '../../../src/operators/offline/plan.js';
+import { offlineTask } from '../../../src/operators/offline/task.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
 import type { TableTask } from '../../../src/tasks/types.js';
 import { makeSyntheticImageTask, makeSyntheticTask, makeSyntheticTextTask } from './synthetic-task.js';
@@ -107,7 +108,8 @@ describe('offline generator, text and images: genome in the code', () => {
 
   it('renders the text pipeline as TF-IDF plus a linear model, and images as pixels read with PIL', () => {
     const code = renderSolution(textGenome({ model: { family: 'linear_svm', params: { C: 1.0, class_weight: 'balanced' } } }), text);
-    expect(code).toContain('TEXT_COLUMN = "text"');
+    // The text column is found at run time (the longest string column train and test share): `text` in Crucible's tasks.
+    expect(code).toContain('TEXT_COLUMN = text_column()');
     expect(code).toContain('FeatureUnion([');
     expect(code).toContain('TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, max_features=200000, sublinear_tf=False');
     expect(code).toContain('LinearSVC(C=1.0, class_weight="balanced", max_iter=5000, random_state=RANDOM_STATE)');
@@ -161,11 +163,11 @@ describe('offline generator, text and images: plans', () => {
 
   it('names the text and image specifics', () => {
     expect(draft(text, 1, 0).plan).toMatch(/stratified cross-validation|holdout split/);
-    const textPlan = draftPlan(textGenome(), text);
+    const textPlan = draftPlan(textGenome(), offlineTask(text));
     expect(textPlan).toContain('word unigrams and bigrams side by side with character 2- to 4-grams');
     expect(textPlan).toContain('at least 3 documents');
     expect(textPlan).toContain('200000 most frequent');
-    const imagePlan = draftPlan(imageGenome(), image);
+    const imagePlan = draftPlan(imageGenome(), offlineTask(image));
     expect(imagePlan).toContain('resampled to 24x24');
     expect(imagePlan).toContain('gradient energy');
     expect(imagePlan).toContain('PCA reduces them to 32 components');
