@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { ArtifactStore } from '../artifacts/store.js';
+import { UnfitTaskError } from '../operators/offline/index.js';
 import type { OperatorBackend, OperatorRequest, ParentContext } from '../operators/types.js';
 import { headTail } from '../operators/trim.js';
 import type { ArtifactRef } from '../core/artifact.js';
@@ -6,7 +8,7 @@ import type { MemoryEntry } from '../operators/memory.js';
 import { readArchivedNode } from './archive.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { withLlmBackend, type LlmDeps } from './llm.js';
-import type { AnalyzeActivityInput, AnalyzeActivityOutput, OperateInput, OperateOutput } from './types.js';
+import { OFFLINE_UNFIT_TASK, type AnalyzeActivityInput, type AnalyzeActivityOutput, type OperateInput, type OperateOutput } from './types.js';
 import type { ParentRef } from '../operators/parents.js';
 
 const PARENT_OUTPUT_CHARS = 5000;
@@ -47,6 +49,12 @@ async function loadParent(store: ArtifactStore, p: ParentRef): Promise<ParentCon
   };
 }
 
+/** A task the offline operators cannot work on fails for good: the workflow stops the run with the message (workflows/run/errors.ts). */
+function offlineFailure(err: unknown): never {
+  if (err instanceof UnfitTaskError) throw ApplicationFailure.create({ type: OFFLINE_UNFIT_TASK, message: err.message, nonRetryable: true });
+  throw err;
+}
+
 export interface OperateDeps {
   store: ArtifactStore;
   runsRoot: string;
@@ -76,7 +84,7 @@ export function makeOperate(deps: OperateDeps) {
       ...(input.hints?.length ? { hints: input.hints } : {}),
     };
     if (input.operators.backend === 'offline') {
-      const { plan, code } = await whileHeartbeating(() => deps.offline.run(request));
+      const { plan, code } = await whileHeartbeating(() => deps.offline.run(request)).catch(offlineFailure);
       return { plan, codeRef: await store.put(code), backend: deps.offline.name, latencyMs: Date.now() - started, llm: null };
     }
     const { result, llm } = await withLlmBackend(

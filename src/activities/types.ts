@@ -41,6 +41,8 @@ export const LLM_RETRYABLE = 'LlmRetryable';
 export const LLM_CONFIG_ERROR = 'LlmConfigError';
 /** The endpoint refused this one request (400/422): only this node fails. */
 export const LLM_REQUEST_REJECTED = 'LlmRequestRejected';
+/** The offline operators cannot work on the run's task (not one table of rows to predict): the run stops. */
+export const OFFLINE_UNFIT_TASK = 'OfflineUnfitTask';
 
 /** An LLM reading of an execution that wrote no metrics.json (docs/architecture.md "One step of a run, as data", step 4). */
 export interface AnalyzeActivityInput {

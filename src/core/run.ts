@@ -32,8 +32,8 @@ export interface Hint {
 }
 
 /**
- * Why the search stopped. `operator error`: the LLM endpoint refused the run's key or model (the run then
- * fails). `stopped by user`: the `stop` update (running actions finished, then the usual selection and report).
+ * Why the search stopped. `operator error`: the LLM endpoint refused the run's key or model, or the
+ * offline operators cannot work on the task (the run then fails). `stopped by user`: the `stop` update (running actions finished, then the usual selection and report).
  */
 export type StopReason = 'wall-clock budget' | 'step budget' | 'token budget' | 'cost budget' | 'operator error' | 'stopped by user';
 

@@ -1,14 +1,17 @@
 /** Reading the failures the workflow sees. */
 import * as wf from '@temporalio/workflow';
-import { LLM_CONFIG_ERROR } from '../../activities/types.js';
+import { LLM_CONFIG_ERROR, OFFLINE_UNFIT_TASK } from '../../activities/types.js';
 
-/** The message worth showing of a workflow-side failure: its cause's (the activity's or child's own), cut to 300 characters. */
-export function errorText(err: unknown): string {
+/** The message worth showing of a workflow-side failure: its cause's (the activity's or child's own), cut to `limit` characters. */
+export function errorText(err: unknown, limit = 300): string {
   const cause = (err as { cause?: { message?: string } }).cause?.message;
-  return (cause ?? (err instanceof Error ? err.message : String(err))).slice(0, 300);
+  return (cause ?? (err instanceof Error ? err.message : String(err))).slice(0, limit);
 }
 
-/** The LLM endpoint refused the run's key or model: no later call would do better. */
-export function isLlmConfigError(err: unknown): boolean {
-  return err instanceof wf.ActivityFailure && err.cause instanceof wf.ApplicationFailure && err.cause.type === LLM_CONFIG_ERROR;
+/** Failures no later operator call would do better on: the LLM endpoint refused the run's key or model, or the offline operators cannot work on its task. */
+const RUN_FATAL: readonly string[] = [LLM_CONFIG_ERROR, OFFLINE_UNFIT_TASK];
+
+/** An operator failure that stops the run. */
+export function isRunFatalError(err: unknown): boolean {
+  return err instanceof wf.ActivityFailure && err.cause instanceof wf.ApplicationFailure && RUN_FATAL.includes(err.cause.type ?? '');
 }

@@ -10,7 +10,7 @@ import { commitReady, recordTestScore, setMaxNodes, stopProposing, type NodeFiel
 import { failedFields, gradeNode, runAction, type ActionContext } from '../action.js';
 import type { AgentRunInput } from '../types.js';
 import type { StopReason } from '../../core/run.js';
-import { errorText, isLlmConfigError } from './errors.js';
+import { errorText, isRunFatalError } from './errors.js';
 import type { ProgressPublisher } from './progress.js';
 import type { RunState } from './state.js';
 
@@ -105,7 +105,8 @@ export class ActionsInFlight {
         if (ungraded) this.gradeLater(activities.input, ticket, action, ungraded);
       },
       (err: unknown) => {
-        if (isLlmConfigError(err) && this.run.fail(errorText(err))) this.stop('operator error', true);
+        // The whole message: it says why the run stopped and what to do instead.
+        if (isRunFatalError(err) && this.run.fail(errorText(err, 2000))) this.stop('operator error', true);
         const failed = wf.isCancellation(err) ? cancelled(this.run.stopReason) : `activity failed: ${errorText(err)}`;
         this.finish(ticket, { ...failedFields(failed), hintIds });
       },
