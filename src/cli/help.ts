@@ -131,10 +131,11 @@ Examples:
   Lists the bundled tasks (built by \`npm run setup\`), or shows one task: type, metric, rows, columns,
   medal thresholds and its description. A path may hold a Crucible task or an MLE-bench competition as
   \`mlebench prepare\` leaves it (the folder holding prepared/). \`tasks mlebench\` lists a split of the
-  mlebench installed in CRUCIBLE_MLEBENCH_PYTHON (lite: low.txt; all: every competition) and, for each
-  competition, whether it is prepared in the data folder (--data-dir, else MLEBENCH_DATA_DIR, else
-  mlebench's default), its mlebench grader and whether Crucible grades it natively. Exit 2 for an
-  unknown split or a Python without mlebench.
+  mlebench installed in CRUCIBLE_MLEBENCH_PYTHON, or of MLEBENCH_COMPETITIONS_DIR and MLEBENCH_SPLITS_DIR
+  where both are set (lite: low.txt; all: every competition) and, for each competition, whether it is
+  prepared in the data folder (--data-dir, else MLEBENCH_DATA_DIR, else mlebench's default), its mlebench
+  grader and whether Crucible grades it natively. Exit 2 for an unknown split, a Python without mlebench,
+  or no data folder.
   Examples:
     crucible tasks
     crucible tasks show spam

@@ -4,8 +4,10 @@
  * experiments/splits), each loaded from the data folder (test/fixtures/mlebench-lite: the 22 lite competitions as
  * `mlebench prepare` leaves them). Input building only: nothing is started.
  */
+import { execFile } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError, buildBenchmarkInput, type BenchmarkOptions } from '../../../src/cli/runInput.js';
 import { splitRegistry } from '../../../src/tasks/sources/mlebenchRegistry.js';
@@ -89,4 +91,27 @@ describe('crucible bench --tasks mlebench:<split>', () => {
     const input = await buildBenchmarkInput(options({ tasks: `mlebench:lite,${path.join(LITE_DATA, 'leaf-classification')}`, dataDir: data, preparedOnly: true }));
     expect(input.runs.map((r) => r.task.id)).toEqual(['random-acts-of-pizza', 'spooky-author-identification', 'leaf-classification']);
   });
+});
+
+describe('bin/crucible with the registry stand-in', () => {
+  const crucible = async (args: string[]) => {
+    const env = { ...process.env, MLEBENCH_COMPETITIONS_DIR: REGISTRY, MLEBENCH_SPLITS_DIR: path.join(REGISTRY, 'splits'), MLEBENCH_DATA_DIR: '' };
+    return promisify(execFile)(path.resolve(FIXTURES, '../../bin/crucible'), args, { env, encoding: 'utf8' })
+      .then((out) => ({ code: 0, ...out }), (err: { code: number; stdout: string; stderr: string }) => err);
+  };
+
+  it('tasks mlebench lists lite from it; bench refuses unprepared competitions with exit 2 before starting anything', async () => {
+    const [listed, noDataDir, bench] = await Promise.all([
+      crucible(['tasks', 'mlebench', '--split', 'lite', '--data-dir', LITE_DATA]),
+      crucible(['tasks', 'mlebench']),
+      crucible(['bench', '--tasks', 'mlebench:lite', '--data-dir', data, '--seeds', '1']),
+    ]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain(`lite: 22 competitions, 22 prepared in ${LITE_DATA}`);
+    expect(listed.stdout).toContain(`registry: ${REGISTRY} (MLEBENCH_COMPETITIONS_DIR)`);
+    expect(noDataDir.code).toBe(2);
+    expect(noDataDir.stderr).toContain('no MLE-bench data folder: give --data-dir or set MLEBENCH_DATA_DIR');
+    expect(bench.code).toBe(2);
+    expect(bench.stderr).toContain('mlebench:lite: 20 of 22 competitions are not prepared');
+  }, 60_000);
 });
