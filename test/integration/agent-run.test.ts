@@ -1,7 +1,10 @@
+import { WorkflowFailedError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runsDir } from '../../src/config/paths.js';
+import { loadTask } from '../../src/tasks/load.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
 import type { NodeRecord } from '../../src/core/node.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
@@ -103,5 +106,23 @@ describe('a whole agent run (real server, offline operators, real Python, proces
       expect(summaries).toContain(`run node #${n.id} (${n.operator})`);
       if (n.testScore !== null) expect(summaries).toContain(`grade node #${n.id} on the hidden test`);
     }
+  });
+  it('stops at its first Draft on a competition the offline operators cannot work on, executing nothing', async () => {
+    process.env.MLEBENCH_COMPETITIONS_DIR ??= path.resolve('test/fixtures/mlebench-registry');
+    const task = await loadTask(path.resolve('test/fixtures/mlebench-lite/aerial-cactus-identification'));
+    const handle = await h.start({ ...input, task }, { workflowId: `${h.queues.workflowId}-unfit` });
+    const err = await h.until(handle.result()).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const message = (err as WorkflowFailedError).cause?.message ?? '';
+    expect(message).toContain(`the offline operators cannot work on aerial-cactus-identification: ${task.mlebench!.shape}. Run it with an LLM endpoint: `);
+    expect(message).toContain('--llm-url <OpenAI-compatible URL> --llm-model <model> (and CRUCIBLE_LLM_API_KEY)');
+    const runDir = path.join(runsDir(h.stateRoot), handle.workflowId);
+    const stopped = JSON.parse(await readFile(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(stopped.stopReason).toBe('operator error');
+    expect(stopped.error).toContain('Run it with an LLM endpoint');
+    const graph = (JSON.parse(await readFile(path.join(runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
+    // Only the Drafts already started fail (the agent's parallelism); none has code or was executed.
+    expect(graph.length - 1).toBeLessThanOrEqual(input.agent.parallelism);
+    for (const n of graph.slice(1)) expect(n).toMatchObject({ operator: 'draft', codeRef: null, exec: null, buggy: true });
   });
 });

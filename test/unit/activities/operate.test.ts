@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -5,9 +6,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeArchive } from '../../../src/activities/archive.js';
 import { makeOperate } from '../../../src/activities/operate.js';
-import type { OperateInput, OperateOutput } from '../../../src/activities/types.js';
+import { OFFLINE_UNFIT_TASK, type OperateInput, type OperateOutput } from '../../../src/activities/types.js';
 import { FileArtifactStore } from '../../../src/artifacts/store.js';
 import { agentSchema } from '../../../src/config/agent.js';
+import { OfflineBackend } from '../../../src/operators/offline/index.js';
 import type { OperatorBackend, OperatorRequest } from '../../../src/operators/types.js';
 import type { NodeRecord } from '../../../src/core/node.js';
 import type { TaskSpec } from '../../../src/tasks/types.js';
@@ -66,6 +68,22 @@ describe('operate activity', () => {
     const req = backend.requests[0]!;
     expect(req.parents[0]).toMatchObject({ plan: 'the full plan', code: 'print("archived parent")\n', output: 'archived output' });
     expect(req.memory[0]).toMatchObject({ plan: 'the full plan', archived: false });
+  });
+
+  it('a task the offline operators cannot work on fails for good, with the reason and what to do', async () => {
+    const { store, runs } = await setup();
+    const operate = makeOperate({ store, offline: new OfflineBackend(), runsRoot: runs, llm: { apiKey: null } });
+    const other = {
+      id: 'whales', type: 'other', metric: 'auc', target: null, predictionColumns: ['probability'], dir: '/tasks/whales',
+      files: { train: null, test: null, sampleSubmission: '/tasks/whales/sample.csv' }, mlebench: { shape: 'train2.zip (archive, 4.3 KiB)' },
+    } as unknown as TaskSpec;
+    const err = await new MockActivityEnvironment().run(operate, input({ op: 'draft', task: other })).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: OFFLINE_UNFIT_TASK, nonRetryable: true });
+    expect((err as Error).message).toBe(
+      'the offline operators cannot work on whales: train2.zip (archive, 4.3 KiB). Run it with an LLM endpoint: ' +
+        'crucible run --task /tasks/whales --llm-url <OpenAI-compatible URL> --llm-model <model> (and CRUCIBLE_LLM_API_KEY)',
+    );
   });
 
   it('fails clearly when an archived node is missing', async () => {
