@@ -110,6 +110,20 @@ describe('offline operators on the MLE-bench lite competitions: one table of row
     expect(Number.isFinite(grade.score)).toBe(true);
   }, 150_000);
 
+  it.each([
+    ['tabular-playground-series-may-2022', 'logloss'],
+    ['tabular-playground-series-dec-2021', 'accuracy'],
+  ])('%s with no metric: its sample submission decides, probabilities (floats in 0..1) or labels; validated by %s', async (id, metric) => {
+    const task = { ...taskOf(id), metric: null };
+    const workDir = path.join(root, `${id}-no-metric`);
+    const exec = await executor.execute({ code: smallDataDraft(task).code, dataDir: task.publicDir, workDir, timeoutMs: 120_000, maxOutputBytes: 64 * 1024 });
+    expect(exec.exitCode, exec.stderr.text).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(workDir, 'metrics.json'), 'utf8'))).toMatchObject({ metric });
+    const values = column(readCsvFile(path.join(workDir, 'submission.csv')), task.predictionColumns[0]!).map(Number);
+    if (metric === 'logloss') expect(values.every((v) => v >= 0 && v <= 1) && values.some((v) => !Number.isInteger(v))).toBe(true);
+    else expect(values.every(Number.isInteger)).toBe(true);
+  }, 150_000);
+
   it('predicts several train columns with one model each, and the classes of one column as probabilities', () => {
     const jigsaw = draft(taskOf('jigsaw-toxic-comment-classification-challenge'), 1);
     expect(jigsaw.code).toContain('TARGETS = ["toxic", "severe_toxic", "obscene", "threat", "insult", "identity_hate"]');
