@@ -88,9 +88,10 @@ if [ "$PROFILE" = mlebench ]; then
   say "building $MTAG on $TAG: ${MPACKAGES[*]} and $(grep -c '^[^#]*==' sandbox/mlebench-requirements.txt) pinned Python packages"
   BUILDER="crucible-mlebench-build-$$"
   # Root, host network for the Debian mirror only: pip reads the wheelhouse, never the network.
-  docker run --name "$BUILDER" --user 0:0 --network host --entrypoint /bin/sh \
+  # The shell is the command, not --entrypoint: docker commit would keep that entrypoint in the image.
+  docker run --name "$BUILDER" --user 0:0 --network host \
     -v "$WHEELS:/wheels:ro" -v "$ROOT/sandbox:/recipe:ro" \
-    -e DEBIAN_FRONTEND=noninteractive -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_NO_CACHE_DIR=1 "$TAG" -euxc '
+    -e DEBIAN_FRONTEND=noninteractive -e PIP_DISABLE_PIP_VERSION_CHECK=1 -e PIP_NO_CACHE_DIR=1 "$TAG" /bin/sh -euxc '
       apt-get update -qq
       apt-get install -y -qq --no-install-recommends "$@" >/dev/null
       apt-get clean
@@ -102,7 +103,7 @@ if [ "$PROFILE" = mlebench ]; then
       find /tmp -mindepth 1 -delete' sh "${MPACKAGES[@]}" >&2 \
     || { docker rm -f "$BUILDER" >/dev/null 2>&1 || true; die "building $MTAG failed (output above)"; }
   lap "apt + pip install in a container"
-  docker commit -c 'USER 65534:65534' -c 'ENTRYPOINT []' -c 'CMD ["python3"]' -c 'WORKDIR /workdir' \
+  docker commit -c 'USER 65534:65534' -c 'CMD ["python3"]' -c 'WORKDIR /workdir' \
     -c 'ENV PATH=/opt/mlebench-venv/bin:/usr/local/bin:/usr/bin:/bin' -c "LABEL crucible.recipe=$MHASH" \
     -m "crucible sandbox MLE-bench recipe $MHASH on $TAG" "$BUILDER" "$MTAG" >/dev/null
   docker rm -f "$BUILDER" >/dev/null
