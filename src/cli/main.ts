@@ -21,6 +21,8 @@ import { formatSummary } from './format.js';
 import { commandHelp, wantsHelp } from './help.js';
 import { cmdLs, cmdShow } from './inspect.js';
 import { cmdReport, reportAfterRun } from './report.js';
+import { scoreName } from '../tasks/types.js';
+import { checkGrader, checkOfflineFit } from './preflight.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
 import { connectClient } from './runNodes.js';
 import { cmdWatch, followRun, watchOptions } from './watch.js';
@@ -162,6 +164,10 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     execTimeout: values['exec-timeout'], parallelism: values.parallelism, llmUrl: values['llm-url'], llmModel: values['llm-model'],
     maxTokens: values['max-tokens'], maxCost: values['max-cost'],
   });
+  if (input !== null) {
+    checkOfflineFit(input);
+    await checkGrader(input);
+  }
   const { uiUrl } = await ensureCluster(json);
   const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
@@ -172,7 +178,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     if (!json && run.task.mlebench) console.log(await describeEnvironment(environmentFor(run.task)));
     const backend = run.agent.operators.backend === 'llm' ? `, LLM ${run.agent.operators.llm?.models.default} at ${run.agent.operators.llm?.baseURL}` : '';
     return await launch(client, run, makeRunId(run), follow,
-      `${run.agent.name} on ${run.task.id} (${run.task.metric}, ${run.task.direction}), seed ${run.seed}, budget ${values.budget}${backend}`);
+      `${run.agent.name} on ${run.task.id} (${scoreName(run.task)}, ${run.task.direction}), seed ${run.seed}, budget ${values.budget}${backend}`);
   } finally {
     await workers?.stop();
     await client.connection.close();
@@ -262,6 +268,7 @@ async function cmdBench(args: string[]): Promise<number> {
     concurrency: values.concurrency, selection: values.selection, execTimeout: values['exec-timeout'],
     dataDir: values['data-dir'], preparedOnly: values['prepared-only'],
   });
+  for (const run of input.runs) await checkGrader(run);
   const { uiUrl } = await ensureCluster(json);
   const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress(), { execConcurrency: input.concurrency });

@@ -1,5 +1,4 @@
 import * as wf from '@temporalio/workflow';
-import { LLM_CONFIG_ERROR } from '../activities/types.js';
 import type { ExecActivities } from '../activities/index.js';
 import { begin, isFinished, openLoop, snapshotOf, type SearchLoop } from '../search/driver.js';
 import { bestNode } from '../search/graph.js';
@@ -17,6 +16,7 @@ import { RunState, type LoopCounts } from './run/state.js';
 import { CrucibleStatus, initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput } from './types.js';
 import { scoreName } from '../tasks/types.js';
+import { RUN_STOPPED } from './run/errors.js';
 import type { RunSummary } from '../core/run.js';
 
 /**
@@ -96,7 +96,7 @@ async function conclude(
   // Handlers never await, so this returns at once; it keeps an accepted update from being cut off.
   await wf.condition(wf.allHandlersFinished);
   if (run.fatalError !== null) {
-    throw wf.ApplicationFailure.nonRetryable(`the run stopped: ${run.fatalError} (report in ${runDir})`, LLM_CONFIG_ERROR);
+    throw wf.ApplicationFailure.nonRetryable(`the run stopped: ${run.fatalError} (report in ${runDir})`, RUN_STOPPED);
   }
   return { ...summary, runDir };
 }

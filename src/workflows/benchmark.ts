@@ -69,7 +69,7 @@ function resultOf(run: AgentRunInput, runId: string, s: RunSummary): BenchmarkRu
 function failedResult(run: AgentRunInput, runId: string, err: unknown): BenchmarkRunResult {
   return {
     task: run.task.id, competitionId: run.task.mlebench?.competitionId ?? null, agent: run.agent.name, seed: run.seed, runId, status: 'failed',
-    error: errorText(err), metric: scoreName(run.task), nodes: 0,
+    error: errorText(err, 2000), metric: scoreName(run.task), nodes: 0,
     validationScore: null, testScore: null, medal: null, aboveMedian: false, validSubmission: false, submissionExists: false, hints: 0, gap: null, selections: [],
   };
 }

@@ -8,6 +8,9 @@ export function errorText(err: unknown, limit = 300): string {
   return (cause ?? (err instanceof Error ? err.message : String(err))).slice(0, limit);
 }
 
+/** The failure type of a run that stopped for a run-fatal operator error (isRunFatalError). */
+export const RUN_STOPPED = 'RunStopped';
+
 /** Failures no later operator call would do better on: the LLM endpoint refused the run's key or model, or the offline operators cannot work on its task. */
 const RUN_FATAL: readonly string[] = [LLM_CONFIG_ERROR, OFFLINE_UNFIT_TASK];
 
