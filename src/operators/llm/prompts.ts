@@ -10,7 +10,7 @@ import { projectRoot } from '../../config/paths.js';
 import type { MemoryEntry } from '../memory.js';
 import { headTail } from '../trim.js';
 import type { OperatorRequest, ParentContext } from '../types.js';
-import type { TaskSpec } from '../../tasks/types.js';
+import { scoreName, type TaskSpec } from '../../tasks/types.js';
 import { LLM_OPERATORS, type LlmOperator } from '../../config/llm.js';
 import type { TaskContext } from './taskContext.js';
 import { renderTemplate, type TemplateVars } from './template.js';
@@ -76,12 +76,12 @@ export function promptVars({ request, context, hardware }: PromptInputs): Templa
   return {
     task_description: context.description,
     data_overview: context.dataOverview,
-    metric: task.metric,
+    metric: scoreName(task),
     better: task.direction === 'maximize' ? 'higher' : 'lower',
-    target: task.target,
+    target: task.target ?? task.predictionColumns.join(', '),
     id_column: task.idColumn,
-    train_file: path.basename(task.files.train),
-    test_file: path.basename(task.files.test),
+    train_file: task.files.train === null ? 'the training data' : path.basename(task.files.train),
+    test_file: task.files.test === null ? 'the test data' : path.basename(task.files.test),
     sample_submission_file: path.basename(task.files.sampleSubmission),
     submission_columns: context.submissionColumns,
     time_left: humanizeSeconds(request.remainingSeconds),
