@@ -90,7 +90,7 @@ describe('a prepared competition with its registry entry next to prepared/', () 
   it('a config.yaml without a grader is a TaskError naming the field', async () => {
     const dir = copyOf(TOY, 'nograder', (d) => {
       const c = path.join(d, 'config.yaml');
-      writeFileSync(c, readFileSync(c, 'utf8').replace(/grader:\n(  .*\n)+/, ''));
+      writeFileSync(c, readFileSync(c, 'utf8').replace(/grader:\n( {2}.*\n)+/, ''));
     });
     const err = await loadTask(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskError);
