@@ -7,6 +7,7 @@ import { artifactsDir, benchmarksDir, publishIndexDir, runsDir } from '../config
 import { sharedDataRoots } from '../config/sharedData.js';
 import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
 import { apiKeyFromEnv } from '../config/llm.js';
+import { offlineFaultRates } from '../config/offlineFaults.js';
 import { OfflineBackend } from '../operators/offline/index.js';
 
 /** The control worker: agent workflows, operator calls and hidden grading. */
@@ -39,7 +40,7 @@ export async function createControlWorker(opts: {
     // The codec runs here, outside the workflow sandbox: activations are decoded before the workflow sees them.
     dataConverter: opts.dataConverter ?? dataConverter(),
     activities: createControlActivities({
-      store, offline: new OfflineBackend(), runsRoot: runsDir(opts.stateRoot), benchmarksRoot: benchmarksDir(opts.stateRoot),
+      store, offline: new OfflineBackend(offlineFaultRates(process.env)), runsRoot: runsDir(opts.stateRoot), benchmarksRoot: benchmarksDir(opts.stateRoot),
       taskData: { shared: opts.sharedData ?? sharedDataRoots(process.env, []), indexDir: publishIndexDir(opts.stateRoot) },
       // The API key lives here only: read from this worker's environment, handed to the HTTP client.
       llm: { apiKey: opts.apiKey === undefined ? apiKeyFromEnv() : opts.apiKey },

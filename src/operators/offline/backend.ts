@@ -1,8 +1,9 @@
 import type { OperatorBackend, OperatorRequest, OperatorResult, ParentContext } from '../types.js';
 import { budgetFor, type Budget } from './budget.js';
 import { recombine } from './crossover.js';
-import { DRAFT_FAULT_RATE, drawFault, IMPROVE_FAULT_RATE } from './faults.js';
-import { readGenome, type Genome } from './genome.js';
+import type { FaultRates } from '../../config/offlineFaults.js';
+import { drawFault } from './faults.js';
+import { readGenome, withoutFault, type Genome } from './genome.js';
 import { mutate } from './mutate.js';
 import { crossoverPlan, debugPlan, draftPlan, improvePlan, restartPlan } from './plan.js';
 import { renderFor } from './render.js';
@@ -11,12 +12,11 @@ import { createRng, type Rng } from './rng.js';
 import { sampleGenome } from './sample.js';
 import { offlineTask, type OfflineTask } from './task.js';
 
-export interface OfflineBackendOptions {
-  /** Probability that a Draft plants a realistic bug for Debug to fix (default 0.2). */
-  draftFaultRate?: number;
-  /** Probability that an Improve or a Crossover plants one (default 0.05). Debug never does, so debug chains end. */
-  improveFaultRate?: number;
-}
+/**
+ * Fault injection, for tests only (faults.ts): the probability that a Draft, and that an Improve or a
+ * Crossover, plants a realistic bug. Both default to 0; Debug never plants one, so debug chains end.
+ */
+export type OfflineBackendOptions = Partial<FaultRates>;
 
 interface Context {
   request: OperatorRequest;
@@ -34,6 +34,12 @@ function parentAt(request: OperatorRequest, i: number): ParentContext {
   return parent;
 }
 
+/** The pipeline in a parent's code, any planted fault's record dropped unread; null when it carries none. */
+function parentPipeline(parent: ParentContext, task: OfflineTask): Genome | null {
+  const genome = readGenome(parent.code, task.type);
+  return genome && withoutFault(genome);
+}
+
 function withFault(genome: Genome, ctx: Context): Genome {
   return { ...genome, fault: drawFault(ctx.faultRng, ctx.faultRate) };
 }
@@ -49,8 +55,7 @@ function restart(ctx: Context, parents: ParentContext[]): OperatorResult {
 /** One mutation of a parent; `note` explains why a crossover fell back to it. */
 function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note?: string): OperatorResult {
   const { task } = ctx;
-  // The parent's planted bug is not a pipeline gene: the child starts clean and may get its own.
-  const mutation = mutate({ ...parentGenome, fault: null }, task.type, ctx.rng, ctx.budget);
+  const mutation = mutate(parentGenome, task.type, ctx.rng, ctx.budget);
   const genome = withFault(mutation.genome, ctx);
   return { plan: improvePlan(genome, task, parent, mutation, note), code: renderFor(genome, task) };
 }
@@ -58,9 +63,9 @@ function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note
 function crossover(ctx: Context): OperatorResult {
   const { task } = ctx;
   const [a, b] = [parentAt(ctx.request, 0), parentAt(ctx.request, 1)];
-  const [ga, gb] = [readGenome(a.code, task.type), readGenome(b.code, task.type)];
+  const [ga, gb] = [parentPipeline(a, task), parentPipeline(b, task)];
   if (ga && gb) {
-    const mix = recombine({ ...ga, fault: null }, { ...gb, fault: null }, ctx.rng);
+    const mix = recombine(ga, gb, ctx.rng);
     const genome = withFault(mix.genome, ctx);
     return { plan: crossoverPlan(genome, task, a, b, mix), code: renderFor(genome, task) };
   }
@@ -74,9 +79,9 @@ function crossover(ctx: Context): OperatorResult {
 function debug(ctx: Context): OperatorResult {
   const { task } = ctx;
   const parent = parentAt(ctx.request, 0);
-  const parentGenome = readGenome(parent.code, task.type);
+  const parentGenome = parentPipeline(parent, task);
   if (!parentGenome) return restart(ctx, [parent]);
-  const fixed = repair(parentGenome, task.type, parent.bugReason, parent.output, ctx.rng, ctx.budget);
+  const fixed = repair(parentGenome, task, parent.code, parent.bugReason, parent.output, ctx.rng, ctx.budget);
   return { plan: debugPlan(fixed.genome, task, parent, fixed), code: renderFor(fixed.genome, task) };
 }
 
@@ -91,7 +96,7 @@ export function generateOffline(request: OperatorRequest, options: OfflineBacken
     budget: budgetFor(request.remainingSeconds),
     rng: createRng(seed, op),
     faultRng: createRng(seed, `${op}/fault`),
-    faultRate: op === 'draft' ? (options.draftFaultRate ?? DRAFT_FAULT_RATE) : op === 'debug' ? 0 : (options.improveFaultRate ?? IMPROVE_FAULT_RATE),
+    faultRate: op === 'draft' ? (options.draftFaultRate ?? 0) : op === 'debug' ? 0 : (options.improveFaultRate ?? 0),
   };
   switch (op) {
     case 'draft': {
@@ -100,7 +105,7 @@ export function generateOffline(request: OperatorRequest, options: OfflineBacken
     }
     case 'improve': {
       const parent = parentAt(request, 0);
-      const parentGenome = readGenome(parent.code, task.type);
+      const parentGenome = parentPipeline(parent, task);
       return parentGenome ? improve(ctx, parent, parentGenome) : restart(ctx, [parent]);
     }
     case 'crossover':

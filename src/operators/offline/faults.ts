@@ -1,9 +1,11 @@
 import type { Rng } from './rng.js';
 
 /**
- * Realistic bugs that Draft (and, more rarely, Improve) plant on purpose so that Debug has real
- * work in an offline run. Each one is recorded in the genome; rendering turns it into code and
- * Debug removes it.
+ * Fault injection, for tests only: realistic bugs that Draft (and Improve and Crossover) can plant so
+ * that a test has failures whose cause it knows. It is off unless asked for (OfflineBackendOptions'
+ * rates, or CRUCIBLE_OFFLINE_FAULTS=on for the workers: config/offlineFaults.ts); a normal run plants
+ * nothing. A planted fault is recorded in the genome line so that a test can find one; Debug never
+ * reads that record (it strips it and diagnoses from the error output and the data, repair.ts).
  */
 export const FAULT_KINDS = [
   /** The target column name is misspelled: KeyError before training. */
@@ -20,36 +22,9 @@ export const FAULT_KINDS = [
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export const DRAFT_FAULT_RATE = 0.2;
-export const IMPROVE_FAULT_RATE = 0.05;
-
 export function drawFault(rng: Rng, rate: number): FaultKind | null {
   return rng.chance(rate) ? rng.pick(FAULT_KINDS) : null;
 }
-
-/** What Debug says it found and what it changes, per fault. */
-export const FAULT_EXPLANATIONS: Record<FaultKind, { cause: string; fix: string }> = {
-  'misspelled-column': {
-    cause: 'the code reads the target through a misspelled column name, so pandas raises a KeyError',
-    fix: 'the target column name is restored to the exact spelling from the task',
-  },
-  'missing-metrics': {
-    cause: 'the script trains and prints a score but never writes metrics.json',
-    fix: 'the validation score is now written to metrics.json',
-  },
-  'wrong-row-count': {
-    cause: 'the submission is built from predictions on the validation rows, not the test rows',
-    fix: 'the refit model now predicts the test set, one row per test id',
-  },
-  'float32-json': {
-    cause: 'the score is a numpy float32, which json cannot serialize',
-    fix: 'the score is converted to a Python float before it is written',
-  },
-  'index-column': {
-    cause: 'submission.csv is written with the pandas index as an extra column',
-    fix: 'the submission is written with index=False',
-  },
-};
 
 /** A plausible typo of a column name that differs from it. */
 export function misspell(name: string): string {

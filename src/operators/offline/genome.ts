@@ -29,7 +29,8 @@ export type { Validation };
 /**
  * A solution's genome: every choice the renderer needs besides the task itself. It travels in the
  * code's first line, so Improve and Debug can recover it from the parent's code alone. Its pipeline
- * genes depend on the task type (genes.ts); the model, validation and fault are common to all.
+ * genes depend on the task type (genes.ts); the model and validation are common to all. `fault` is
+ * the test-only fault injection's record (faults.ts): on the line only when one was planted.
  */
 
 interface GenomeBase {
@@ -86,9 +87,9 @@ const oneOf = <T extends GeneValue>(values: readonly T[]) => z.custom<T>((v) => 
 const paramValue = z.union([z.number(), z.string(), z.boolean(), z.null()]);
 const model = z.object({ family: z.string(), params: z.record(z.string(), paramValue) }).strict();
 
-/** A genome's schema: version, the type's pipeline genes, then model, validation and fault (the canonical key order). */
+/** A genome's schema: version, the type's pipeline genes, then model, validation and fault (the canonical key order; no fault: null). */
 function schema(genes: Record<string, z.ZodType>): z.ZodType<Genome> {
-  const shape = { v: z.literal(1), ...genes, model, validation: oneOf(VALIDATION), fault: oneOf(FAULT_KINDS).nullable() };
+  const shape = { v: z.literal(1), ...genes, model, validation: oneOf(VALIDATION), fault: oneOf(FAULT_KINDS).nullable().default(null) };
   return z.object(shape).strict() as unknown as z.ZodType<Genome>;
 }
 
@@ -120,8 +121,12 @@ export function canonical(g: Genome, type: TableTask['type']): Genome {
 const GENOME_LINE = /^# crucible-genome: (.*)$/m;
 
 export function genomeLine(g: Genome, type: TableTask['type']): string {
-  return `# crucible-genome: ${JSON.stringify(canonical(g, type))}`;
+  const { fault, ...genes } = canonical(g, type);
+  return `# crucible-genome: ${JSON.stringify(fault === null ? genes : { ...genes, fault })}`;
 }
+
+/** The pipeline a genome stands for, without any planted fault: what Improve, Crossover and Debug start from. */
+export const withoutFault = (g: Genome): Genome => ({ ...g, fault: null });
 
 /**
  * The genome recorded in a solution's code, or null when the code has none, or one that does not

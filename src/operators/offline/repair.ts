@@ -1,18 +1,19 @@
 import type { TableTask } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
-import { FAULT_EXPLANATIONS } from './faults.js';
+import { closestColumn, dataColumns } from './columns.js';
+import { diagnose, type Cause, type Failure } from './diagnose.js';
 import { geneDiff, isImage, isTabular, isText, validationScheme, type Genome } from './genome.js';
 import { cheapestFamily, modelSpec } from './models.js';
+import { renderFor } from './render.js';
 import type { Rng } from './rng.js';
 import { allowedValues, sampleParams } from './sample.js';
+import type { OfflineTask } from './task.js';
 
-/** Debug's repair: read the parent's recorded failure and change what caused it. */
-
-export interface Failure {
-  kind: 'timeout' | 'memory' | 'error';
-  /** The line that shows the failure (bug reason or last error line of the output), if any. */
-  symptom: string | null;
-}
+/**
+ * Debug's repair: diagnose the parent's failure from its bug reason, its output and the task's data
+ * (diagnose.ts, columns.ts), then change what caused it. The parent's genome comes in without any
+ * planted fault's record: Debug knows only what the error shows.
+ */
 
 export interface Repair {
   genome: Genome;
@@ -20,20 +21,6 @@ export interface Repair {
   /** Sentences for the plan: what went wrong, and what changed. */
   cause: string;
   fix: string;
-}
-
-const TIMEOUT = /timed? ?out|timeout|time limit|deadline exceeded/i;
-const MEMORY = /MemoryError|out of memory|\boom\b|Cannot allocate memory/i;
-const ERROR_LINE = /^\s*(\w+(Error|Exception|Interrupt)\b.*|Killed.*)$/;
-
-function diagnose(bugReason: string | null, output: string): Failure {
-  const text = `${bugReason ?? ''}\n${output}`;
-  const errorLines = output.split('\n').filter((l) => ERROR_LINE.test(l));
-  const lastError = errorLines[errorLines.length - 1]?.trim() ?? null;
-  const symptom = (bugReason?.trim() || lastError)?.slice(0, 200) ?? null;
-  if (TIMEOUT.test(bugReason ?? '') || (lastError === null && TIMEOUT.test(text))) return { kind: 'timeout', symptom };
-  if (MEMORY.test(text)) return { kind: 'memory', symptom };
-  return { kind: 'error', symptom };
 }
 
 /** The cheapest change that swaps in a linear model, for when nothing else is left to cut. */
@@ -124,7 +111,7 @@ function safest(parent: Genome): { genome: Genome; what: string } {
   };
 }
 
-/** For an error with no planted fault: rebuild the preprocessing with the most defensive settings. */
+/** For a failure with no cause this generator can fix: rebuild the preprocessing with the most defensive settings. */
 function defensive(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budget): { genome: Genome; change: string } {
   const { genome: safe, what } = safest(parent);
   if (geneDiff(parent, safe).length > 0) {
@@ -140,25 +127,90 @@ const sentence = (parts: string[]): string => {
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
 };
 
-export function repair(parent: Genome, type: TableTask['type'], bugReason: string | null, output: string, rng: Rng, budget: Budget): Repair {
+type Found = Omit<Repair, 'failure'>;
+
+/** A change of preprocessing genes aimed at one cause of tabular data, or null where it changes nothing. */
+function tabularFix(parent: Genome, genes: Partial<Genome>, change: string, cause: string): Found | null {
+  if (!isTabular(parent)) return null;
+  const genome = { ...parent, ...genes } as Genome;
+  return geneDiff(parent, genome).length > 0 ? { genome, cause, fix: sentence([change]) } : null;
+}
+
+/** Where the pipeline is right and the code around it failed: the same genome, its code written anew. */
+const rewritten = (parent: Genome, cause: string, fix: string): Found => ({ genome: parent, cause, fix: sentence([fix]) });
+
+function missingColumn(parent: Genome, task: OfflineTask, column: string): Found | null {
+  const columns = dataColumns(task);
+  const closest = closestColumn(column, columns);
+  const declared = [...(task.learn.kind === 'columns' ? task.learn.columns : [task.learn.column]), task.idColumn];
+  const where = columns.length > 0 ? `neither the train nor the test table has a column '${column}'` : `the frame has no column '${column}'`;
+  const nearest = closest === null ? 'no real column is close to that name' : `the closest real column is '${closest}'`;
+  // The generator writes the task's own column names and the columns it finds in the data; a name
+  // the task itself declares wrongly is beyond a rewrite.
+  if (declared.includes(column)) return null;
+  const fix = closest !== null && declared.includes(closest)
+    ? `the code is rewritten to read '${closest}', the task's own name for it, where it read '${column}'`
+    : `the code is rewritten to read only the columns the task names and the data holds, so '${column}' is no longer asked for`;
+  return rewritten(parent, `The cause: a KeyError, ${where}; ${nearest}.`, fix);
+}
+
+/** What the diagnosed cause asks for, or null when this generator has no fix for it. */
+function fixFor(cause: Cause, parent: Genome, task: OfflineTask): Found | null {
+  switch (cause.kind) {
+    case 'missing-column':
+      return missingColumn(parent, task, cause.column);
+    case 'dtype':
+      return tabularFix(
+        parent, { encode: 'ordinal', features: 'none' },
+        'every categorical column is ordinal-coded, so each value reaches the model as a number, and no feature step runs on the raw values',
+        'The cause: a value of the wrong type (a string where a number was expected, or a failed cast).',
+      );
+    case 'nan':
+      return tabularFix(
+        parent, { impute: 'median', features: 'none', target: 'none' },
+        'missing values are median-imputed, and neither a polynomial expansion nor a target transform can overflow into infinities',
+        'The cause: missing or infinite values reached the model.',
+      );
+    case 'unseen-category':
+      return tabularFix(
+        parent, { encode: 'ordinal' },
+        'categories are ordinal-coded with handle_unknown="use_encoded_value", so a category unseen in training becomes -1',
+        'The cause: a category at prediction time that fitting never saw.',
+      );
+    case 'submission':
+      return rewritten(
+        parent, `The cause: the submission does not match the sample submission (${cause.problem.replace(/\.$/, '')}).`,
+        "the code is rewritten to predict the test rows and write the sample submission's columns in its order, one row per test id, without the pandas index",
+      );
+    case 'metrics':
+      return rewritten(
+        parent, `The cause: ${cause.problem.replace(/\.$/, '')}.`,
+        'the code is rewritten to write the validation score to metrics.json as a plain Python float',
+      );
+    case 'timeout':
+    case 'memory':
+    case 'unknown':
+      return null;
+  }
+}
+
+const RECOGNISED = 'a missing or renamed column, a dtype, NaN, an unseen category, memory, time, the submission or metrics.json';
+
+export function repair(parent: Genome, task: OfflineTask, parentCode: string, bugReason: string | null, output: string, rng: Rng, budget: Budget): Repair {
   const failure = diagnose(bugReason, output);
-  const base: Genome = { ...parent, fault: null };
-  const faultFix = parent.fault ? FAULT_EXPLANATIONS[parent.fault] : null;
-  if (failure.kind === 'timeout' || failure.kind === 'memory') {
-    const { genome, changes } = cheapen(base, type, rng, budget, failure.kind === 'memory');
-    const what = failure.kind === 'timeout' ? 'ran out of time' : 'ran out of memory';
+  const { cause } = failure;
+  if (cause.kind === 'timeout' || cause.kind === 'memory') {
+    const { genome, changes } = cheapen(parent, task.type, rng, budget, cause.kind === 'memory');
+    const what = cause.kind === 'timeout' ? 'ran out of time' : 'ran out of memory';
     const fixes = changes.length > 0 ? changes : ['nothing is left to cut, so the same pipeline is retried'];
-    if (faultFix) fixes.push(`separately, ${faultFix.fix}`);
     return { genome, failure, cause: `The parent ${what}, so the model must get cheaper.`, fix: sentence(fixes) };
   }
-  if (faultFix) {
-    return { genome: base, failure, cause: `The cause: ${faultFix.cause}.`, fix: sentence([faultFix.fix]) };
-  }
-  const { genome, change } = defensive(base, type, rng, budget);
-  return {
-    genome,
-    failure,
-    cause: 'The failure matches none of the known bug patterns, so it is treated as a data-handling problem.',
-    fix: sentence([change]),
-  };
+  const found = fixFor(cause, parent, task);
+  // A fix that would write the parent's code again has not found the cause.
+  if (found && renderFor(found.genome, task) !== parentCode) return { ...found, failure };
+  const why = cause.kind === 'unknown'
+    ? `The failure shows none of the causes Debug recognises (${RECOGNISED}), so it falls back to a defensive variant.`
+    : `The failure looks like ${cause.kind.replace('-', ' ')}, but this generator has no change for it that alters the code, so it falls back to a defensive variant.`;
+  const { genome, change } = defensive(parent, task.type, rng, budget);
+  return { genome, failure, cause: why, fix: sentence([change]) };
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLANTED_FAULT_RATES } from '../../../src/config/offlineFaults.js';
 import { pythonPath } from '../../../src/config/paths.js';
 import { FAULT_KINDS, generateOffline, geneDiff, readGenome, renderSolution, type FaultKind, type Genome } from '../../../src/operators/offline/index.js';
 import { ENCODE, FEATURES, IMPUTE, SCALE, TARGET, VALIDATION } from '../../../src/operators/offline/genome.js';
@@ -68,7 +69,8 @@ function genomeOf(code: string, task: TableTask): Genome {
 /** Deterministic seed scan: the first draft whose planted fault is `kind` (null: no fault). */
 function draftWith(task: TableTask, kind: FaultKind | null, exclude: string[] = []): OperatorResult & { seed: number } {
   for (let seed = 1; seed < 500; seed++) {
-    const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] });
+    // The test switch plants faults, so the scan finds drafts with and without one.
+    const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] }, PLANTED_FAULT_RATES);
     const g = genomeOf(d.code, task);
     if (g.fault === kind && !exclude.includes(g.model.family)) return { ...d, seed };
   }

@@ -3,11 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAULT_KINDS, generateOffline, geneDiff, readGenome, renderSolution, type FaultKind, type Genome } from '../../../src/operators/offline/index.js';
+import { PLANTED_FAULT_RATES } from '../../../src/config/offlineFaults.js';
 import { misspell } from '../../../src/operators/offline/faults.js';
 import { geneValue } from '../../../src/operators/offline/genome.js';
 import { modelSpec } from '../../../src/operators/offline/models.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
 import type { TableTask } from '../../../src/tasks/types.js';
+import { stripFaultRecord } from './planted.js';
 import { makeSyntheticTask } from './synthetic-task.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'crucible-offline-'));
@@ -63,14 +65,30 @@ describe('offline generator: determinism and diversity', () => {
     }
   });
 
-  it('plants faults in about 20% of drafts and 5% of improves', () => {
+  it('plants no fault by default, in any operator', () => {
+    for (const task of TASKS) {
+      const parent = parentOf(draft(task, 5).code);
+      const other = parentOf(draft(task, 6).code, { nodeId: 4 });
+      for (let seed = 0; seed < 300; seed++) {
+        const { code } = draft(task, seed);
+        expect(genomeOf(code, task).fault).toBeNull();
+        expect(code.split('\n')[0]).not.toContain('fault');
+        for (const op of ['improve', 'crossover'] as const) {
+          const child = generateOffline({ op, task, parents: op === 'improve' ? [parent] : [parent, other], seed, remainingSeconds: 3600, memory: [] });
+          expect(genomeOf(child.code, task).fault).toBeNull();
+        }
+      }
+    }
+  });
+
+  it('with the test switch on, plants faults in about 20% of drafts and 5% of improves', () => {
     const task = classification;
     const parent = parentOf(draft(task, 5, 0).code);
     let drafts = 0;
     let improves = 0;
     for (let seed = 0; seed < 300; seed++) {
-      if (genomeOf(draft(task, seed).code, task).fault) drafts++;
-      const child = generateOffline({ op: 'improve', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] });
+      if (genomeOf(draft(task, seed, PLANTED_FAULT_RATES.draftFaultRate).code, task).fault) drafts++;
+      const child = generateOffline({ op: 'improve', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] }, PLANTED_FAULT_RATES);
       if (genomeOf(child.code, task).fault) improves++;
     }
     expect(drafts / 300).toBeGreaterThan(0.12);
@@ -216,17 +234,17 @@ describe('offline generator: crossover', () => {
 });
 
 describe('offline generator: debug', () => {
-  it.each(FAULT_KINDS)('removes a planted %s fault and changes nothing else', (kind) => {
+  it.each(FAULT_KINDS)('never reads the record of a planted %s fault: an error it cannot place gets the defensive variant', (kind) => {
     for (const task of TASKS) {
       const { code, seed } = faultyDraft(task, kind);
-      const parent = parentOf(code, { buggy: true, score: null, bugReason: 'exit code 1: something failed', output: 'Traceback ...\nSomeError: details' });
-      const child = generateOffline({ op: 'debug', task, parents: [parent], seed, remainingSeconds: 3600, memory: [] });
-      const before = genomeOf(code, task);
-      const after = genomeOf(child.code, task);
-      expect(before.fault).toBe(kind);
-      expect(after.fault).toBeNull();
-      expect(geneDiff(before, after)).toEqual([]);
-      expect(child.plan).toContain('Debug node 3, which failed with: exit code 1: something failed');
+      const failed = { buggy: true, score: null, bugReason: 'exit code 1: RuntimeError: something failed', output: 'Traceback ...\nRuntimeError: something failed' };
+      const request = (parentCode: string): OperatorRequest => ({ op: 'debug', task, parents: [parentOf(parentCode, failed)], seed, remainingSeconds: 3600, memory: [] });
+      const child = generateOffline(request(code));
+      expect(generateOffline(request(stripFaultRecord(code)))).toEqual(child);
+      expect(genomeOf(child.code, task).fault).toBeNull();
+      expect(child.plan).toContain('Debug node 3, which failed with: exit code 1: RuntimeError: something failed');
+      expect(child.plan).toContain('shows none of the causes Debug recognises');
+      expect(child.plan).toContain('falls back to a defensive variant');
     }
   });
 
@@ -257,16 +275,17 @@ describe('offline generator: debug', () => {
     expect(genomeOf(child.code, classification).model.family).toBe('logistic');
   });
 
-  it('rebuilds the preprocessing defensively for an unknown error without a planted fault', () => {
+  it('rebuilds the preprocessing defensively for an error it cannot place', () => {
     const parent: Genome = {
       v: 1, impute: 'most_frequent', scale: 'robust', encode: 'ordinal', features: 'select50', target: 'log1p',
       model: { family: 'ridge', params: { alpha: 1.0 } }, validation: 'kfold-3', fault: null,
     };
-    const ctx = parentOf(renderSolution(parent, regression), { buggy: true, bugReason: 'exit code 1: ValueError: Input contains infinity' });
+    const ctx = parentOf(renderSolution(parent, regression), { buggy: true, bugReason: 'exit code 1: LinAlgError: SVD did not converge' });
     const child = generateOffline({ op: 'debug', task: regression, parents: [ctx], seed: 2, remainingSeconds: 3600, memory: [] });
     const g = genomeOf(child.code, regression);
     expect(['impute', 'scale', 'encode', 'features', 'target'].map((gene) => geneValue(g, gene))).toEqual(['median', 'standard', 'onehot', 'none', 'none']);
-    expect(child.plan).toContain('ValueError: Input contains infinity');
+    expect(child.plan).toContain('LinAlgError: SVD did not converge');
+    expect(child.plan).toContain('falls back to a defensive variant');
   });
 
   it('never plants a fault, even without a parent genome', () => {

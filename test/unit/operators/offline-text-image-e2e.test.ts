@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PLANTED_FAULT_RATES } from '../../../src/config/offlineFaults.js';
 import { pythonPath } from '../../../src/config/paths.js';
 import { FAULT_KINDS, generateOffline, geneDiff, readGenome, renderSolution, type FaultKind, type Genome } from '../../../src/operators/offline/index.js';
 import { EXTRAS, IMAGE_SCALE, MAX_FEATURES, MIN_DF, REDUCE, SIDE, SUBLINEAR_TF, VALIDATION, VECTORIZER } from '../../../src/operators/offline/genome.js';
@@ -110,7 +111,8 @@ function genomeOf(code: string, task: TableTask): Genome {
 /** Deterministic seed scan: the first draft with this family (any, when null) and planted fault. */
 function draftWith(task: TableTask, family: string | null, fault: FaultKind | null): OperatorResult & { seed: number } {
   for (let seed = 1; seed < 800; seed++) {
-    const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] });
+    // The test switch plants faults, so the scan finds drafts with and without one.
+    const d = generateOffline({ op: 'draft', task, parents: [], seed, remainingSeconds: 250, memory: [] }, PLANTED_FAULT_RATES);
     const g = genomeOf(d.code, task);
     if (g.fault === fault && (family === null || g.model.family === family)) return { ...d, seed };
   }
