@@ -11,6 +11,7 @@ import { parentRef } from '../src/operators/parents.js';
 import { begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, type NodeFields, type SearchSnapshot, type Ticketed } from '../src/search/driver.js';
 import type { SolutionGraph } from '../src/search/graph.js';
 import { policyFor } from '../src/search/policies.js';
+import { metricOptimum } from '../src/tasks/metrics.js';
 import { deriveSeed } from '../src/search/rng.js';
 import type { Action } from '../src/core/node.js';
 import type { AgentRunInput } from '../src/workflows/types.js';
@@ -49,7 +50,7 @@ async function runAction(
  * at once (the many-runs baseline).
  */
 export async function runInProcess(input: AgentRunInput, acts: InstantActivities, runId: string): Promise<SearchSnapshot<unknown>> {
-  const { policy, config } = policyFor(input.agent.policy);
+  const { policy, config } = policyFor(input.agent.policy, metricOptimum(input.task.metric));
   const loop = openLoop(
     policy, newSearch(policy, config, { seed: input.seed, direction: input.task.direction, createdAt: Date.now() }),
     { parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps },

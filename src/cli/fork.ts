@@ -14,7 +14,7 @@ import { resolveAgent } from '../config/agent.js';
 import { CONTROL_TASK_QUEUE, MAX_STEPS, temporalAddress } from '../config/constants.js';
 import { parseDuration } from '../config/duration.js';
 import { runsDir } from '../config/paths.js';
-import { policyFor } from '../search/policies.js';
+import { policyOf } from '../search/policies.js';
 import { agentRun } from '../workflows/index.js';
 import { initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput } from '../workflows/types.js';
@@ -68,7 +68,7 @@ export async function buildForkInput(client: Client, o: ForkOptions, runsRoot = 
       throw new UsageError(`--agent: ${(err as Error).message}`);
     }
   }
-  if (policyFor(agent.policy).policy.fromGraph === undefined) {
+  if (policyOf(agent.policy.kind).fromGraph === undefined) {
     throw new UsageError(`agent ${agent.name} uses the ${agent.policy.kind} policy, which cannot start from another run's graph ` +
       '(its state, e.g. MCTS visits or the evolutionary population, is not in the graph): fork with a greedy agent, e.g. --agent aira-greedy');
   }

@@ -18,12 +18,19 @@ import { MAX_STEPS } from './constants.js';
  */
 const int = (min: number, max = MAX_STEPS) => z.number().int().min(min).max(max);
 const probability = z.number().min(0).max(1);
+/**
+ * Improve children in a row that did not beat a node, after which no policy improves it again
+ * (src/search/improvable.ts, whose DEFAULT_IMPROVE_PATIENCE the search presets use); the policy drafts
+ * or improves another node instead.
+ */
+const improvePatience = int(1).default(5);
 
 export const greedySchema = z.strictObject({
   kind: z.literal('greedy'),
   numDrafts: int(1).default(5),
   debugProb: probability.default(1),
   maxDebugDepth: int(0).default(20),
+  improvePatience,
 });
 
 export const mctsSchema = z.strictObject({
@@ -31,6 +38,7 @@ export const mctsSchema = z.strictObject({
   uctC: z.number().min(0).default(0.25),
   numChildren: int(1).default(5),
   maxDebugDepth: int(0).default(20),
+  improvePatience,
 });
 
 export const evolutionarySchema = z.strictObject({
@@ -42,6 +50,7 @@ export const evolutionarySchema = z.strictObject({
   temperature: z.number().positive().default(1),
   maxPopulation: int(2).default(500),
   maxDebugDepth: int(0).default(10),
+  improvePatience,
 });
 
 export const policySchema = z.discriminatedUnion('kind', [greedySchema, mctsSchema, evolutionarySchema]);

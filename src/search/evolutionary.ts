@@ -8,6 +8,8 @@
  * - Parents are drawn by softmax(fitness / temperature) over the population, fitness min-max
  *   normalised to [0, 1] and direction-aware (1 = best); a crossover draws two distinct parents,
  *   without replacement. An empty population (every earlier child died) makes the individual a Draft.
+ *   An Improve draws its parent from the improvable members only (improvable.ts: not at the metric's
+ *   optimum, not stalled); when none is, the individual is a Draft too. Crossover draws from them all.
  * - A buggy child gets a debug cycle of up to maxDebugDepth attempts (debugChains.ts); an unfixed
  *   one is dropped, its nodes stay in the graph.
  * - Survival: a good child (or its fix) joins the population only when at least as fit as the
@@ -27,12 +29,13 @@
  * migration is inactive with one, so there is no numIslands or migration option rather than a dead one.
  */
 import { ROOT_ID, isGood, type SolutionGraph } from './graph.js';
+import { DEFAULT_IMPROVE_PATIENCE, improveLimitsOf, isImprovable, type ImproveLimits } from './improvable.js';
 import { extendChain, noChains, openChain, takeDebug, type DebugChains } from './debugChains.js';
 import type { SearchPolicy } from './policy.js';
 import type { Rng } from './rng.js';
-import type { Action, Direction, NodeRecord } from '../core/node.js';
+import type { Action, Direction, NodeCore, NodeRecord } from '../core/node.js';
 
-export interface EvolutionaryConfig {
+export interface EvolutionaryConfig extends ImproveLimits {
   /** Drafts in generation 0. */
   numDrafts: number;
   /** Individuals in each later generation. */
@@ -58,6 +61,8 @@ export const EVOLUTIONARY_DEFAULTS: Readonly<EvolutionaryConfig> = Object.freeze
   temperature: 1,
   maxPopulation: 500,
   maxDebugDepth: 10,
+  optimum: null,
+  improvePatience: DEFAULT_IMPROVE_PATIENCE,
 });
 
 export interface EvolutionaryState {
@@ -117,11 +122,13 @@ export function pickParents(
 /**
  * A generation's individuals. RNG use per individual once a population exists: one draw for the
  * operator coin (always, so the stream stays aligned whether or not crossover is allowed), then one per
- * parent. No draws for Drafts.
+ * parent. No draws for the Drafts of generation 0 or of an empty population; a Draft for want of an
+ * improvable member has drawn its coin.
  */
 function planGeneration(graph: SolutionGraph, state: EvolutionaryState, rng: Rng): Action[] {
   const { config, generation, population } = state;
   const size = generation === 0 ? config.numDrafts : config.individualsPerGeneration;
+  const improvable = population.filter((id) => isImprovable(graph, graph.nodes[id] as NodeCore, config));
   const plan: Action[] = [];
   for (let i = 0; i < size; i++) {
     if (generation === 0 || population.length === 0) {
@@ -130,10 +137,14 @@ function planGeneration(graph: SolutionGraph, state: EvolutionaryState, rng: Rng
     }
     const coin = rng.next();
     const cross = generation >= config.crossoverFromGeneration && population.length >= 2 && coin < config.crossoverProb;
+    if (cross) {
+      plan.push({ op: 'crossover', parents: pickParents(graph, population, 2, config.temperature, rng) });
+      continue;
+    }
     plan.push(
-      cross
-        ? { op: 'crossover', parents: pickParents(graph, population, 2, config.temperature, rng) }
-        : { op: 'improve', parents: pickParents(graph, population, 1, config.temperature, rng) },
+      improvable.length === 0
+        ? { op: 'draft', parents: [ROOT_ID] }
+        : { op: 'improve', parents: pickParents(graph, improvable, 1, config.temperature, rng) },
     );
   }
   return plan;
@@ -190,6 +201,7 @@ export const evolutionaryPolicy: SearchPolicy<EvolutionaryState, EvolutionaryCon
       temperature: config.temperature,
       maxPopulation: config.maxPopulation,
       maxDebugDepth: config.maxDebugDepth,
+      ...improveLimitsOf(config),
     };
     return {
       config: copy,

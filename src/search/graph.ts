@@ -268,6 +268,15 @@ export function bestNode(graph: SolutionGraph): GraphNode | null {
   return best < 0 ? null : (graph.nodes[best] as GraphNode);
 }
 
+/** The best good node `accept` takes (ties go to the earliest), or null when it takes none; stops at the first. */
+export function bestGoodWhere(graph: SolutionGraph, accept: (node: GraphNode) => boolean): GraphNode | null {
+  for (const id of indexOf(graph).good) {
+    const node = graph.nodes[id] as GraphNode;
+    if (accept(node)) return node;
+  }
+  return null;
+}
+
 /** The `k` best good nodes, best first; equal scores in id order (goodNodes sorted, without the sort). */
 export function topGoodNodes(graph: SolutionGraph, k: number): GraphNode[] {
   return indexOf(graph).good.slice(0, Math.max(0, k)).map((id) => graph.nodes[id] as GraphNode);

@@ -2,7 +2,9 @@
  * Greedy (AIDE-style) search policy, as AIDE's `search_policy` and aira-dojo's Greedy solver do it:
  * draft until numDrafts drafts exist; then with probability debugProb debug a uniformly random buggy
  * leaf whose debug depth <= maxDebugDepth (if any); otherwise improve the best good node, or draft when
- * there is none.
+ * there is none. Unlike them, the node improved is the best improvable one (improvable.ts): a node at
+ * the metric's optimum or one that has stalled is passed over for the next best, and when every good
+ * node is, greedy drafts (before, the demo's run spent 140 of its 153 steps improving a node already at AUC 1.0).
  *
  * greedyPolicy runs the same rule behind the SearchPolicy interface, with several actions in flight:
  * each slot is filled by the same choice, counting proposed-but-uncommitted drafts toward numDrafts and
@@ -11,12 +13,13 @@
  * of the same step, which is the point of running them in parallel. With parallelism 1 nothing is ever
  * in flight when it proposes, so it makes exactly greedyNext's choices with the same RNG draws.
  */
-import { ROOT_ID, bestNode, buggyLeaves, draftCount, type SolutionGraph } from './graph.js';
+import { ROOT_ID, bestGoodWhere, buggyLeaves, draftCount, type SolutionGraph } from './graph.js';
+import { DEFAULT_IMPROVE_PATIENCE, improveLimitsOf, isImprovable, type ImproveLimits } from './improvable.js';
 import type { SearchPolicy } from './policy.js';
 import type { Rng } from './rng.js';
 import type { Action } from '../core/node.js';
 
-export interface GreedyConfig {
+export interface GreedyConfig extends ImproveLimits {
   numDrafts: number;
   /** Probability of trying Debug on a step after the drafting phase. */
   debugProb: number;
@@ -25,10 +28,14 @@ export interface GreedyConfig {
 }
 
 /** aira-dojo's released Greedy config: always debug while a debuggable leaf exists. */
-export const AIRA_GREEDY: Readonly<GreedyConfig> = Object.freeze({ numDrafts: 5, debugProb: 1.0, maxDebugDepth: 20 });
+export const AIRA_GREEDY: Readonly<GreedyConfig> = Object.freeze({
+  numDrafts: 5, debugProb: 1.0, maxDebugDepth: 20, optimum: null, improvePatience: DEFAULT_IMPROVE_PATIENCE,
+});
 
 /** AIDE's defaults (aide/utils/config.yaml). */
-export const AIDE_GREEDY: Readonly<GreedyConfig> = Object.freeze({ numDrafts: 5, debugProb: 0.5, maxDebugDepth: 3 });
+export const AIDE_GREEDY: Readonly<GreedyConfig> = Object.freeze({
+  numDrafts: 5, debugProb: 0.5, maxDebugDepth: 3, optimum: null, improvePatience: DEFAULT_IMPROVE_PATIENCE,
+});
 
 /**
  * The next action. RNG use is fixed so that runs stay aligned and replays exact: no draw while
@@ -50,7 +57,7 @@ function greedyChoice(graph: SolutionGraph, rng: Rng, config: GreedyConfig, pend
     if (debuggable.length > 0) return { op: 'debug', parents: [rng.pick(debuggable).id] };
   }
 
-  const best = bestNode(graph);
+  const best = bestGoodWhere(graph, (n) => isImprovable(graph, n, config));
   return best === null ? { op: 'draft', parents: [ROOT_ID] } : { op: 'improve', parents: [best.id] };
 }
 
@@ -73,7 +80,7 @@ export const greedyPolicy: SearchPolicy<GreedyState, GreedyConfig> = {
   kind: 'greedy',
   init(config) {
     checkGreedyConfig(config);
-    return { config: { numDrafts: config.numDrafts, debugProb: config.debugProb, maxDebugDepth: config.maxDebugDepth } };
+    return { config: { numDrafts: config.numDrafts, debugProb: config.debugProb, maxDebugDepth: config.maxDebugDepth, ...improveLimitsOf(config) } };
   },
   propose({ state, graph, rng, inFlight, slots }) {
     const pending = [...inFlight];

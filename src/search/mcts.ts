@@ -27,7 +27,11 @@
  * buggy node. aira-dojo's −1e8 avoids that only while a live sibling exists: when every child of a
  * node died, argmax over equal −1e8 picks the first dead child and the search descends into it. So
  * Crucible excludes unvisited children from selection altogether, and:
- * - a node with no live child is where selection stops, and it is expanded (again);
+ * - a node with no live child is where selection stops, and it is expanded (again), provided it is
+ *   the root or improvable (improvable.ts). One that is not (buggy, at the metric's optimum, stalled)
+ *   is passed over like a closed node, for this selection. A buggy node can be on the path: a fixed
+ *   debug chain backs up visits along its buggy members, and once the fix is closed, selection would
+ *   otherwise stop at the buggy node above it and Improve it. Debug is the only operator on a buggy node;
  * - an expansion that produced nothing good closes the node it expanded (unless it is the root):
  *   a closed node is not selectable either, so selection backtracks to its parent, which then either
  *   prefers another live child or, having none, is expanded again itself. Without closing, nothing
@@ -36,11 +40,12 @@
  *   followed by another round.
  */
 import { ROOT_ID, childIds, goodScoreRange, isGood, type SolutionGraph } from './graph.js';
+import { DEFAULT_IMPROVE_PATIENCE, improveLimitsOf, isImprovable, type ImproveLimits } from './improvable.js';
 import { extendChain, noChains, openChain, takeDebug, type DebugChains } from './debugChains.js';
 import type { SearchPolicy } from './policy.js';
-import type { Action, Direction } from '../core/node.js';
+import type { Action, Direction, NodeCore } from '../core/node.js';
 
-export interface MctsConfig {
+export interface MctsConfig extends ImproveLimits {
   /** Exploration constant c of UCT. */
   uctC: number;
   /** Children per expansion. */
@@ -50,7 +55,9 @@ export interface MctsConfig {
 }
 
 /** aira-dojo's released MCTS config (exp AIRA_C_025_o3). */
-export const MCTS_DEFAULTS: Readonly<MctsConfig> = Object.freeze({ uctC: 0.25, numChildren: 5, maxDebugDepth: 20 });
+export const MCTS_DEFAULTS: Readonly<MctsConfig> = Object.freeze({
+  uctC: 0.25, numChildren: 5, maxDebugDepth: 20, optimum: null, improvePatience: DEFAULT_IMPROVE_PATIENCE,
+});
 
 /** One expansion in progress. */
 export interface MctsExpansion {
@@ -109,9 +116,11 @@ const visitsOf = (state: MctsState, id: number): number => state.visits[id] ?? 0
 
 /**
  * The selection path: root … the node to expand. Descends through live children (visited, not
- * closed) by highest UCT, first on ties; stops at a node with no live child.
+ * closed) by highest UCT, first on ties; stops at a node with no live child when it is the root or
+ * improvable, and otherwise backs up to its parent, passing it over from then on.
  */
 export function selectPath(graph: SolutionGraph, state: MctsState): number[] {
+  // Closed nodes, and the ones this selection passed over.
   const closed = new Set(state.closed);
   const range = scoreRange(graph);
   const path = [ROOT_ID];
@@ -128,8 +137,12 @@ export function selectPath(graph: SolutionGraph, state: MctsState): number[] {
         bestUct = score;
       }
     }
-    if (best < 0) return path;
-    path.push(best);
+    if (best >= 0) path.push(best);
+    else if (at === ROOT_ID || isImprovable(graph, graph.nodes[at] as NodeCore, state.config)) return path;
+    else {
+      closed.add(at);
+      path.pop();
+    }
   }
 }
 
@@ -157,7 +170,7 @@ export const mctsPolicy: SearchPolicy<MctsState, MctsConfig> = {
   init(config) {
     checkMctsConfig(config);
     return {
-      config: { uctC: config.uctC, numChildren: config.numChildren, maxDebugDepth: config.maxDebugDepth },
+      config: { uctC: config.uctC, numChildren: config.numChildren, maxDebugDepth: config.maxDebugDepth, ...improveLimitsOf(config) },
       visits: [0],
       values: [0],
       closed: [],

@@ -24,6 +24,14 @@ export function metricDirection(metric: MetricName): Direction {
   return DIRECTIONS[metric];
 }
 
+/** The best score each metric can take: a solution there cannot be improved on it. */
+const OPTIMA: Record<MetricName, number> = { accuracy: 1, auc: 1, f1: 1, logloss: 0, rmse: 0, mae: 0 };
+
+/** The metric's best possible score, for the search (src/search/improvable.ts); null without a Crucible metric. */
+export function metricOptimum(metric: MetricName | null): number | null {
+  return metric === null ? null : OPTIMA[metric];
+}
+
 function check(yTrue: readonly number[], yPred: readonly number[]): void {
   if (yTrue.length !== yPred.length) {
     throw new MetricError(`${yTrue.length} true values but ${yPred.length} predictions`);

@@ -15,6 +15,7 @@ import { searchToRun, withTaskData } from './run/start.js';
 import { RunState, type LoopCounts } from './run/state.js';
 import { CrucibleStatus, initialSearchAttributes } from './searchAttributes.js';
 import type { AgentRunInput } from './types.js';
+import { metricOptimum } from '../tasks/metrics.js';
 import { scoreName } from '../tasks/types.js';
 import { RUN_STOPPED } from './run/errors.js';
 import type { RunSummary } from '../core/run.js';
@@ -31,7 +32,9 @@ import type { RunSummary } from '../core/run.js';
  * error after its report is written.
  */
 export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
-  const { policy, config } = policyFor(runInput.agent.policy);
+  // A run started before the optimum rule (src/search/improvable.ts) keeps deciding as it did.
+  const optimum = wf.patched('improve-below-optimum') ? metricOptimum(runInput.task.metric) : null;
+  const { policy, config } = policyFor(runInput.agent.policy, optimum);
   const run: RunState = new RunState(runInput, { runId: wf.workflowInfo().workflowId, now: () => Date.now(), counts: () => countsOf(loop, flight) });
   const loop: SearchLoop<unknown, unknown> = openLoop(policy, searchToRun(runInput, policy, config, run.startedAt), {
     parallelism: runInput.agent.parallelism, maxNodes: run.budget.maxSteps,

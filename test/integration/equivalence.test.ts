@@ -12,6 +12,7 @@ import { builtTasksDir } from '../../src/config/paths.js';
 import { runSearch } from '../../src/search/driver.js';
 import type { SolutionGraph } from '../../src/search/graph.js';
 import { policyFor } from '../../src/search/policies.js';
+import { metricOptimum } from '../../src/tasks/metrics.js';
 import type { GraphNode, NodeRecord } from '../../src/core/node.js';
 import { agentRun, nodesQuery } from '../../src/workflows/index.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
@@ -29,7 +30,7 @@ const PARALLELISM = 3;
 const shape = (nodes: readonly GraphNode[]) => nodes.map((n) => [n.id, n.operator, n.parents.join('+'), n.buggy, n.score].join(' '));
 
 function inProcess(input: AgentRunInput): SolutionGraph {
-  const { policy, config } = policyFor(input.agent.policy);
+  const { policy, config } = policyFor(input.agent.policy, metricOptimum(input.task.metric));
   return runSearch(policy, config, {
     seed: input.seed, direction: input.task.direction, parallelism: input.agent.parallelism, maxNodes: input.budget.maxSteps,
     outcome: (action, nodeId) => scriptedOutcome(input.seed, nodeId, action.op),

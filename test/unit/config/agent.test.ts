@@ -13,13 +13,13 @@ async function agentFile(name: string, text: string): Promise<string> {
 describe('agent presets', () => {
   it('reproduce the paper agents with the released defaults', () => {
     expect(PRESET_NAMES).toEqual(['aide-greedy', 'aira-greedy', 'aira-mcts', 'aira-evo']);
-    expect(resolvePreset('aide-greedy').policy).toEqual({ kind: 'greedy', numDrafts: 5, debugProb: 0.5, maxDebugDepth: 3 });
+    expect(resolvePreset('aide-greedy').policy).toEqual({ kind: 'greedy', numDrafts: 5, debugProb: 0.5, maxDebugDepth: 3, improvePatience: 5 });
     expect(resolvePreset('aide-greedy').operators.style).toBe('aide');
-    expect(resolvePreset('aira-greedy').policy).toEqual({ kind: 'greedy', numDrafts: 5, debugProb: 1, maxDebugDepth: 20 });
-    expect(resolvePreset('aira-mcts').policy).toEqual({ kind: 'mcts', uctC: 0.25, numChildren: 5, maxDebugDepth: 20 });
+    expect(resolvePreset('aira-greedy').policy).toEqual({ kind: 'greedy', numDrafts: 5, debugProb: 1, maxDebugDepth: 20, improvePatience: 5 });
+    expect(resolvePreset('aira-mcts').policy).toEqual({ kind: 'mcts', uctC: 0.25, numChildren: 5, maxDebugDepth: 20, improvePatience: 5 });
     expect(resolvePreset('aira-evo').policy).toEqual({
       kind: 'evolutionary', numDrafts: 5, individualsPerGeneration: 5, crossoverProb: 0.5, crossoverFromGeneration: 2,
-      temperature: 1, maxPopulation: 500, maxDebugDepth: 10,
+      temperature: 1, maxPopulation: 500, maxDebugDepth: 10, improvePatience: 5,
     });
     for (const name of PRESET_NAMES) {
       const a = resolvePreset(name);
@@ -43,7 +43,7 @@ describe('agent files', () => {
     const file = await agentFile('mcts-wide.yaml', 'policy:\n  kind: mcts\n  uctC: 1.0\noperators:\n  style: aide\n  memory:\n    improve: siblings\nparallelism: 4\n');
     const a = await resolveAgent(file);
     expect(a.name).toBe('mcts-wide');
-    expect(a.policy).toEqual({ kind: 'mcts', uctC: 1, numChildren: 5, maxDebugDepth: 20 });
+    expect(a.policy).toEqual({ kind: 'mcts', uctC: 1, numChildren: 5, maxDebugDepth: 20, improvePatience: 5 });
     expect(a.operators.style).toBe('aide');
     expect(a.operators.memory.improve).toBe('siblings');
     expect(a.operators.memory.debug).toBe('ancestors');
@@ -54,7 +54,7 @@ describe('agent files', () => {
     const same = await resolveAgent(await agentFile('a.json', JSON.stringify({ extends: 'aira-evo', name: 'evo-hot', policy: { temperature: 3 } })));
     expect(same.policy).toMatchObject({ kind: 'evolutionary', temperature: 3, crossoverProb: 0.5 });
     const other = await resolveAgent(await agentFile('b.yaml', 'extends: aide-greedy\nname: aide-mcts\npolicy: {kind: mcts}\n'));
-    expect(other.policy).toEqual({ kind: 'mcts', uctC: 0.25, numChildren: 5, maxDebugDepth: 20 });
+    expect(other.policy).toEqual({ kind: 'mcts', uctC: 0.25, numChildren: 5, maxDebugDepth: 20, improvePatience: 5 });
     expect(other.operators.style).toBe('aide');
   });
 

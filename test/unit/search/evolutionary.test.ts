@@ -37,6 +37,8 @@ describe('config', () => {
       temperature: 1,
       maxPopulation: 500,
       maxDebugDepth: 10,
+      optimum: null,
+      improvePatience: 5,
     });
     expect(Object.isFrozen(EVOLUTIONARY_DEFAULTS)).toBe(true);
     expect(() => evolutionaryPolicy.init({ ...EVOLUTIONARY_DEFAULTS, temperature: 0 })).toThrow(RangeError);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { begin, commitReady, forkSearch, openLoop, outcomeFields, runSearch } from '../../../src/search/driver.js';
 import { policyFor } from '../../../src/search/policies.js';
 
-const greedy = policyFor({ kind: 'greedy', numDrafts: 2, debugProb: 0.5, maxDebugDepth: 3 });
+const greedy = policyFor({ kind: 'greedy', numDrafts: 2, debugProb: 0.5, maxDebugDepth: 3, improvePatience: 5 }, null);
 const outcome = (id: number) => ({ score: (id * 37) % 11 / 10, buggy: id % 4 === 0, bugReason: id % 4 === 0 ? 'bug' : null });
 
 describe('forkSearch', () => {
@@ -23,7 +23,7 @@ describe('forkSearch', () => {
   });
 
   it('refuses a policy whose state is not in the graph, and nodes that are not 1..k', () => {
-    const mcts = policyFor({ kind: 'mcts', uctC: 0.25, numChildren: 2, maxDebugDepth: 2 });
+    const mcts = policyFor({ kind: 'mcts', uctC: 0.25, numChildren: 2, maxDebugDepth: 2, improvePatience: 5 }, null);
     expect(() => forkSearch(mcts.policy, mcts.config, source.nodes.slice(1, 3), { seed: 1, direction: 'maximize' }))
       .toThrow(/mcts policy cannot start from an existing graph/);
     expect(() => forkSearch(greedy.policy, greedy.config, source.nodes.slice(2, 4), { seed: 1, direction: 'maximize' }))

@@ -34,7 +34,7 @@ function harness(config: MctsConfig, direction: Direction = 'maximize') {
 
 describe('config', () => {
   it('defaults to aira-dojo released values, and rejects nonsense', () => {
-    expect(MCTS_DEFAULTS).toEqual({ uctC: 0.25, numChildren: 5, maxDebugDepth: 20 });
+    expect(MCTS_DEFAULTS).toEqual({ uctC: 0.25, numChildren: 5, maxDebugDepth: 20, optimum: null, improvePatience: 5 });
     expect(Object.isFrozen(MCTS_DEFAULTS)).toBe(true);
     expect(() => mctsPolicy.init({ ...MCTS_DEFAULTS, numChildren: 0 })).toThrow(RangeError);
     expect(() => mctsPolicy.init({ ...MCTS_DEFAULTS, uctC: -1 })).toThrow(RangeError);
@@ -59,7 +59,7 @@ describe('UCT selection by hand-computed values', () => {
     add(graph, 'improve', [2], ok(0.5)); // 5
     add(graph, 'improve', [2], ok(0.7)); // 6
     const state: MctsState = {
-      config: { uctC, numChildren: 5, maxDebugDepth: 1 },
+      config: { ...MCTS_DEFAULTS, uctC, maxDebugDepth: 1 },
       visits: [10, 1, 9, 0, 0, 4, 5],
       values: [6.8, 0.5, 6.3, 0, 0, 2.0, 3.5],
       closed: [],
@@ -131,7 +131,7 @@ describe('UCT selection by hand-computed values', () => {
 
 describe('expansion, debug chains and back-up', () => {
   it('backs up raw scores along root → … → selected → child, and along a fixed debug chain', () => {
-    const h = harness({ uctC: 0.25, numChildren: 2, maxDebugDepth: 2 });
+    const h = harness({ ...MCTS_DEFAULTS, numChildren: 2, maxDebugDepth: 2 });
     const drafts = h.propose();
     expect(drafts).toEqual([
       { op: 'draft', parents: [0] },
@@ -166,7 +166,7 @@ describe('expansion, debug chains and back-up', () => {
   });
 
   it('a dead branch gets no visits and is skipped; a node whose expansion died is closed and selection backtracks', () => {
-    const h = harness({ uctC: 0.25, numChildren: 2, maxDebugDepth: 1 });
+    const h = harness({ ...MCTS_DEFAULTS, numChildren: 2, maxDebugDepth: 1 });
     const [a, b] = h.propose();
     h.commit(a!, bug); // 1
     h.commit(b!, ok(0.5)); // 2
@@ -201,7 +201,7 @@ describe('expansion, debug chains and back-up', () => {
   });
 
   it('never closes the root: a round of dead drafts is followed by another round', () => {
-    const h = harness({ uctC: 0.25, numChildren: 2, maxDebugDepth: 0 });
+    const h = harness({ ...MCTS_DEFAULTS, numChildren: 2, maxDebugDepth: 0 });
     for (const action of h.propose()) h.commit(action, bug);
     expect(h.state.expansion).toBeNull();
     expect(h.state.closed).toEqual([]);
@@ -209,6 +209,32 @@ describe('expansion, debug chains and back-up', () => {
       { op: 'draft', parents: [0] },
       { op: 'draft', parents: [0] },
     ]);
+  });
+
+  it('never improves a buggy node: a fixed debug chain whose fix is later closed leaves selection at a buggy ancestor', () => {
+    const h = harness({ ...MCTS_DEFAULTS, numChildren: 1, maxDebugDepth: 2 });
+    h.commit(h.propose()[0]!, bug); // 1: a buggy draft
+    h.commit(h.propose()[0]!, ok(0.5)); // 2: its debug fixes it; 0, 1 and 2 are backed up
+    expect(h.state.visits).toEqual([1, 1, 1]);
+    expect(h.propose()).toEqual([{ op: 'improve', parents: [2] }]);
+    h.commit({ op: 'improve', parents: [2] }, bug); // 3
+    h.commit(h.propose()[0]!, bug); // 4: debug of 3
+    h.commit(h.propose()[0]!, bug); // 5: debug of 4, the last attempt: nothing good came of node 2
+    expect(h.state.closed).toEqual([2]);
+    // Node 1 is visited and not closed, but buggy: it is passed over like a closed node, and the
+    // root, left with no live child, drafts again.
+    expect(h.propose()).toEqual([{ op: 'draft', parents: [0] }]);
+  });
+
+  it('proposes Improve of good nodes only, whatever the statistics, in runs where most nodes fail', () => {
+    for (let env = 0; env < 20; env++) {
+      const { graph } = runSearch(mctsPolicy, { ...MCTS_DEFAULTS, numChildren: 2, maxDebugDepth: 2 }, {
+        seed: 1, direction: 'maximize', parallelism: 2, maxNodes: 200, outcome: scripted(env, { bugRate: 0.7, debugFixRate: 0.3 }),
+      });
+      const improves = graph.nodes.filter((n) => n.operator === 'improve');
+      expect(improves.length).toBeGreaterThan(0);
+      for (const n of improves) expect(isGood(graph.nodes[n.parents[0]!]!)).toBe(true);
+    }
   });
 
   it('throws when observing a node it did not propose', () => {
