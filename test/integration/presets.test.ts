@@ -38,7 +38,8 @@ type Preset = keyof typeof RUNS;
 
 let h: Harness;
 
-beforeAll(async () => { h = await startHarness({ name: 'presets' }); });
+// The policies' debug paths need failures: the offline operators' test switch plants faults (config/offlineFaults.ts).
+beforeAll(async () => { h = await startHarness({ name: 'presets', controlEnv: { CRUCIBLE_OFFLINE_FAULTS: 'on' } }); });
 
 afterAll(async () => {
   await h?.close();

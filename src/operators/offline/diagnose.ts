@@ -32,10 +32,10 @@ const ERROR_LINE = /^\s*(\w+(Error|Exception|Interrupt)\b.*|Killed.*)$/;
 
 /** A missing column's name in pandas' and scikit-learn's words for it. */
 const MISSING_COLUMN = [
-  /KeyError: (?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*$/,
   /\[['"]([^'"]+)['"][^\]]*\] not in index/,
   /None of \[Index\(\[['"]([^'"]+)['"]/,
   /columns are missing: \{['"]([^'"]+)['"]/,
+  /KeyError: (?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*$/,
 ];
 const DTYPE = /could not convert (string|the series)? ?to (float|int)|invalid literal for (int|float)\(\)|Cannot cast|cannot safely cast|unsupported operand type|Unknown label type|dtype\('?O'?\)|must be real number, not str/i;
 const NAN = /contains NaN|contains infinity|Input contains NaN|NaN values|value too large for dtype/i;

@@ -139,15 +139,16 @@ function tabularFix(parent: Genome, genes: Partial<Genome>, change: string, caus
 /** Where the pipeline is right and the code around it failed: the same genome, its code written anew. */
 const rewritten = (parent: Genome, cause: string, fix: string): Found => ({ genome: parent, cause, fix: sentence([fix]) });
 
-function missingColumn(parent: Genome, task: OfflineTask, column: string): Found | null {
+function missingColumn(parent: Genome, task: OfflineTask, column: string): Found {
   const columns = dataColumns(task);
   const closest = closestColumn(column, columns);
   const declared = [...(task.learn.kind === 'columns' ? task.learn.columns : [task.learn.column]), task.idColumn];
   const where = columns.length > 0 ? `neither the train nor the test table has a column '${column}'` : `the frame has no column '${column}'`;
   const nearest = closest === null ? 'no real column is close to that name' : `the closest real column is '${closest}'`;
-  // The generator writes the task's own column names and the columns it finds in the data; a name
-  // the task itself declares wrongly is beyond a rewrite.
-  if (declared.includes(column)) return null;
+  // The generator writes the task's own column names and the columns it finds in the data.
+  if (declared.includes(column)) {
+    return rewritten(parent, `The cause: a KeyError; the task itself names column '${column}', yet ${where}; ${nearest}.`, 'the code is rewritten as this generator writes it, though the task\'s own name for the column stays');
+  }
   const fix = closest !== null && declared.includes(closest)
     ? `the code is rewritten to read '${closest}', the task's own name for it, where it read '${column}'`
     : `the code is rewritten to read only the columns the task names and the data holds, so '${column}' is no longer asked for`;
@@ -194,6 +195,12 @@ function fixFor(cause: Cause, parent: Genome, task: OfflineTask): Found | null {
   }
 }
 
+/** A cause in words, where a pipeline may have no gene aimed at it (text and image pipelines for a table's causes). */
+const SHOWN: Record<Cause['kind'], string> = {
+  timeout: 'a timeout', memory: 'a memory limit', 'missing-column': 'a missing column', dtype: 'a value of the wrong type',
+  nan: 'missing or infinite values', 'unseen-category': 'an unseen category', submission: 'a wrong submission', metrics: 'a metrics.json problem', unknown: 'no known cause',
+};
+
 const RECOGNISED = 'a missing or renamed column, a dtype, NaN, an unseen category, memory, time, the submission or metrics.json';
 
 export function repair(parent: Genome, task: OfflineTask, parentCode: string, bugReason: string | null, output: string, rng: Rng, budget: Budget): Repair {
@@ -206,11 +213,13 @@ export function repair(parent: Genome, task: OfflineTask, parentCode: string, bu
     return { genome, failure, cause: `The parent ${what}, so the model must get cheaper.`, fix: sentence(fixes) };
   }
   const found = fixFor(cause, parent, task);
-  // A fix that would write the parent's code again has not found the cause.
+  // A fix that would write the parent's code again does not reach the cause.
   if (found && renderFor(found.genome, task) !== parentCode) return { ...found, failure };
-  const why = cause.kind === 'unknown'
-    ? `The failure shows none of the causes Debug recognises (${RECOGNISED}), so it falls back to a defensive variant.`
-    : `The failure looks like ${cause.kind.replace('-', ' ')}, but this generator has no change for it that alters the code, so it falls back to a defensive variant.`;
+  const why = found
+    ? `${found.cause} Yet this generator would write the parent's code again, so it falls back to a defensive variant.`
+    : cause.kind === 'unknown'
+      ? `The failure shows none of the causes Debug recognises (${RECOGNISED}), so it falls back to a defensive variant.`
+      : `The failure shows ${SHOWN[cause.kind]}, which this pipeline has no gene to change for, so it falls back to a defensive variant.`;
   const { genome, change } = defensive(parent, task.type, rng, budget);
   return { genome, failure, cause: why, fix: sentence([change]) };
 }

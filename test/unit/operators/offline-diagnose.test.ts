@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateOffline, readGenome, renderSolution, type Genome } from '../../../src/operators/offline/index.js';
+import { closestColumn, dataColumns } from '../../../src/operators/offline/columns.js';
+import { diagnose } from '../../../src/operators/offline/diagnose.js';
+import { geneValue } from '../../../src/operators/offline/genome.js';
+import { offlineTask } from '../../../src/operators/offline/task.js';
+import type { OperatorResult, ParentContext } from '../../../src/operators/types.js';
+import type { TableTask } from '../../../src/tasks/types.js';
+import { makeSyntheticTask, makeSyntheticTextTask } from './synthetic-task.js';
+
+/** Debug's diagnosis from the error text and the data, and the change each cause gets. */
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'crucible-offline-diagnose-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const classification = makeSyntheticTask(root, 'cls', { type: 'tabular-classification', metric: 'auc' });
+const regression = makeSyntheticTask(root, 'reg', { type: 'tabular-regression', metric: 'rmse' });
+
+const tabular: Genome = {
+  v: 1, impute: 'mean', scale: 'robust', encode: 'onehot', features: 'poly2', target: 'log1p',
+  model: { family: 'ridge', params: { alpha: 1.0 } }, validation: 'holdout-20', fault: null,
+};
+
+/** Debug of a parent that rendered `genome` and failed with this bug reason and output. */
+function debug(task: TableTask, genome: Genome, bugReason: string, output = ''): OperatorResult & { genome: Genome } {
+  const parent: ParentContext = { nodeId: 4, plan: 'p', code: renderSolution(genome, task), score: null, buggy: true, bugReason, output };
+  const child = generateOffline({ op: 'debug', task, parents: [parent], seed: 3, remainingSeconds: 3600, memory: [] });
+  const g = readGenome(child.code, task.type);
+  if (!g) throw new Error('no genome');
+  return { ...child, genome: g };
+}
+
+/** The same pipeline with a classifier, for the classification task. */
+const classifier: Genome = { ...tabular, target: 'none', model: { family: 'logistic', params: { C: 1.0, class_weight: null } } };
+
+const genes = (g: Genome, names: string[]): unknown[] => names.map((n) => geneValue(g, n));
+
+describe('offline Debug: what the error shows', () => {
+  it.each([
+    ['exit code 1: KeyError: \'colour\'', { kind: 'missing-column', column: 'colour' }],
+    ['exit code 1: KeyError: "[\'x9\'] not in index"', { kind: 'missing-column', column: 'x9' }],
+    ['exit code 1: ValueError: could not convert string to float: \'?\'', { kind: 'dtype' }],
+    ['exit code 1: ValueError: Input X contains NaN.', { kind: 'nan' }],
+    ['exit code 1: ValueError: Input contains infinity or a value too large for dtype(\'float64\').', { kind: 'nan' }],
+    ['exit code 1: ValueError: Found unknown categories [\'teal\'] in column 0 during transform', { kind: 'unseen-category' }],
+    ['out of memory: the solution was killed at its memory limit', { kind: 'memory' }],
+    ['timeout: execution exceeded its limit of 600 s', { kind: 'timeout' }],
+    ['invalid submission: submission.csv: 34 rows, expected 170', { kind: 'submission', problem: 'invalid submission: submission.csv: 34 rows, expected 170' }],
+    ['metrics.json missing: the solution must write {"metric": ..., "score": ...} to metrics.json', { kind: 'metrics' }],
+    ['exit code 1: TypeError: Object of type float32 is not JSON serializable', { kind: 'metrics' }],
+    ['exit code 1: LinAlgError: SVD did not converge', { kind: 'unknown' }],
+  ])('%s', (bugReason, cause) => {
+    expect(diagnose(bugReason, '').cause).toMatchObject(cause);
+  });
+
+  it('reads a MemoryError from the output when the bug reason is only an exit code', () => {
+    expect(diagnose('exit code 1: see the output', 'Traceback (most recent call last):\nMemoryError: Unable to allocate 3.2 GiB').cause.kind).toBe('memory');
+  });
+});
+
+describe('offline Debug: the data', () => {
+  it('reads the train and test headers and picks the closest real column', () => {
+    const columns = dataColumns(offlineTask(classification));
+    expect(columns).toEqual(['id', 'x1', 'x2', 'x3', 'x4', 'color', 'target']);
+    expect(closestColumn('colour', columns)).toBe('color');
+    expect(closestColumn('targte', columns)).toBe('target');
+    expect(closestColumn('TARGET', columns)).toBe('target');
+    expect(closestColumn('price', columns)).toBeNull();
+  });
+});
+
+describe('offline Debug: the change each cause gets', () => {
+  it('a dtype error: categories are ordinal-coded and no feature step runs on raw values', () => {
+    const child = debug(regression, tabular, "exit code 1: ValueError: could not convert string to float: 'red'");
+    expect(genes(child.genome, ['encode', 'features', 'impute', 'scale', 'target'])).toEqual(['ordinal', 'none', 'mean', 'robust', 'log1p']);
+    expect(child.plan).toContain('a value of the wrong type');
+  });
+
+  it('NaN or infinity: median imputation, no polynomial expansion or target transform', () => {
+    const child = debug(regression, tabular, 'exit code 1: ValueError: Input X contains NaN.');
+    expect(genes(child.genome, ['impute', 'features', 'target', 'encode', 'scale'])).toEqual(['median', 'none', 'none', 'onehot', 'robust']);
+    expect(child.plan).toContain('missing or infinite values');
+  });
+
+  it('an unseen category: an ordinal encoder that maps it to -1', () => {
+    const child = debug(classification, classifier, "exit code 1: ValueError: Found unknown categories ['teal'] in column 0 during transform");
+    expect(geneValue(child.genome, 'encode')).toBe('ordinal');
+    expect(child.code).toContain('OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)');
+    expect(child.plan).toContain('unseen in training becomes -1');
+  });
+
+  it('memory: a cheaper pipeline, narrower one-hot matrix included', () => {
+    const child = debug(regression, tabular, 'exit code 1: see the output', 'MemoryError: Unable to allocate 3.2 GiB');
+    expect(genes(child.genome, ['features', 'encode'])).toEqual(['none', 'ordinal']);
+    expect(child.plan).toContain('ran out of memory');
+  });
+
+  it('a column the data lacks, when rewriting would give the same code: names the closest column, then the defensive variant', () => {
+    const child = debug(classification, classifier, "exit code 1: KeyError: 'colour'");
+    expect(child.plan).toContain("neither the train nor the test table has a column 'colour'; the closest real column is 'color'");
+    expect(child.plan).toContain('would write the parent\'s code again, so it falls back to a defensive variant');
+    expect(geneValue(child.genome, 'impute')).toBe('median');
+  });
+
+  it('a wrong submission from code that is already what the generator writes: the cause, then the defensive variant', () => {
+    const child = debug(regression, tabular, 'invalid submission: submission.csv: 34 rows, expected 170');
+    expect(child.plan).toContain('does not match the sample submission (invalid submission: submission.csv: 34 rows, expected 170)');
+    expect(child.plan).toContain('falls back to a defensive variant');
+  });
+
+  it('a table cause on a text pipeline, which has no gene for it: says so and falls back', () => {
+    const text = makeSyntheticTextTask(root, 'txt', { labels: ['neg', 'pos'], metric: 'accuracy', trainRows: 40, testRows: 10 });
+    const parent = generateOffline({ op: 'draft', task: text, parents: [], seed: 1, remainingSeconds: 3600, memory: [] });
+    const g = readGenome(parent.code, text.type);
+    if (!g) throw new Error('no genome');
+    const child = debug(text, g, 'exit code 1: ValueError: Input X contains NaN.');
+    expect(child.plan).toContain('The failure shows missing or infinite values, which this pipeline has no gene to change for');
+  });
+});
