@@ -63,7 +63,8 @@ function causeOf(bugReason: string, lastError: string | null, output: string): C
   if (UNSEEN.test(exception)) return { kind: 'unseen-category' };
   if (NAN.test(exception)) return { kind: 'nan' };
   if (DTYPE.test(exception)) return { kind: 'dtype' };
-  if (/^metrics\.json/.test(bugReason)) return { kind: 'metrics', problem: bugReason };
+  if (/^metrics\.json missing/.test(bugReason)) return { kind: 'metrics', problem: 'the script ends without writing metrics.json' };
+  if (/^metrics\.json/.test(bugReason)) return { kind: 'metrics', problem: `metrics.json holds no usable score (${bugReason})` };
   if (/submission/i.test(bugReason)) return { kind: 'submission', problem: bugReason };
   return { kind: 'unknown' };
 }

@@ -26,7 +26,7 @@ const TIMEOUT_MS = 60_000;
 /** What Debug's plan must say it found, per planted fault, read from the error output and the data. */
 const DIAGNOSED: Record<FaultKind, RegExp> = {
   'misspelled-column': /KeyError, neither the train nor the test table has a column 'targte'; the closest real column is 'target'/,
-  'missing-metrics': /The cause: metrics\.json missing/,
+  'missing-metrics': /The cause: the script ends without writing metrics\.json/,
   'wrong-row-count': /does not match the sample submission \(invalid submission: submission\.csv: \d+ rows, expected \d+\)/,
   'float32-json': /could not be written to metrics\.json \(a value JSON cannot serialize\)/,
   'index-column': /does not match the sample submission \(invalid submission: submission\.csv: /,

@@ -48,7 +48,8 @@ describe('offline Debug: what the error shows', () => {
     ['out of memory: the solution was killed at its memory limit', { kind: 'memory' }],
     ['timeout: execution exceeded its limit of 600 s', { kind: 'timeout' }],
     ['invalid submission: submission.csv: 34 rows, expected 170', { kind: 'submission', problem: 'invalid submission: submission.csv: 34 rows, expected 170' }],
-    ['metrics.json missing: the solution must write {"metric": ..., "score": ...} to metrics.json', { kind: 'metrics' }],
+    ['metrics.json missing: the solution must write {"metric": ..., "score": ...} to metrics.json', { kind: 'metrics', problem: 'the script ends without writing metrics.json' }],
+    ['metrics.json: "score" must be a finite number, got null', { kind: 'metrics', problem: 'metrics.json holds no usable score (metrics.json: "score" must be a finite number, got null)' }],
     ['exit code 1: TypeError: Object of type float32 is not JSON serializable', { kind: 'metrics' }],
     ['exit code 1: LinAlgError: SVD did not converge', { kind: 'unknown' }],
   ])('%s', (bugReason, cause) => {
