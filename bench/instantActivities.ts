@@ -144,7 +144,7 @@ export async function instantActivities(o: { seed: number; stateRoot: string; cl
         return {
           exitCode: out.buggy ? 1 : 0, timedOut: false, oomKilled: false, cancelled: false, durationMs: 0,
           stdoutRef: empty, stderrRef: empty, submissionRef: out.buggy ? null : submission,
-          score: out.score, buggy: out.buggy, bugReason: out.bugReason, needsReview: false, executor: 'instant',
+          score: out.score, buggy: out.buggy, bugReason: out.bugReason, needsReview: false, executor: 'instant', isolation: 'none',
         };
       },
     },

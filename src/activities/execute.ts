@@ -1,4 +1,4 @@
-import { cancellationSignal } from '@temporalio/activity';
+import { ApplicationFailure, cancellationSignal } from '@temporalio/activity';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { judgeExecution } from '../fitness/verdict.js';
@@ -6,10 +6,11 @@ import { NODE_LABEL, RUN_LABEL } from '../sandbox/labels.js';
 import type { WorkdirQuota } from '../sandbox/diskQuota.js';
 import { environmentFor } from '../sandbox/environments.js';
 import type { Executor } from '../sandbox/executor.js';
+import { unisolatedRefusal } from '../sandbox/unisolated.js';
 import { publicDataDir } from '../tasks/dataRef.js';
 import { checkSubmissionForExecution } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';
-import type { ExecuteInput, ExecuteOutput } from './types.js';
+import { UNISOLATED_ANSWERS, type ExecuteInput, type ExecuteOutput } from './types.js';
 import { inFreshWorkspace, readOutputFile, tooLargeReason } from './workspace.js';
 
 const MAX_OUTPUT_BYTES = 1 << 20;
@@ -18,12 +19,16 @@ const MAX_OUTPUT_BYTES = 1 << 20;
 /**
  * Runs one solution in a fresh workspace under the executor's quotas (and the workspace's disk quota,
  * `workdirBytes`, none by default), heartbeating so that a dead worker is noticed; stores outputs as
- * artifacts and returns references and flags only.
+ * artifacts and returns references and flags only. Unisolated, a task whose private answers are on
+ * this host is refused unless `allowUnisolated` (sandbox/unisolated.ts).
  */
-export function makeExecute({ store, executor, workspaces, dataCache, workdirBytes = null }: {
-  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota;
+export function makeExecute({ store, executor, workspaces, dataCache, workdirBytes = null, allowUnisolated = false }: {
+  store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string; workdirBytes?: WorkdirQuota; allowUnisolated?: boolean;
 }) {
   return async function execute(input: ExecuteInput): Promise<ExecuteOutput> {
+    const privateFiles = [input.task.answersPath, ...(input.task.selectionPath === null ? [] : [input.task.selectionPath])];
+    const refusal = unisolatedRefusal((await executor.isolation()).mode, privateFiles, allowUnisolated);
+    if (refusal !== null) throw ApplicationFailure.create({ type: UNISOLATED_ANSWERS, message: refusal, nonRetryable: true });
     const dataDir = await publicDataDir(store, input.dataRef, dataCache);
     return inFreshWorkspace(workspaces, input.runId, `node-${input.nodeId}`, workdirBytes, async (workDir, workspace) => {
       const code = await store.getText(input.codeRef);
@@ -56,6 +61,7 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
         exitCode: result.exitCode, timedOut: result.timedOut, oomKilled: result.oomKilled, cancelled: result.cancelled,
         durationMs: result.durationMs, stdoutRef, stderrRef, submissionRef, ...verdict,
         executor: result.environment === undefined ? executor.name : `${executor.name} (${result.environment})`,
+        isolation: result.isolation,
       };
     });
   };

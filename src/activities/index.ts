@@ -36,6 +36,8 @@ export function createExecActivities(deps: {
   store: ArtifactStore; executor: Executor; workspaces: string; dataCache: string;
   /** Disk quota of each execution's workspace (src/sandbox/diskQuota.ts); none when absent or null. */
   workdirBytes?: WorkdirQuota;
+  /** Run solutions unisolated even where the task's private answers are on this host (config/unisolated.ts). */
+  allowUnisolated?: boolean;
 }) {
   return { execute: makeExecute(deps), describeData: makeDescribeData(deps), crossValidate: makeCrossValidate(deps) };
 }

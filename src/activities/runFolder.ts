@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
-import { isArchived } from '../core/node.js';
+import { isArchived, isolationsUsed } from '../core/node.js';
 import { gradingReport, mlebenchStatements } from '../reports/gradingReport.js';
 import { readArchivedNode } from './archive.js';
 import type { RunFolderInput, RunFolderOutput } from './types.js';
 
 /**
- * Writes the run's human-facing folder: graph.json, summary.json, the best node's code and
- * submission, and its grade in MLE-bench's report format (grading_report.json); summary.json and
+ * Writes the run's human-facing folder: graph.json, summary.json (with the isolations its executions
+ * ran under, read from every node), the best node's code and submission, and its grade in MLE-bench's report format (grading_report.json); summary.json and
  * grading_report.json carry MLE-bench's statements (mlebenchStatements). The content-addressed store stays the source of truth; this folder is a view of it.
  */
 export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
@@ -20,10 +20,11 @@ export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
       const given = id >= from ? input.nodes[id - from]! : null;
       return given === null || isArchived(given) ? readArchivedNode(runsRoot, input.runId, id) : given;
     }));
+    const isolation = isolationsUsed(nodes);
     const graphJson = JSON.stringify({ runId: input.runId, nodes }, null, 1);
     const graphRef = await store.put(graphJson);
     await writeFileAtomic(path.join(runDir, 'graph.json'), graphJson);
-    await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, ...mlebenchStatements(input.summary.hints.length), runDir }, null, 2));
+    await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, isolation, ...mlebenchStatements(input.summary.hints.length), runDir }, null, 2));
     const best = input.bestNodeId === null ? undefined : nodes[input.bestNodeId];
     if (best?.codeRef) await writeFileAtomic(path.join(runDir, 'best_solution.py'), await store.get(best.codeRef));
     const submissionPath = path.join(runDir, 'best_submission.csv');
@@ -33,6 +34,6 @@ export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
       submissionExists: best?.exec?.submissionRef != null, hints: input.summary.hints.length, createdAt: new Date(),
     });
     await writeFileAtomic(path.join(runDir, 'grading_report.json'), JSON.stringify(report, null, 2));
-    return { runDir, graphRef };
+    return { runDir, graphRef, isolation };
   };
 }

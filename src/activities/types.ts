@@ -2,7 +2,7 @@ import type { OperatorSetConfig } from '../config/agent.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import type { RunSummary } from '../core/run.js';
 import type { NodeLlm } from '../core/spend.js';
-import type { GraphNode, OperatorName } from '../core/node.js';
+import type { ExecIsolation, GraphNode, OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
 import type { MemoryEntry } from '../operators/memory.js';
 import type { ParentRef } from '../operators/parents.js';
@@ -43,6 +43,8 @@ export const LLM_CONFIG_ERROR = 'LlmConfigError';
 export const LLM_REQUEST_REJECTED = 'LlmRequestRejected';
 /** The offline operators cannot work on the run's task (not one table of rows to predict): the run stops. */
 export const OFFLINE_UNFIT_TASK = 'OfflineUnfitTask';
+/** The exec worker runs solutions unisolated and the task's private answers are on its host (sandbox/unisolated.ts): the run stops. */
+export const UNISOLATED_ANSWERS = 'UnisolatedAnswers';
 
 /** An LLM reading of an execution that wrote no metrics.json (docs/architecture.md "One step of a run, as data", step 4). */
 export interface AnalyzeActivityInput {
@@ -92,6 +94,8 @@ export interface ExecuteOutput {
   /** Only metrics.json is missing: an LLM Analyze call may read the score from the output. */
   needsReview: boolean;
   executor: string;
+  /** The isolation the solution ran under. */
+  isolation: ExecIsolation;
 }
 
 export interface GradeInput {
@@ -115,6 +119,8 @@ export interface RunFolderOutput {
   /** Folder holding graph.json, summary.json, grading_report.json and the best solution's code and submission. */
   runDir: string;
   graphRef: ArtifactRef;
+  /** The isolations the run's executions ran under, read from every node (archived ones too); summary.json states them. */
+  isolation: ExecIsolation[];
 }
 
 /** Scores a submission's selection-holdout rows (control worker: the answers are private). */

@@ -37,6 +37,14 @@ export interface NodeCore {
   createdAt: number;
 }
 
+/**
+ * How an execution's solution was kept from the worker's host: a Docker container, a bubblewrap
+ * sandbox (the process executor), or nothing (the process executor's isolation `none`: a plain child
+ * process that can read every file the worker can).
+ */
+export const EXEC_ISOLATIONS = ['docker', 'bwrap', 'none'] as const;
+export type ExecIsolation = (typeof EXEC_ISOLATIONS)[number];
+
 /** What the hidden grade made of a node's submission: never shown to a policy or operator. */
 export interface TestGrade {
   validSubmission: boolean;
@@ -58,6 +66,8 @@ export interface NodeRecord extends NodeCore {
     stdoutRef: ArtifactRef | null;
     stderrRef: ArtifactRef | null;
     submissionRef: ArtifactRef | null;
+    /** The isolation the solution ran under; absent on nodes made before issue 17. */
+    isolation?: ExecIsolation;
   } | null;
   /** LLM backends: what making (and analysing) this node cost, and its recorded calls; null offline. */
   llm: NodeLlm | null;
@@ -93,4 +103,10 @@ export function fullRecord(node: GraphNode): NodeRecord {
 export interface Action {
   op: OperatorName;
   parents: number[];
+}
+
+/** The isolations the nodes' executions ran under, each once, strongest first; nodes made before issue 17 recorded none. */
+export function isolationsUsed(nodes: readonly NodeRecord[]): ExecIsolation[] {
+  const used = new Set(nodes.map((n) => n.exec?.isolation));
+  return EXEC_ISOLATIONS.filter((i) => used.has(i));
 }

@@ -4,7 +4,7 @@
  * `summary.json` holds). Types, and the list of selection strategies.
  */
 import type { ArtifactRef } from './artifact.js';
-import type { NodeRecord } from './node.js';
+import type { ExecIsolation, NodeRecord } from './node.js';
 import type { Spend } from './spend.js';
 
 /** How the final selection picks the submitted node (fitness/finalSelection.ts). */
@@ -98,6 +98,8 @@ export interface RunSummary {
   stopReason: StopReason;
   nodes: number;
   buggyNodes: number;
+  /** The isolations its executions ran under (isolationsUsed); absent in runs before issue 17. */
+  isolation?: ExecIsolation[];
   elapsedMs: number;
   continuedAsNew: number;
   /** LLM tokens and cost of the whole run. */

@@ -8,7 +8,7 @@ import { CappedBuffer } from './capped-output.js';
 import { setLongTimeout, type LongTimer } from './timer.js';
 import { ENVIRONMENT_IMAGES, IMAGE_PATHS, fallbackNote, warnOnce, type SandboxEnvironment } from './environments.js';
 import { Executor } from './executor.js';
-import type { ExecResult, ExecSpec } from './types.js';
+import type { SolutionResult, ExecSpec } from './types.js';
 import { withNotes } from './workspace.js';
 
 /** Image of the base environment, built by scripts/sandbox-image.sh; `latest` follows the newest recipe. */
@@ -247,13 +247,18 @@ export class DockerExecutor extends Executor {
   }
 
   /** Returns once the container is removed. */
-  protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
+  /** Always a container. */
+  async isolation(): Promise<{ mode: 'docker' }> {
+    return { mode: 'docker' };
+  }
+
+  protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<SolutionResult> {
     if (signal?.aborted) return cancelledBeforeStart();
     const { environment, note } = await this.environment(spec.environment ?? 'base');
     const { dataDir, workDir } = await this.prepareWorkDir(spec);
     if (signal?.aborted) return cancelledBeforeStart();
     const container = await this.create(spec, dataDir, workDir, environment);
-    let result: ExecResult;
+    let result: SolutionResult;
     try {
       result = await this.run(container, spec, signal);
     } catch (error) {
@@ -267,7 +272,7 @@ export class DockerExecutor extends Executor {
   }
 
   /** Attaches, starts and waits for the container, enforcing the timeout and the abort signal. */
-  private async run(container: Docker.Container, spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
+  private async run(container: Docker.Container, spec: ExecSpec, signal?: AbortSignal): Promise<SolutionResult> {
     const stdout = new CappedBuffer(spec.maxOutputBytes);
     const stderr = new CappedBuffer(spec.maxOutputBytes);
     let timedOut = false;
@@ -290,7 +295,7 @@ export class DockerExecutor extends Executor {
     let timer: LongTimer | undefined;
     let drainTimer: NodeJS.Timeout | undefined;
     let stream: Duplex | undefined;
-    const result = (r: Pick<ExecResult, 'exitCode' | 'signal' | 'oomKilled' | 'durationMs'>): ExecResult => ({
+    const result = (r: Pick<SolutionResult, 'exitCode' | 'signal' | 'oomKilled' | 'durationMs'>): SolutionResult => ({
       ...r,
       timedOut,
       cancelled,
@@ -342,7 +347,7 @@ export class DockerExecutor extends Executor {
   }
 }
 
-function cancelledBeforeStart(): ExecResult {
+function cancelledBeforeStart(): SolutionResult {
   const empty = { text: '', droppedBytes: 0 };
   return { exitCode: null, signal: null, timedOut: false, oomKilled: false, cancelled: true, durationMs: 0, stdout: empty, stderr: { ...empty } };
 }

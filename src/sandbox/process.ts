@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pythonPath } from '../config/paths.js';
+import type { ExecIsolation } from '../core/node.js';
 import { SANDBOX_GID, SANDBOX_UID, SETUP_ERROR, bwrapArgs, findExecutable, isRoot, probeBwrap, pythonLayout, type PythonLayout } from './bwrap.js';
 import { CappedBuffer } from './capped-output.js';
 import { hostCgroups, type Cgroups, type ExecCgroup } from './cgroup.js';
 import { environmentPythons, fallbackNote, warnOnce, type SandboxEnvironment } from './environments.js';
 import { setLongTimeout } from './timer.js';
 import { Executor } from './executor.js';
-import type { ExecResult, ExecSpec } from './types.js';
+import type { SolutionResult, ExecSpec } from './types.js';
 import { withNotes } from './workspace.js';
 
 export interface Logger {
@@ -68,7 +69,7 @@ export interface ProcessExecutorOptions {
 
 /** What the executor actually does, once `auto` is resolved. */
 export interface IsolationInfo {
-  mode: 'bwrap' | 'none';
+  mode: Exclude<ExecIsolation, 'docker'>;
   /** How memory, processes and CPU are limited. */
   limits: 'cgroup' | 'rlimit' | 'none';
   cgroupVersion?: 1 | 2;
@@ -155,7 +156,7 @@ interface Setup {
   bwrap?: { path: string; asRoot: boolean; cgroups: Cgroups | null };
 }
 
-type RawExit = Pick<ExecResult, 'exitCode' | 'signal' | 'timedOut' | 'cancelled' | 'durationMs'>;
+type RawExit = Pick<SolutionResult, 'exitCode' | 'signal' | 'timedOut' | 'cancelled' | 'durationMs'>;
 
 /**
  * Runs solution.py in its own process group, by default inside a bubblewrap sandbox with cgroup
@@ -274,13 +275,13 @@ export class ProcessExecutor extends Executor {
   }
 
   /** Returns once the solution's whole process tree is dead. */
-  protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<ExecResult> {
+  protected async runSolution(spec: ExecSpec, signal?: AbortSignal): Promise<SolutionResult> {
     const setup = await this.setup();
     this.announce(setup.info);
     const { environment, python, note } = this.interpreter(spec.environment ?? 'base');
     const stdout = new CappedBuffer(spec.maxOutputBytes);
     const stderr = new CappedBuffer(spec.maxOutputBytes);
-    const result = (r: RawExit, oomKilled: boolean): ExecResult => withNotes(
+    const result = (r: RawExit, oomKilled: boolean): SolutionResult => withNotes(
       { ...r, oomKilled, stdout: stdout.result(), stderr: stderr.result(), environment: `${environment}: ${python}` },
       note === null ? [] : [note],
     );

@@ -1,4 +1,5 @@
 /** What every executor (executor.ts) is given and returns. */
+import type { ExecIsolation } from '../core/node.js';
 import type { SandboxEnvironment } from './environments.js';
 
 export interface ExecSpec {
@@ -43,4 +44,9 @@ export interface ExecResult {
    * interpreter, and the environment's name (e.g. `mlebench: crucible-sandbox-mlebench:latest`).
    */
   environment?: string;
+  /** The isolation the solution ran under (Executor.isolation, stamped by Executor.execute). */
+  isolation: ExecIsolation;
 }
+
+/** What a sandbox's own run returns; Executor.execute adds the isolation. */
+export type SolutionResult = Omit<ExecResult, 'isolation'>;

@@ -10,7 +10,7 @@
  */
 import { lstat, readdir, readlink, realpath, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ExecResult } from './types.js';
+import type { SolutionResult } from './types.js';
 
 function within(child: string, parent: string): boolean {
   return child === parent || child.startsWith(parent.endsWith('/') ? parent : `${parent}/`);
@@ -57,7 +57,7 @@ export async function sealWorkspace(workDir: string): Promise<string[]> {
 }
 
 /** The result with the workspace seal's notes at the end of stderr, where the bug reason is read from. */
-export function withNotes(result: ExecResult, notes: readonly string[]): ExecResult {
+export function withNotes<R extends SolutionResult>(result: R, notes: readonly string[]): R {
   if (notes.length === 0) return result;
   const text = result.stderr.text;
   const sep = text === '' || text.endsWith('\n') ? '' : '\n';

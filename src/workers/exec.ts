@@ -4,6 +4,7 @@ import { createExecActivities } from '../activities/index.js';
 import { openArtifactStore } from '../artifacts/index.js';
 import { EXEC_CPU_TASK_QUEUE, EXEC_GPU_TASK_QUEUE } from '../config/constants.js';
 import { artifactsDir, taskDataCacheDir, workspacesDir } from '../config/paths.js';
+import { unisolatedAllowed } from '../config/unisolated.js';
 import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
 import { sweepWorkspaceMounts, workdirQuotaFromEnv } from '../sandbox/diskQuota.js';
 import type { Executor } from '../sandbox/executor.js';
@@ -27,6 +28,8 @@ export async function createExecWorker(opts: {
   executor?: Executor | ExecutorChoice;
   /** Disk quota of each execution's workspace in bytes, null for none; default CRUCIBLE_WORKDIR_QUOTA, else 2 GiB. */
   workdirBytes?: number | null;
+  /** Run solutions unisolated where a task's private answers are on this host; default CRUCIBLE_ALLOW_UNISOLATED (config/unisolated.ts). */
+  allowUnisolated?: boolean;
 }): Promise<Worker> {
   // The blob store comes from this worker's environment (CRUCIBLE_ARTIFACTS), never from a workflow.
   const store = openArtifactStore(process.env, artifactsDir(opts.stateRoot));
@@ -42,6 +45,7 @@ export async function createExecWorker(opts: {
     activities: createExecActivities({
       store, executor, workspaces: workspacesDir(opts.stateRoot), dataCache: taskDataCacheDir(opts.stateRoot),
       workdirBytes: opts.workdirBytes === undefined ? workdirQuotaFromEnv() : opts.workdirBytes,
+      allowUnisolated: opts.allowUnisolated ?? unisolatedAllowed(process.env),
     }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrent ?? 1,
   });

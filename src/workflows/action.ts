@@ -158,7 +158,7 @@ export async function runAction(ctx: ActionContext, ticket: number, action: Acti
     testScore: null,
     exec: {
       exitCode: result.exitCode, timedOut: result.timedOut, durationMs: result.durationMs,
-      stdoutRef: result.stdoutRef, stderrRef: result.stderrRef, submissionRef: result.submissionRef,
+      stdoutRef: result.stdoutRef, stderrRef: result.stderrRef, submissionRef: result.submissionRef, isolation: result.isolation,
     },
     createdAt: Date.now(),
     llm: nodeLlm,

@@ -88,7 +88,7 @@ async function conclude(
     runId: wf.workflowInfo().workflowId, task: input.task.id, metric: scoreName(input.task), agent: input.agent.name, policy: input.agent.policy.kind,
     seed: input.seed, nodes: nodes.length - 1, buggyNodes: nodes.filter((n) => n.id > 0 && n.buggy).length, ...run.outcome(), best, selection,
   };
-  const { runDir } = await controlWorker.writeRunFolder.executeWithOptions({ summary: `write the run's folder (${summary.nodes} nodes)` }, [{
+  const { runDir, isolation } = await controlWorker.writeRunFolder.executeWithOptions({ summary: `write the run's folder (${summary.nodes} nodes)` }, [{
     // Archived nodes are read from the archive: inline, a 10,000-node graph passed the 2 MB payload limit.
     runId: summary.runId, nodes: nodes.slice(run.archivedUpTo), nodesFrom: run.archivedUpTo, summary, bestNodeId: best?.id ?? null,
     task: { competitionId: input.task.mlebench?.competitionId ?? input.task.id, isLowerBetter: input.task.direction === 'minimize' },
@@ -101,5 +101,5 @@ async function conclude(
   if (run.fatalError !== null) {
     throw wf.ApplicationFailure.nonRetryable(`the run stopped: ${run.fatalError} (report in ${runDir})`, RUN_STOPPED);
   }
-  return { ...summary, runDir };
+  return { ...summary, isolation, runDir };
 }

@@ -85,7 +85,7 @@ export function scriptedActivities(o: ScriptedOptions) {
         return {
           exitCode: out.buggy ? 1 : 0, timedOut: false, oomKilled: false, cancelled: false, durationMs: 1,
           stdoutRef: await store.put(''), stderrRef: await store.put(''), submissionRef: out.buggy ? null : await store.put('id,target\n'),
-          score: out.score, buggy: out.buggy, bugReason: out.bugReason, needsReview: false, executor: 'scripted',
+          score: out.score, buggy: out.buggy, bugReason: out.bugReason, needsReview: false, executor: 'scripted', isolation: 'none',
         };
       },
     },

@@ -107,6 +107,9 @@ describe.each(['docker', 'process'])('a %s solution with a 32 MiB workspace quot
     const before = hostFree();
     class Watching extends Executor {
       readonly name = executor.name;
+      isolation() {
+        return executor.isolation();
+      }
       protected async runSolution(spec: ExecSpec, signal?: AbortSignal) {
         const result = await executor.execute(spec, signal);
         const image = path.join(workspaces, IMAGES_FOLDER, images()[0] ?? 'missing');

@@ -3,8 +3,9 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { ExecIsolation } from '../../../src/core/node.js';
 import { Executor } from '../../../src/sandbox/executor.js';
-import type { ExecResult, ExecSpec } from '../../../src/sandbox/types.js';
+import type { ExecSpec, SolutionResult } from '../../../src/sandbox/types.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'crucible-executor-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,7 +16,10 @@ writeFileSync(outside, 'secret\n');
 /** A sandbox that only does what a solution might: leaves links and a FIFO in its workspace. It knows nothing of sealing. */
 class LeavesLinks extends Executor {
   readonly name = 'leaves-links';
-  protected async runSolution(spec: ExecSpec): Promise<ExecResult> {
+  async isolation(): Promise<{ mode: ExecIsolation }> {
+    return { mode: 'none' };
+  }
+  protected async runSolution(spec: ExecSpec): Promise<SolutionResult> {
     mkdirSync(spec.workDir, { recursive: true });
     writeFileSync(path.join(spec.workDir, 'own.csv'), 'id,target\n');
     symlinkSync('own.csv', path.join(spec.workDir, 'inner.csv'));
@@ -42,6 +46,17 @@ describe('Executor', () => {
       'crucible sandbox: removed metrics.json from the workspace: a FIFO; write outputs as regular files in the working directory',
       `crucible sandbox: removed submission.csv from the workspace: a symbolic link to ${outside}, outside the workspace; write outputs as regular files in the working directory`,
     ]);
+  });
+
+  it('stamps the isolation its sandbox reports on the result', async () => {
+    class InContainer extends LeavesLinks {
+      override async isolation(): Promise<{ mode: ExecIsolation }> {
+        return { mode: 'docker' };
+      }
+    }
+    const spec = { code: '', dataDir: root, timeoutMs: 1000, maxOutputBytes: 1024 };
+    expect((await new InContainer().execute({ ...spec, workDir: path.join(root, 'in-container') })).isolation).toBe('docker');
+    expect((await new LeavesLinks().execute({ ...spec, workDir: path.join(root, 'plain') })).isolation).toBe('none');
   });
 
   it('is nominal: an object of the same shape is not an Executor, so nothing can reach the activities unsealed', () => {
