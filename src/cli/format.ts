@@ -25,12 +25,21 @@ export function formatSpend(s: Spend): string {
   return `${n(s.calls)} calls, ${n(s.promptTokens + s.completionTokens)} tokens (${n(s.promptTokens)} prompt + ${n(s.completionTokens)} completion), $${s.costUsd.toFixed(4)}${unpriced}`;
 }
 
+/** The isolations a run's executions ran under, said once; none for runs before issue 17, which did not record them. */
+function isolationLines(isolation: RunSummary['isolation']): string[] {
+  if (isolation === undefined) return [];
+  if (isolation.length === 0) return ['Isolation: no solution was executed'];
+  const weak = isolation.includes('none') ? " ('none': solutions ran as plain processes of the worker, able to read every file it can)" : '';
+  return [`Isolation: ${isolation.join(', ')}${weak}`];
+}
+
 /** `runUrl`: the run's page in the Temporal UI, when known. */
 export function formatSummary(s: RunSummary, runUrl: string | null): string {
   const { metric } = s;
   const lines = [
     '',
     `Run ${s.runId} finished (${s.stopReason}): ${s.nodes} nodes, ${s.buggyNodes} buggy, in ${formatDuration(s.elapsedMs)}`,
+    ...isolationLines(s.isolation),
   ];
   if (s.best) {
     const g = s.best.grade;

@@ -32,7 +32,10 @@ export const COMMAND_HELP: Record<string, string> = {
   the run to its end (a line per node, then the summary and the report); with --detach it only starts the
   run, for workers elsewhere (\`crucible-worker\`), and prints its id. --replay re-drives a recorded LLM
   run from its recorded completions, with no endpoint. --json prints the final summary (with --detach:
-  {"runId"}) as JSON instead of text.
+  {"runId"}) as JSON instead of text. The summary says which isolation the solutions ran under (docker,
+  bwrap, none). With isolation none (no Docker and no usable bubblewrap) a solution can read any file the
+  worker can, so exec workers refuse a task whose private answers are on their host and the run stops,
+  unless CRUCIBLE_ALLOW_UNISOLATED=on is set in their environment (this command's, for its own workers).
   Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file.
   Examples:
     crucible run --task breast-cancer --budget 10m

@@ -73,6 +73,8 @@ Agents: ${PRESET_NAMES.join(', ')}, or a YAML/JSON agent file (see README)
 Environment: TEMPORAL_ADDRESS (default localhost:7233; another host or TLS: that cluster, no local dev server),
   TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, TEMPORAL_API_KEY, TEMPORAL_UI_URL, CRUCIBLE_PAYLOAD_KEYS (see README),
   CRUCIBLE_HOME (default ./.crucible),
+  CRUCIBLE_ALLOW_UNISOLATED=on (exec workers: run solutions with isolation none even where the task's
+  private answers are on that host, which they refuse otherwise; see README, "Sandbox"),
   CRUCIBLE_LLM_BASE_URL and CRUCIBLE_LLM_MODEL (defaults of --llm-url and --llm-model),
   CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY (read by the control worker only),
   CRUCIBLE_MLEBENCH_PYTHON, MLEBENCH_COMPETITIONS_DIR, MLEBENCH_SPLITS_DIR, MLEBENCH_DATA_DIR (MLE-bench; see README)`;

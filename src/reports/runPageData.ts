@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { ArtifactRef } from '../core/artifact.js';
-import type { Direction, NodeRecord, TestGrade } from '../core/node.js';
+import type { Direction, ExecIsolation, NodeRecord, TestGrade } from '../core/node.js';
 import { metricDirection } from '../tasks/metrics.js';
 import type { MetricName } from '../tasks/types.js';
 import type { RunBudget, RunSummary } from '../core/run.js';
@@ -34,7 +34,8 @@ export interface RunPageNode {
   code: Trimmed | null;
   stdout: Trimmed | null;
   stderr: Trimmed | null;
-  exec: { exitCode: number | null; timedOut: boolean; durationMs: number } | null;
+  /** `isolation` is null for nodes made before issue 17, which did not record it. */
+  exec: { exitCode: number | null; timedOut: boolean; durationMs: number; isolation: ExecIsolation | null } | null;
   tokens: { calls: number; promptTokens: number; completionTokens: number; costUsd: number } | null;
   hintIds: number[];
 }
@@ -100,7 +101,7 @@ export async function runPageData(runDir: string, store: ArtifactStore, budget: 
     code: await loadText(store, n.codeRef, false),
     stdout: await loadText(store, n.exec?.stdoutRef, true),
     stderr: await loadText(store, n.exec?.stderrRef, true),
-    exec: n.exec ? { exitCode: n.exec.exitCode, timedOut: n.exec.timedOut, durationMs: n.exec.durationMs } : null,
+    exec: n.exec ? { exitCode: n.exec.exitCode, timedOut: n.exec.timedOut, durationMs: n.exec.durationMs, isolation: n.exec.isolation ?? null } : null,
     tokens: n.llm ? { calls: n.llm.calls, promptTokens: n.llm.promptTokens, completionTokens: n.llm.completionTokens, costUsd: n.llm.costUsd } : null,
     hintIds: n.hintIds ?? [],
   })));

@@ -34,6 +34,7 @@
   pageEl('facts').textContent = [
     'task ' + s.task, 'metric ' + s.metric + ' (' + data.direction + ')', 'agent ' + s.agent, 'policy ' + s.policy, 'seed ' + s.seed,
     'stopped: ' + s.stopReason, s.nodes + ' nodes, ' + s.buggyNodes + ' buggy', 'elapsed ' + dur(s.elapsedMs),
+    'isolation ' + (s.isolation ? (s.isolation.length ? s.isolation.join(', ') : 'no executions') : 'not recorded'),
   ].join(' · ');
 
   // Graph
@@ -98,7 +99,10 @@
       ['hidden test grade', !n.testGrade ? '—' : (n.testGrade.validSubmission ? 'valid' : 'invalid: ' + (n.testGrade.reason || 'no reason given')) + ' (graded by ' + n.testGrade.gradedBy + ')'],
       ['created', n.createdAt ? new Date(n.createdAt).toISOString() : '—'],
     ];
-    if (n.exec) rows.push(['execution', 'exit ' + num(n.exec.exitCode) + (n.exec.timedOut ? ', timed out' : '') + ', ' + dur(n.exec.durationMs)]);
+    if (n.exec) {
+      rows.push(['execution', 'exit ' + num(n.exec.exitCode) + (n.exec.timedOut ? ', timed out' : '') + ', ' + dur(n.exec.durationMs)]);
+      rows.push(['isolation', n.exec.isolation || 'not recorded']);
+    }
     rows.push(['tokens', n.tokens ? n.tokens.promptTokens + ' prompt + ' + n.tokens.completionTokens + ' completion in ' + n.tokens.calls + ' calls, $' + n.tokens.costUsd.toFixed(4) : '— (offline operators)']);
     if (n.hintIds.length) rows.push(['hints seen', n.hintIds.join(', ')]);
     d.appendChild(table(rows));

@@ -45,5 +45,20 @@ describe('terminal formatting', () => {
     expect(text).toContain('Medal: no medal (gold 0.20000, silver 0.30000, bronze 0.40000, median 0.50000), graded by mlebench');
     expect(text).toContain('The hidden grade found the submission invalid: submission.csv: missing column `EAP`');
     expect(text).toContain('grading_report.json');
+    // A run from before issue 17 recorded no isolation: the summary says nothing of it.
+    expect(text).not.toContain('Isolation');
+  });
+
+  it('the summary says once which isolation the executions ran under, and what none means', () => {
+    const summary: RunSummary = {
+      runId: 'r', task: 't', metric: 'auc', agent: 'a', policy: 'greedy', seed: 0, stopReason: 'step budget', nodes: 2, buggyNodes: 0,
+      elapsedMs: 1000, continuedAsNew: 0, spend: emptySpend(), hints: [], runDir: '/runs/r', best: null,
+      selection: { strategy: 'validation', selections: [], oracle: null, gap: null }, isolation: ['docker'],
+    };
+    const lines = formatSummary(summary, null).split('\n');
+    expect(lines.filter((l) => l.startsWith('Isolation'))).toEqual(['Isolation: docker']);
+    expect(formatSummary({ ...summary, isolation: ['bwrap', 'none'] }, null))
+      .toContain("Isolation: bwrap, none ('none': solutions ran as plain processes of the worker, able to read every file it can)");
+    expect(formatSummary({ ...summary, isolation: [] }, null)).toContain('Isolation: no solution was executed');
   });
 });
