@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runsDir } from '../../src/config/paths.js';
 import { loadTask } from '../../src/tasks/load.js';
 import { validateSubmission } from '../../src/tasks/submission.js';
-import type { NodeRecord } from '../../src/core/node.js';
+import { EXEC_ISOLATIONS, type NodeRecord } from '../../src/core/node.js';
+import { ProcessExecutor } from '../../src/sandbox/process.js';
+import { createExecWorker } from '../../src/workers/exec.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
 import type { RunSummary } from '../../src/core/run.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
@@ -50,6 +52,15 @@ describe('a whole agent run (real server, offline operators, real Python, proces
       if (n.buggy) expect(n.bugReason).toMatch(/\w/);
       else expect(Number.isFinite(n.score)).toBe(true);
     }
+  });
+
+  it("records each execution's isolation on its node, and the run's in its summary and summary.json", async () => {
+    const used = [...new Set(nodes.slice(1).map((n) => n.exec!.isolation))];
+    expect(used).toHaveLength(1);
+    expect(EXEC_ISOLATIONS).toContain(used[0]);
+    expect(summary.isolation).toEqual(used);
+    const summaryJson = JSON.parse(await readFile(path.join(summary.runDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summaryJson.isolation).toEqual(used);
   });
 
   it("selects the best validation node; its submission is valid and its hidden test score is recorded", async () => {
@@ -124,5 +135,29 @@ describe('a whole agent run (real server, offline operators, real Python, proces
     // Only the Drafts already started fail (the agent's parallelism); none has code or was executed.
     expect(graph.length - 1).toBeLessThanOrEqual(input.agent.parallelism);
     for (const n of graph.slice(1)) expect(n).toMatchObject({ operator: 'draft', codeRef: null, exec: null, buggy: true });
+  });
+
+  it("stops at its first execution when the exec worker runs unisolated and the task's answers are on its host", async () => {
+    const execQueue = `${h.queues.exec}-unisolated`;
+    const worker = await createExecWorker({
+      connection: h.nativeConnection, taskQueue: execQueue, stateRoot: h.stateRoot, dataConverter: h.dataConverter,
+      executor: new ProcessExecutor({ isolation: 'none', logger: { warn: () => undefined } }), allowUnisolated: false,
+    });
+    const running = worker.run();
+    try {
+      const handle = await h.start({ ...input, execTaskQueue: execQueue }, { workflowId: `${h.queues.workflowId}-unisolated` });
+      const err = await h.until(handle.result()).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect((err as WorkflowFailedError).cause?.message ?? '').toContain("refused: this exec worker runs solutions with isolation 'none'");
+      const runDir = path.join(runsDir(h.stateRoot), handle.workflowId);
+      const stopped = JSON.parse(await readFile(path.join(runDir, 'summary.json'), 'utf8')) as RunSummary;
+      expect(stopped.stopReason).toBe('operator error');
+      expect(stopped.error).toContain('CRUCIBLE_ALLOW_UNISOLATED=on');
+      // Nothing was executed: no node has an execution record.
+      expect(stopped.isolation).toEqual([]);
+    } finally {
+      worker.shutdown();
+      await running;
+    }
   });
 });
