@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { pythonPath } from '../../../src/config/paths.js';
 import { ProcessExecutor } from '../../../src/sandbox/process.js';
 import type { ExecSpec } from '../../../src/sandbox/types.js';
+import { alive } from '../../helpers/processes.js';
 
 // These tests need only the standard library; the venv's Python is preferred, any python3 works.
 const python = existsSync(pythonPath()) ? pythonPath() : 'python3';
@@ -20,20 +21,6 @@ let n = 0;
 function spec(code: string, extra: Partial<ExecSpec> = {}): ExecSpec {
   const dir = path.join(root, `case-${n++}`);
   return { code, dataDir: path.join(dir, 'data'), workDir: path.join(dir, 'work'), timeoutMs: 20_000, maxOutputBytes: 64 * 1024, ...extra };
-}
-
-/** A pid is gone once kill(0) fails or it is a zombie waiting for a reaper. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 async function gone(pid: number, withinMs = 2000): Promise<boolean> {

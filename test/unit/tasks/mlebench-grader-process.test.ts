@@ -10,6 +10,7 @@ import { closeMlebenchGraders, gradeWithMlebench, mlebenchGraderProcess } from '
 import type { TaskSpec } from '../../../src/tasks/types.js';
 import { recordedCompetitions, recordedTask } from '../../helpers/mlebenchGrades.js';
 import { tempDir } from './fixtures.js';
+import { alive } from '../../helpers/processes.js';
 
 /**
  * The Node side of the long-lived mlebench grading process, against a test double of its protocol
@@ -45,19 +46,6 @@ function doubleLog(): { pids: number[]; seen: string[] } {
   };
 }
 
-/** Running, not a zombie (a process whose parent exited may wait unreaped in a container). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 describe('the grading process (a test double of its protocol)', () => {
   it('answers concurrent requests one at a time, in order, from one process', async () => {
