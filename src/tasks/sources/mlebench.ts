@@ -40,7 +40,7 @@ export const VALIDATION_METRICS: Readonly<Record<string, MetricName>> = {
 };
 
 /** Grader names whose scores are better lower, for competitions whose leaderboard cannot be read. */
-const LOWER_IS_BETTER = /log-loss|squared-error|squared_error|absolute-error|rmsle|error|distance|divergence|levenh?s?htein/i;
+const LOWER_IS_BETTER = /loss|error|rmsle|distance|divergence|levenh?s?htein/i;
 
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/v1';
 
