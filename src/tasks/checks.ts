@@ -65,7 +65,8 @@ function mustStayInside(file: string, root: string, rootName: string): void {
  * Every file published to the sandboxes: regular files, no links (any size). Returns how many files
  * there are (a walk of the public folder, no file read).
  */
-function checkPublicTree(publicDir: string, rel = ''): number {
+/** Refuses a symbolic link anywhere under the public folder; returns how many files it holds. */
+export function checkPublicTree(publicDir: string, rel = ''): number {
   let n = 0;
   for (const entry of readdirSync(path.join(publicDir, rel), { withFileTypes: true })) {
     const file = path.join(publicDir, rel, entry.name);

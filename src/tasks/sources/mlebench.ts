@@ -9,7 +9,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkDescription } from '../checks.js';
+import { checkDescription, checkPublicTree } from '../checks.js';
 import { TaskError } from '../errors.js';
 import { isDir, isFile } from '../files.js';
 import { metricDirection } from '../metrics.js';
@@ -93,6 +93,7 @@ async function loadMlebenchTask(dir: string): Promise<TaskSpec> {
   const descriptionPath = path.join(publicDir, 'description.md');
   if (!isFile(descriptionPath)) throw new TaskError(`${descriptionPath}: missing (mlebench prepare writes the competition's description there)`);
   checkDescription(descriptionPath, dir);
+  checkPublicTree(publicDir);
 
   const entries = publicEntries(publicDir);
   const sampleName = path.relative(publicDir, sampleSubmission);

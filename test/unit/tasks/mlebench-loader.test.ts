@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../src/config/paths.js';
@@ -85,6 +85,11 @@ describe('a prepared competition with its registry entry next to prepared/', () 
     await expect(loadTask(noSample)).rejects.toThrow(/field `dataset\.sample_submission`/);
     const noDescription = copyOf(TOY, 'nodesc', (d) => rmSync(path.join(d, 'prepared/public/description.md')));
     await expect(loadTask(noDescription)).rejects.toThrow(/description\.md: missing/);
+  });
+
+  it('a symbolic link in the public folder is refused, naming it (the sandbox would not see its target)', async () => {
+    const dir = copyOf(TOY, 'link', (d) => symlinkSync('/etc/hostname', path.join(d, 'prepared/public/extra.txt')));
+    await expect(loadTask(dir)).rejects.toThrow(/prepared\/public\/extra\.txt: a symbolic link \(to \/etc\/hostname\)/);
   });
 
   it('a config.yaml without a grader is a TaskError naming the field', async () => {
