@@ -36,6 +36,8 @@ export interface ModelSpec {
   scaleSensitive: boolean;
   /** Has no (calibrated) predict_proba: wrapped in CalibratedClassifierCV for auc and logloss. */
   calibrate?: boolean;
+  /** Rejects a sparse matrix: a table's free text reaches it as a few dense TF-IDF components. */
+  denseInput?: boolean;
 }
 
 const nEstimators: ParamSpec = {
@@ -190,6 +192,7 @@ const CLASSIFIERS: readonly ModelSpec[] = [
     cheap: false,
     weight: 1.5,
     scaleSensitive: false,
+    denseInput: true,
   },
   {
     family: 'knn',
@@ -235,6 +238,7 @@ const CLASSIFIERS: readonly ModelSpec[] = [
     cheap: true,
     weight: 0.4,
     scaleSensitive: false,
+    denseInput: true,
   },
 ];
 
@@ -322,6 +326,7 @@ const REGRESSORS: readonly ModelSpec[] = [
     cheap: false,
     weight: 1.5,
     scaleSensitive: false,
+    denseInput: true,
   },
   {
     family: 'knn',

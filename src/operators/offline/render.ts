@@ -100,12 +100,100 @@ test = pd.read_csv(os.path.join(DATA_DIR, TEST_FILE))
 sample_submission = pd.read_csv(os.path.join(DATA_DIR, SAMPLE_SUBMISSION_FILE))
 log(f"loaded train {train.shape}, test {test.shape}")`;
 
+/**
+ * Each input column's role, read from its values, never from its name; one function every pipeline
+ * uses. The thresholds: a string column is free text when most values differ, most hold a space and
+ * they average 20 characters; an integer column of 3 to 10 values is a category code; a column unique
+ * per row that is neither text nor a path (strings, or integers numbering the rows) names the row.
+ */
+function columnRoles(imports: Imports): string {
+  imports.module('warnings');
+  return `
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".webp")
+# Year, month and day with - / or . between them (either end first), and an optional time of day.
+DATE_PATTERN = r"^\\d{1,4}[-/.]\\d{1,2}[-/.]\\d{1,4}(?:[ T]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?)?(?:Z|[+-]\\d{2}:?\\d{2})?$"
+
+
+def spread(values, n=50):
+    # Up to n values from all over the column, so a sorted table is judged by more than its head.
+    return values.iloc[:: max(1, len(values) // n)].iloc[:n]
+
+
+def to_dates(values):
+    # Unparseable values become NaT; pandas warns when it guesses a format, which is what is wanted here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(values, errors="coerce", utc=True)
+
+
+def column_role(values):
+    # "id": unique per row and no signal (dropped); "numeric"; "categorical": strings, or an integer
+    # code of a few values; "text": free text (TF-IDF); "image": paths of image files under DATA_DIR;
+    # "date": year, month, day and weekday become numbers; "empty": no value at all (dropped).
+    present = values.dropna()
+    if len(present) == 0:
+        return "empty"
+    distinct = present.nunique()
+    unique_per_row = len(values) > 1 and distinct == len(values)
+    if pd.api.types.is_bool_dtype(values):
+        return "numeric"
+    if pd.api.types.is_numeric_dtype(values):
+        integral = bool((present == np.round(present)).all())
+        if integral and unique_per_row and present.max() - present.min() < 2 * len(values):
+            return "id"
+        return "categorical" if integral and 3 <= distinct <= 10 else "numeric"
+    strings = present.astype(str).str.strip()
+    probe = spread(strings)
+    if all(p.lower().endswith(IMAGE_SUFFIXES) and os.path.isfile(os.path.join(DATA_DIR, p)) for p in probe):
+        return "image"
+    if probe.str.match(DATE_PATTERN).mean() >= 0.9 and to_dates(probe).notna().mean() >= 0.9:
+        return "date"
+    if distinct > len(strings) / 2 and strings.str.contains(" ").mean() >= 0.5 and strings.str.len().mean() >= 20:
+        return "text"
+    return "id" if unique_per_row else "categorical"
+
+
+# The columns train and test share, besides what is predicted and the row id, by role.
+roles = {c: column_role(pd.concat([train[c], test[c]], ignore_index=True)) for c in train.columns if c in test.columns and c not in EXCLUDED}
+
+
+def columns_of(*wanted):
+    return [c for c, role in roles.items() if role in wanted]
+
+
+for role in ("numeric", "categorical", "text", "image", "date", "id", "empty"):
+    if columns_of(role):
+        names = columns_of(role)
+        log(f"{role} columns ({len(names)}): {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}")`;
+}
+
+/** The columns no role is read for: what is predicted, and the row id. */
+const excluded = (task: OfflineTask): string => (isPerColumn(task) ? 'EXCLUDED = (*TARGETS, ID_COLUMN)' : 'EXCLUDED = (TARGET, ID_COLUMN)');
+
+/** The data read and every column's role: the start of each pipeline's loading. */
+const readData = (task: OfflineTask, imports: Imports): string => `${READ_FILES}
+${excluded(task)}
+${columnRoles(imports)}`;
+
+/**
+ * A regression task scored by an exact-match metric (accuracy, f1): an integer target's predictions
+ * are rounded to integers in its training range; a target with fractions keeps its predictions.
+ */
+const AS_LABELS = `
+INTEGER_TARGET = bool((y == np.round(y)).all())
+
+
+def as_labels(values):
+    # The metric compares exact values: predictions of an integer target become integers it could take.
+    return np.clip(np.rint(values), y.min(axis=0), y.max(axis=0)).astype("int64") if INTEGER_TARGET else values`;
+
 /** The y the models learn, and how the load log line summarises it. */
 function targets(task: OfflineTask, imports: Imports): { lines: string; summary: string } {
   if (!isClassification(task)) {
-    return isPerColumn(task)
+    const y = isPerColumn(task)
       ? { lines: 'y = train[TARGETS].to_numpy(dtype="float64")', summary: '{y.shape[1]} targets' }
       : { lines: 'y = train[TARGET].to_numpy(dtype="float64")', summary: 'target mean {y.mean():.4g}' };
+    return task.output === 'labels' ? { ...y, lines: `${y.lines}${AS_LABELS}` } : y;
   }
   imports.add('sklearn.preprocessing', 'LabelEncoder');
   if (isPerColumn(task)) {
@@ -126,28 +214,44 @@ n_classes = len(label_encoder.classes_)`,
 
 function loadTabular(task: OfflineTask, imports: Imports): string {
   const { lines, summary } = targets(task, imports);
-  const excluded = isPerColumn(task) ? '(*TARGETS, ID_COLUMN)' : '(TARGET, ID_COLUMN)';
-  return `${READ_FILES}
+  return `${readData(task, imports)}
 
-feature_columns = [c for c in train.columns if c not in ${excluded} and c in test.columns]
-numeric_columns = [c for c in feature_columns if pd.api.types.is_numeric_dtype(train[c])]
-categorical_columns = [c for c in feature_columns if c not in numeric_columns]
+numeric_columns = columns_of("numeric")
+categorical_columns = columns_of("categorical")
+text_columns = columns_of("text")
+date_columns = columns_of("date")
+# Image paths in a table carry no pixels here; ids and empty columns carry no signal.
+DATE_PARTS = ("year", "month", "day", "dayofweek")
+date_features = [f"{c}_{part}" for c in date_columns for part in DATE_PARTS]
+feature_columns = numeric_columns + categorical_columns + text_columns + date_features
+
+
+def category_label(value):
+    # Integer codes become strings that sort as the numbers do, so ordinal codes keep their order.
+    return f"{int(value) + 10 ** 12:013d}" if isinstance(value, (int, float, np.number)) else str(value)
 
 
 def prepare(frame):
-    # Categories become plain strings with an explicit missing level and numbers become floats,
-    # so every encoder and imputer accepts them whatever dtypes pandas inferred.
-    frame = frame[feature_columns].copy()
+    # Categories become plain strings with an explicit missing level, texts strings (missing: empty),
+    # dates their parts and numbers floats, so every encoder and imputer accepts them whatever dtypes
+    # pandas inferred.
+    frame = frame.copy()
     for column in categorical_columns:
-        frame[column] = frame[column].where(frame[column].notna(), "__missing__").astype(str)
+        frame[column] = frame[column].map(lambda v: "__missing__" if pd.isna(v) else category_label(v)).astype(str)
+    for column in text_columns:
+        frame[column] = frame[column].fillna("").astype(str)
+    for column in date_columns:
+        stamps = to_dates(frame[column])
+        for part in DATE_PARTS:
+            frame[f"{column}_{part}"] = getattr(stamps.dt, part).astype("float64")
     frame[numeric_columns] = frame[numeric_columns].astype("float64")
-    return frame
+    return frame[feature_columns]
 
 
 X = prepare(train)
 X_test = prepare(test)
 ${lines}
-log(f"{len(feature_columns)} features ({len(categorical_columns)} categorical), {len(y)} rows, ${summary}")
+log(f"{len(feature_columns)} features ({len(categorical_columns)} categorical, {len(text_columns)} free text, {len(date_columns)} dates), {len(y)} rows, ${summary}")
 `;
 }
 
@@ -155,6 +259,29 @@ function specOf(g: Genome, task: OfflineTask): ModelSpec {
   const spec = modelSpec(task.type, g.model.family);
   if (!spec) throw new Error(`model family ${g.model.family} does not fit a ${task.type} task`);
   return spec;
+}
+
+/** Free text inside a table: TF-IDF of words and word pairs; a model that rejects sparse input gets its leading components. */
+function textFeatures(spec: ModelSpec, imports: Imports): string {
+  imports.add('sklearn.feature_extraction.text', 'TfidfVectorizer');
+  const tfidf = 'TfidfVectorizer(ngram_range=(1, 2), max_features=20000, sublinear_tf=True, strip_accents="unicode")';
+  if (!spec.denseInput) {
+    return `
+
+
+def text_features():
+    return ${tfidf}`;
+  }
+  imports.add('sklearn.decomposition', 'TruncatedSVD');
+  return `
+
+
+def text_features():
+    # ${spec.label} needs dense input: the TF-IDF matrix's 64 leading components (latent semantic analysis).
+    return Pipeline([
+        ("tfidf", ${tfidf}),
+        ("svd", TruncatedSVD(n_components=64, random_state=RANDOM_STATE)),
+    ])`;
 }
 
 function buildTabular(g: TabularGenome, task: OfflineTask, imports: Imports, name: string): string {
@@ -213,7 +340,7 @@ log("target: log1p transform" if LOG_TARGET else "target: has values <= -1, log1
     return TransformedTargetRegressor(regressor=pipeline, func=np.log1p, inverse_func=np.expm1)`;
   }
 
-  return `${before}
+  return `${before}${textFeatures(spec, imports)}
 
 def ${name}():
 ${numeric.map((l) => `    ${l}`).join('\n')}
@@ -222,6 +349,9 @@ ${numeric.map((l) => `    ${l}`).join('\n')}
         transformers.append(("numeric", Pipeline(numeric_steps), numeric_columns))
     if categorical_columns:
         transformers.append(("categorical", ${encoder}, categorical_columns))
+    # One TF-IDF per free-text column (a column name, not a list: the vectorizer takes one text per row).
+    for i, column in enumerate(text_columns):
+        transformers.append((f"text{i}", text_features(), column))
     pipeline = Pipeline([
 ${steps.map((s) => `        ${s},`).join('\n')}
     ])
@@ -233,13 +363,16 @@ ${ret}
 
 function loadText(task: OfflineTask, imports: Imports): string {
   const { lines, summary } = targets(task, imports);
-  return `${READ_FILES}
+  return `${readData(task, imports)}
 
 
 def text_column():
-    # The free text: of the string columns train and test share, the one with the longest values on average.
-    shared = [c for c in test.columns if c in train.columns and not pd.api.types.is_numeric_dtype(train[c])]
-    return max(shared, key=lambda c: train[c].fillna("").astype(str).str.len().mean())
+    # The free text: of the columns whose role is text, the one with the longest values on average;
+    # where none reads as free text (short texts), of the string columns.
+    strings = columns_of("text") or [c for c in columns_of("categorical", "id") if not pd.api.types.is_numeric_dtype(train[c])]
+    if not strings:
+        raise ValueError(f"no column of {TRAIN_FILE} holds text: the roles of its columns are {roles}")
+    return max(strings, key=lambda c: train[c].fillna("").astype(str).str.len().mean())
 
 
 TEXT_COLUMN = text_column()
@@ -381,9 +514,13 @@ def grid_means(values, cells=4):
     bands = np.array_split(values, cells, axis=1)
     return np.stack([block.mean(axis=(1, 2)) for band in bands for block in np.array_split(band, cells, axis=2)], axis=1)`
       : '';
-  return `${READ_FILES}
+  return `${readData(task, imports)}
 
-IMAGE_COLUMN = "image"
+if not columns_of("image"):
+    raise ValueError(f"no column of {TRAIN_FILE} names image files under {DATA_DIR}: the roles of its columns are {roles}")
+# The first column of image paths, whatever its name.
+IMAGE_COLUMN = columns_of("image")[0]
+log(f"images: column {IMAGE_COLUMN}")
 SIDE = ${g.side}
 
 try:
@@ -484,6 +621,13 @@ const usesProbabilities = (metric: MetricName): boolean => metric === 'auc' || m
 
 /** The lines of evaluate(model, X_valid, y_valid) for one metric. */
 function evaluateLines(task: OfflineTask, metric: MetricName): string[] {
+  if (!isClassification(task) && (metric === 'accuracy' || metric === 'f1')) {
+    const score = metric === 'accuracy' ? 'accuracy_score' : 'f1_score';
+    const average = metric === 'f1' ? ', average="macro"' : '';
+    return isPerColumn(task)
+      ? ['predicted = as_labels(model.predict(X_valid))', `return float(np.mean([${score}(y_valid[:, j], predicted[:, j]${average}) for j in range(y_valid.shape[1])]))`]
+      : [`return ${score}(y_valid, as_labels(model.predict(X_valid))${average})`];
+  }
   if (task.learn.kind === 'columns') {
     const auc = metric === 'auc';
     return [
@@ -535,6 +679,9 @@ function predictLines(task: OfflineTask, output: Exclude<OfflineTask['output'], 
     ];
   }
   const { before, values } = predictedValues(task);
+  if (!isClassification(task) && output === 'labels') {
+    return [learn.kind === 'columns' ? 'return pd.DataFrame(as_labels(model.predict(frame)), columns=TARGETS)' : 'return pd.DataFrame({TARGET: as_labels(model.predict(frame))})'];
+  }
   if (learn.kind === 'columns') {
     switch (output) {
       case 'probabilities':
