@@ -5,7 +5,7 @@ import type { FaultRates } from '../../config/offlineFaults.js';
 import { drawFault } from './faults.js';
 import { readGenome, withoutFault, type Genome } from './genome.js';
 import { mutate } from './mutate.js';
-import { crossoverPlan, debugPlan, draftPlan, improvePlan, restartPlan } from './plan.js';
+import { crossoverPlan, debugPlan, draftPlan, improvePlan, restartPlan, triedMutations } from './plan.js';
 import { renderFor } from './render.js';
 import { repair } from './repair.js';
 import { createRng, type Rng } from './rng.js';
@@ -55,7 +55,7 @@ function restart(ctx: Context, parents: ParentContext[]): OperatorResult {
 /** One mutation of a parent; `note` explains why a crossover fell back to it. */
 function improve(ctx: Context, parent: ParentContext, parentGenome: Genome, note?: string): OperatorResult {
   const { task } = ctx;
-  const mutation = mutate(parentGenome, task.type, ctx.rng, ctx.budget);
+  const mutation = mutate(parentGenome, task.type, ctx.rng, ctx.budget, triedMutations(parent.nodeId, ctx.request.memory));
   const genome = withFault(mutation.genome, ctx);
   return { plan: improvePlan(genome, task, parent, mutation, note), code: renderFor(genome, task) };
 }

@@ -3,7 +3,8 @@ import type { ParentContext } from '../types.js';
 import type { Recombination } from './crossover.js';
 import { isImage, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
 import { modelSpec, pythonLiteral, type ParamValue } from './models.js';
-import type { Mutation } from './mutate.js';
+import { mutationKey, type Mutation } from './mutate.js';
+import type { MemoryEntry } from '../memory.js';
 import type { Repair } from './repair.js';
 import type { OfflineTask } from './task.js';
 
@@ -109,12 +110,33 @@ export function draftPlan(g: Genome, task: OfflineTask): string {
   return describePipeline(g, task);
 }
 
+/** The change an Improve plan names; improvePlan writes it, triedMutations reads it back. */
+const changeText = (m: Pick<Mutation, 'gene' | 'from' | 'to' | 'why'>): string => `${m.gene} goes from ${m.from} to ${m.to}, because ${m.why}.`;
+const IMPROVE_LEAD = (nodeId: number): string => `Improve node ${nodeId} `;
+const CHANGE = /^\([^)]*\) by one change: (\S+) goes from .*? to (.*?), because /;
+
+/**
+ * The mutations earlier Improve children of a node made, read from their plans among the memory
+ * entries (mutationKey of each): what a new Improve of that node should not repeat. Only children
+ * the memory shows are seen (the improve memory scope `siblings` shows them all).
+ */
+export function triedMutations(parentId: number, memory: readonly Pick<MemoryEntry, 'operator' | 'plan'>[]): Set<string> {
+  const tried = new Set<string>();
+  const lead = IMPROVE_LEAD(parentId);
+  for (const entry of memory) {
+    if (entry.operator !== 'improve' || !entry.plan.startsWith(lead)) continue;
+    const match = CHANGE.exec(entry.plan.slice(lead.length));
+    if (match?.[1] !== undefined && match[2] !== undefined) tried.add(mutationKey(match[1], match[2]));
+  }
+  return tried;
+}
+
 /** `note` prefixes the plan when a crossover fell back to mutating one parent. */
 export function improvePlan(g: Genome, task: OfflineTask, parent: ParentContext, m: Mutation, note?: string): string {
-  const change = `${m.gene} goes from ${m.from} to ${m.to}, because ${m.why}.`;
+  const change = changeText(m);
   const lead = note
     ? `${note} One change to node ${parent.nodeId}: ${change}`
-    : `Improve node ${parent.nodeId} (${scoreText(parent.score, task)}) by one change: ${change}`;
+    : `${IMPROVE_LEAD(parent.nodeId)}(${scoreText(parent.score, task)}) by one change: ${change}`;
   return `${lead} ${describePipeline(g, task)}`;
 }
 

@@ -27,9 +27,10 @@ export function sampleParams(spec: ModelSpec, rng: Rng, budget: Budget): Record<
   return params;
 }
 
-export function sampleFamily(type: TableTask['type'], rng: Rng, exclude?: string): ModelSpec {
-  const candidates = modelsFor(type).filter((m) => m.family !== exclude);
-  return rng.weighted(candidates.map((m) => [m, m.weight] as const));
+/** A family by draft weight, none of `exclude`; null when every family is excluded. */
+export function sampleFamily(type: TableTask['type'], rng: Rng, exclude: readonly string[] = []): ModelSpec | null {
+  const candidates = modelsFor(type).filter((m) => !exclude.includes(m.family));
+  return candidates.length > 0 ? rng.weighted(candidates.map((m) => [m, m.weight] as const)) : null;
 }
 
 type Weights = readonly (readonly [GeneValue, number])[];
@@ -69,6 +70,7 @@ function geneWeights(type: TableTask['type'], spec: ModelSpec, budget: Budget): 
 
 export function sampleGenome(type: TableTask['type'], rng: Rng, budget: Budget): Genome {
   const spec = sampleFamily(type, rng);
+  if (!spec) throw new Error(`no model family fits a ${type} task`);
   const validationWeights: Record<Validation, number> = { 'holdout-20': 0.35, 'holdout-25': 0.15, 'kfold-3': 0.25, 'kfold-5': 0.25 };
   const weights = geneWeights(type, spec, budget);
   const genome: Record<string, unknown> = { v: 1 };
