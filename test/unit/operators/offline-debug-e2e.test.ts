@@ -11,6 +11,7 @@ import { validateSubmission } from '../../../src/tasks/submission.js';
 import type { TableTask } from '../../../src/tasks/types.js';
 import { stripFaultRecord } from './planted.js';
 import { makeSyntheticTask } from './synthetic-task.js';
+import { renderSolution } from '../../../src/operators/offline/index.js';
 
 /**
  * Debug works from the error alone. With the test switch on, each kind of planted fault fails for
@@ -82,5 +83,35 @@ describe('offline Debug, from the error alone', () => {
       const fixed = await judged(task, child.code);
       expect(fixed, `${kind}: ${fixed.output}`).toMatchObject({ buggy: false, bugReason: null });
     }
+  });
+});
+
+describe('offline Debug of a program broken for real', () => {
+  it('a solution that reads its text from a column named text, on data whose text is in body: the KeyError is diagnosed and the repaired program runs', async () => {
+    const publicDir = path.resolve('test/fixtures/offline-shapes/text-body/public');
+    const task: TableTask = {
+      id: 'text-body', name: 'text-body', type: 'text-classification', metric: 'f1', direction: 'maximize', target: 'target', idColumn: 'id',
+      predictionColumns: ['target'], dir: path.dirname(publicDir), descriptionPath: path.join(publicDir, 'description.md'), publicDir,
+      files: { train: path.join(publicDir, 'train.csv'), test: path.join(publicDir, 'test.csv'), sampleSubmission: path.join(publicDir, 'sample_submission.csv') },
+      answersPath: path.join(path.dirname(publicDir), 'private', 'answers.csv'), gpu: false, selectionPath: null, leaderboardPath: null,
+    };
+    const genome: Genome = {
+      v: 1, vectorizer: 'word-1-2', min_df: 1, max_features: 20000, sublinear_tf: true,
+      model: { family: 'logistic', params: { C: 1.0, class_weight: null } }, validation: 'holdout-20', fault: null,
+    };
+    // The name-based choice the generator once made: no column of this data is called text.
+    const broken = renderSolution(genome, task).replace('TEXT_COLUMN = text_column()', 'TEXT_COLUMN = "text"');
+    expect(broken).toContain('TEXT_COLUMN = "text"');
+    const failed = await judged(task, broken);
+    expect(failed.buggy).toBe(true);
+    expect(failed.output).toMatch(/KeyError: 'text'/);
+
+    const parent: ParentContext = { nodeId: 3, plan: 'p', code: broken, score: null, buggy: true, bugReason: failed.bugReason, output: failed.output };
+    const child = generateOffline({ op: 'debug', task, parents: [parent], seed: 5, remainingSeconds: 250, memory: [] });
+    expect(child.plan).toContain("a KeyError, neither the train nor the test table has a column 'text'");
+    expect(child.code).not.toContain('TEXT_COLUMN = "text"');
+    const fixed = await judged(task, child.code);
+    expect(fixed, fixed.output).toMatchObject({ buggy: false, bugReason: null });
+    expect(fixed.output).toContain('documents in column body');
   });
 });

@@ -98,6 +98,36 @@ describe('offline Debug: the change each cause gets', () => {
     expect(child.plan).toContain('ran out of memory');
   });
 
+  it('a timeout: a cheaper pipeline (fewer trees, one holdout instead of k folds), never the same genome', () => {
+    const forest: Genome = { ...classifier, features: 'none', model: { family: 'random_forest', params: { n_estimators: 300, max_depth: null, min_samples_leaf: 1, max_features: 'sqrt' } }, validation: 'kfold-5' };
+    const child = debug(classification, forest, 'timeout: execution exceeded its limit of 600 s');
+    expect(child.genome.model.params.n_estimators).toBeLessThanOrEqual(150);
+    expect(child.genome.validation).toBe('holdout-20');
+    expect(child.plan).toContain('ran out of time');
+  });
+
+  it('a timeout of a pipeline with nothing left to cut: a linear model', () => {
+    const svm: Genome = { ...classifier, features: 'none', model: { family: 'svm', params: { C: 1.0 } } };
+    const child = debug(classification, svm, 'timeout: execution exceeded its limit of 600 s');
+    expect(child.genome.model.family).toBe('logistic');
+  });
+
+  it('a submission of the wrong shape from hand-written code: the same pipeline rewritten to the sample submission\'s columns', () => {
+    const code = renderSolution(classifier, classification).replace('submission.to_csv("submission.csv", index=False)', 'pd.DataFrame({"prediction": predictions[TARGET]}).to_csv("submission.csv")');
+    const parent: ParentContext = { nodeId: 4, plan: 'p', code, score: null, buggy: true, bugReason: 'invalid submission: submission.csv: columns [, prediction], expected [id, target]', output: '' };
+    const child = generateOffline({ op: 'debug', task: classification, parents: [parent], seed: 3, remainingSeconds: 3600, memory: [] });
+    expect(child.code).toBe(renderSolution(classifier, classification));
+    expect(child.plan).toContain("write the sample submission's columns in its order");
+  });
+
+  it('a score JSON cannot write: the same pipeline rewritten to write a plain float', () => {
+    const code = renderSolution(classifier, classification).replace('"score": float(valid_score)', '"score": np.float32(valid_score)');
+    const parent: ParentContext = { nodeId: 4, plan: 'p', code, score: null, buggy: true, bugReason: 'exit code 1: TypeError: Object of type float32 is not JSON serializable', output: '' };
+    const child = generateOffline({ op: 'debug', task: classification, parents: [parent], seed: 3, remainingSeconds: 3600, memory: [] });
+    expect(child.code).toBe(renderSolution(classifier, classification));
+    expect(child.plan).toContain('as a plain Python float');
+  });
+
   it('a column the data lacks, when rewriting would give the same code: names the closest column, then the defensive variant', () => {
     const child = debug(classification, classifier, "exit code 1: KeyError: 'colour'");
     expect(child.plan).toContain("neither the train nor the test table has a column 'colour'; the closest real column is 'color'");
