@@ -45,6 +45,7 @@ function describeTabular(g: TabularGenome, task: OfflineTask): string {
   const parts = [
     `numeric columns are ${numeric.slice(0, -1).join(', ')} and ${numeric[numeric.length - 1]}`,
     g.encode === 'onehot' ? 'categorical columns are one-hot encoded (top 20 levels)' : 'categorical columns are ordinal-coded',
+    'free-text columns become TF-IDF features and dates their year, month, day and weekday (each column\'s role is read from its values)',
   ];
   if (g.features === 'select50') parts.push('the better half of the features by a univariate F-test is kept');
   if (task.type === 'tabular-regression' && g.target !== 'none') {
