@@ -153,8 +153,11 @@ def column_role(values):
     return "id" if unique_per_row else "categorical"
 
 
-# The columns train and test share, besides what is predicted and the row id, by role.
-roles = {c: column_role(pd.concat([train[c], test[c]], ignore_index=True)) for c in train.columns if c in test.columns and c not in EXCLUDED}
+# The columns train and test share, besides what is predicted, by role. The row id is no input
+# unless it is free text (a comment can name its row and be the input too).
+roles = {c: column_role(pd.concat([train[c], test[c]], ignore_index=True)) for c in train.columns if c in test.columns and c not in PREDICTED}
+if roles.get(ID_COLUMN) != "text":
+    roles.pop(ID_COLUMN, None)
 
 
 def columns_of(*wanted):
@@ -167,12 +170,12 @@ for role in ("numeric", "categorical", "text", "image", "date", "id", "empty"):
         log(f"{role} columns ({len(names)}): {', '.join(names[:8])}{', ...' if len(names) > 8 else ''}")`;
 }
 
-/** The columns no role is read for: what is predicted, and the row id. */
-const excluded = (task: OfflineTask): string => (isPerColumn(task) ? 'EXCLUDED = (*TARGETS, ID_COLUMN)' : 'EXCLUDED = (TARGET, ID_COLUMN)');
+/** The columns no role is read for: what is predicted. */
+const predicted = (task: OfflineTask): string => (isPerColumn(task) ? 'PREDICTED = TARGETS' : 'PREDICTED = [TARGET]');
 
 /** The data read and every column's role: the start of each pipeline's loading. */
 const readData = (task: OfflineTask, imports: Imports): string => `${READ_FILES}
-${excluded(task)}
+${predicted(task)}
 ${columnRoles(imports)}`;
 
 /**
