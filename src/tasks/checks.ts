@@ -10,14 +10,18 @@
  * - text: description.md and the CSVs must be UTF-8 (the header of every CSV; test and sample
  *   submission whole), description.md not empty;
  * - rows: train, test, sample submission and answers need at least one data row, and the sample
- *   submission must hold exactly the test file's ids, once each (submissions are checked against it).
+ *   submission must hold exactly the test file's ids, once each (submissions are checked against it);
+ * - classes: where the sample submission's columns are the classes of the target, every label of
+ *   the answers and the selection holdout is one of them, and the metric scores probabilities.
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { column, CsvError, notUtf8, parseCsv, type CsvTable } from './csv.js';
 import { TaskError } from './errors.js';
+import { labelKey } from './grade.js';
+import { CLASS_METRICS } from './metrics.js';
 import { idKeyer } from './submission.js';
-import type { TableTask } from './types.js';
+import { predictsClasses, type MetricName, type TableTask } from './types.js';
 
 /** Largest file the grader reads whole (into one buffer: Node reads at most 2 GiB at once). */
 export const MAX_TASK_FILE_BYTES = 2 * 1024 ** 3 - 1;
@@ -153,5 +157,38 @@ export function checkSampleIds(spec: TableTask): void {
       ...(extra.length > 0 ? [`${extra.length} id${extra.length > 1 ? 's' : ''} not in ${path.basename(testFile)} (${examples(extra)})`] : []),
     ];
     throw new TaskError(`${sampleFile}: its \`${spec.idColumn}\` values do not match ${testFile}: ${parts.join('; ')}`);
+  }
+}
+
+/**
+ * A task whose prediction columns are the classes of its target (one probability per class): the
+ * target is not itself a prediction column, the metric scores probabilities (logloss or auc), and
+ * every label of the answers and the selection holdout names a prediction column, so that grading
+ * can find each row's true class. `yamlFile` names where the metric came from.
+ */
+export function checkClassColumns(spec: TableTask, yamlFile: string): void {
+  if (!predictsClasses(spec)) return;
+  const sampleFile = spec.files.sampleSubmission;
+  if (spec.predictionColumns.includes(spec.target)) {
+    throw new TaskError(
+      `${sampleFile}: columns ${spec.predictionColumns.join(', ')} besides \`${spec.idColumn}\`: either the target \`${spec.target}\` alone, or one probability column per class of it`,
+    );
+  }
+  if (!(CLASS_METRICS as readonly MetricName[]).includes(spec.metric)) {
+    throw new TaskError(
+      `${yamlFile}: field \`metric\`: ${spec.metric} cannot score the class-probability columns of ${sampleFile} (${examples(spec.predictionColumns)}); use ${CLASS_METRICS.join(' or ')}`,
+    );
+  }
+  const known = new Set(spec.predictionColumns.map(labelKey));
+  for (const file of [spec.answersPath, spec.selectionPath]) {
+    if (file === null) continue;
+    const labels = column(readCsvStrict(file), spec.target);
+    const unknown = [...new Set(labels.filter((l) => !known.has(labelKey(l))))];
+    if (unknown.length > 0) {
+      throw new TaskError(
+        `${file}: class${unknown.length > 1 ? 'es' : ''} ${examples(unknown)} of \`${spec.target}\` ${unknown.length > 1 ? 'are' : 'is'} not a column of ${sampleFile} (${examples(spec.predictionColumns)}); ` +
+          'a class-probability sample submission has one column per class',
+      );
+    }
   }
 }

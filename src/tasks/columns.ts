@@ -32,7 +32,7 @@ export function checkColumns(spec: TableTask, source: string): TableTask {
   if (headerOf(spec.files.test).includes(spec.target)) {
     throw new TaskError(`${spec.files.test}: holds the target column \`${spec.target}\`; test labels must live only in the private answers`);
   }
-  requireColumns(spec.files.sampleSubmission, [spec.idColumn, spec.target], what('id_column and target'));
+  requireColumns(spec.files.sampleSubmission, [spec.idColumn, ...spec.predictionColumns], what('id_column and target'));
   requireColumns(spec.answersPath, [spec.idColumn, spec.target], what('id_column and target'));
   if (spec.selectionPath !== null) requireColumns(spec.selectionPath, [spec.idColumn, spec.target], what('id_column and target'));
   if (spec.leaderboardPath !== null) readLeaderboard(spec.leaderboardPath, spec.direction);

@@ -1,7 +1,8 @@
 /**
  * K-fold re-evaluation data: fold i of a task's public data is a copy of it in which train.csv keeps
  * the rows outside fold i, test.csv holds fold i's rows without the target, and the sample submission
- * lists fold i's ids. A solution runs on it unchanged, and its predictions for fold i are scored
+ * lists fold i's ids with the task's own placeholder values (its sample submission's first row: a
+ * constant, or uniform class probabilities), never the fold's labels. A solution runs on it unchanged, and its predictions for fold i are scored
  * against the labels it never saw. Folds are a fixed function of the row ids, so every candidate and
  * every re-run sees the same ones.
  */
@@ -24,8 +25,27 @@ export interface FoldSplit {
   truth: { ids: string[]; labels: string[] };
 }
 
-/** Splits a train table into fold i's parts (pure). */
-export function splitFold(train: CsvTable, task: Pick<TableTask, 'idColumn' | 'target'>, folds: number, fold: number): FoldSplit {
+/** The prediction columns of a fold's sample submission and the value each row gets in them. */
+export interface SamplePlaceholder {
+  columns: string[];
+  values: string[];
+}
+
+/** The placeholder of a task's sample submission (`sampleFile`, the task's copy in a data folder): its prediction columns and their values in its first row. */
+export function samplePlaceholder(task: Pick<TableTask, 'predictionColumns'>, sampleFile: string): SamplePlaceholder {
+  const sample = readCsvFile(sampleFile);
+  const first = sample.rows[0]!;
+  return { columns: task.predictionColumns, values: task.predictionColumns.map((c) => first[sample.header.indexOf(c)]!) };
+}
+
+/**
+ * Splits a train table into fold i's parts (pure). The sample submission holds `placeholder`'s
+ * columns and values (by default the target column with 0).
+ */
+export function splitFold(
+  train: CsvTable, task: Pick<TableTask, 'idColumn' | 'target'>, folds: number, fold: number,
+  placeholder: SamplePlaceholder = { columns: [task.target], values: ['0'] },
+): FoldSplit {
   const idIdx = train.header.indexOf(task.idColumn);
   const targetIdx = train.header.indexOf(task.target);
   if (idIdx < 0 || targetIdx < 0) throw new Error(`train file needs columns ${task.idColumn} and ${task.target} for k-fold re-evaluation`);
@@ -35,7 +55,7 @@ export function splitFold(train: CsvTable, task: Pick<TableTask, 'idColumn' | 't
   return {
     train: { header: train.header, rows: train.rows.filter((r) => !inFold(r)) },
     test: { header: testHeader, rows: held.map((r) => r.filter((_, i) => i !== targetIdx)) },
-    sample: { header: [task.idColumn, task.target], rows: held.map((r) => [r[idIdx]!, r[targetIdx]!]) },
+    sample: { header: [task.idColumn, ...placeholder.columns], rows: held.map((r) => [r[idIdx]!, ...placeholder.values]) },
     truth: { ids: held.map((r) => r[idIdx]!), labels: held.map((r) => r[targetIdx]!) },
   };
 }
@@ -48,7 +68,7 @@ export function splitFold(train: CsvTable, task: Pick<TableTask, 'idColumn' | 't
  */
 export async function materializeFold(task: TableTask, dataDir: string, folds: number, fold: number, dir: string): Promise<{ dir: string; split: FoldSplit }> {
   const rel = (file: string) => path.relative(task.publicDir, file);
-  const split = splitFold(readCsvFile(path.join(dataDir, rel(task.files.train))), task, folds, fold);
+  const split = splitFold(readCsvFile(path.join(dataDir, rel(task.files.train))), task, folds, fold, samplePlaceholder(task, path.join(dataDir, rel(task.files.sampleSubmission))));
   if (await stat(dir).then((s) => s.isDirectory(), () => false)) return { dir, split };
   const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
   try {

@@ -3,10 +3,10 @@ import { column, parseNumber } from './csv.js';
 import { TaskError } from './errors.js';
 import { readLeaderboard } from './leaderboard.js';
 import { awardMedal, medalThresholds, round5, type Medal, type Thresholds } from './medals.js';
-import { MetricError, score as scoreWith } from './metrics.js';
+import { CLASS_METRICS, MetricError, scoreClasses, score as scoreWith, type ClassMetric } from './metrics.js';
 import { gradeMlebenchSubmission, type MlebenchGradeOptions } from './mlebenchGrade.js';
 import { idKeyer, parseSubmissionCsv, readSampleSubmission, readTaskCsv, validateSubmission, type SubmissionRow } from './submission.js';
-import { isTableTask, notTableReason, type MetricName, type TableTask, type TaskSpec } from './types.js';
+import { isTableTask, notTableReason, predictsClasses, type MetricName, type TableTask, type TaskSpec } from './types.js';
 
 /** MLE-bench's competition report, camelCased, plus the medal as one value and why a submission is invalid. */
 export interface GradeReport {
@@ -53,7 +53,7 @@ function tableTask(task: TaskSpec): TableTask {
 }
 
 /** A label as compared by accuracy and the class check: numbers by value ("1.0" is "1"), text trimmed. */
-function labelKey(s: string): string {
+export function labelKey(s: string): string {
   const v = parseNumber(s);
   return v !== null ? `\u0000${v}` : s.trim(); // the NUL prefix keeps numbers apart from text
 }
@@ -104,22 +104,26 @@ function shown(values: Iterable<string>, n = 5): string {
 
 /**
  * Predictions a metric would silently accept but that cannot be right: a label outside the task's
- * classes (accuracy), a probability outside [0, 1] (logloss). Null when fine.
+ * classes (accuracy), a probability outside [0, 1] (logloss, and every column of class
+ * probabilities). Null when fine.
  */
-function outOfRange(task: TableTask, ids: string[], preds: string[]): string | null {
-  if (task.metric === 'accuracy' && task.type !== 'tabular-regression') {
-    const classes = taskClasses(task);
-    const bad = preds.findIndex((p) => !classes.has(labelKey(p)));
+function outOfRange(task: TableTask, ids: string[], rows: readonly SubmissionRow[]): string | null {
+  const classes = predictsClasses(task);
+  if (task.metric === 'accuracy' && task.type !== 'tabular-regression' && !classes) {
+    const known = taskClasses(task);
+    const bad = rows.findIndex((r) => !known.has(labelKey(r[task.target]!)));
     if (bad >= 0) {
-      return `column \`${task.target}\`: ${JSON.stringify(preds[bad])} for id ${ids[bad]} is not one of the classes (${shown(classes)})`;
+      return `column \`${task.target}\`: ${JSON.stringify(rows[bad]![task.target])} for id ${ids[bad]} is not one of the classes (${shown(known)})`;
     }
   }
-  if (task.metric === 'logloss') {
-    const bad = preds.findIndex((p) => {
-      const v = parseNumber(p);
-      return v !== null && (v < 0 || v > 1);
-    });
-    if (bad >= 0) return `column \`${task.target}\`: ${preds[bad]!.trim()} for id ${ids[bad]} is not a probability in [0, 1]`;
+  if (task.metric === 'logloss' || classes) {
+    for (const col of task.predictionColumns) {
+      const bad = rows.findIndex((r) => {
+        const v = parseNumber(r[col]!);
+        return v !== null && (v < 0 || v > 1);
+      });
+      if (bad >= 0) return `column \`${col}\`: ${rows[bad]![col]!.trim()} for id ${ids[bad]} is not a probability in [0, 1]`;
+    }
   }
   return null;
 }
@@ -129,7 +133,7 @@ function outOfRange(task: TableTask, ids: string[], preds: string[]): string | n
  * validity never depends on which rows are held out), as a reason; null when none.
  */
 function wholeSubmissionUnfit(task: TableTask, rows: readonly SubmissionRow[]): string | null {
-  const bad = outOfRange(task, rows.map((r) => r[task.idColumn]!), rows.map((r) => r[task.target]!));
+  const bad = outOfRange(task, rows.map((r) => r[task.idColumn]!), rows);
   return bad === null ? null : `submission.csv: ${bad}`;
 }
 
@@ -159,16 +163,39 @@ function scoreOn(task: TableTask, answersFile: string, rows: readonly Submission
   }
   const ids = answers.rows.map((r) => r[idIdx]!);
   const truth = answers.rows.map((r) => r[targetIdx]!);
-  const preds = answers.rows.map((r) => byId.get(key(r[idIdx]!))![task.target]!);
-  return scoreLabels(task, ids, truth, preds);
+  const preds = answers.rows.map((r) => byId.get(key(r[idIdx]!))!);
+  return scoreRows(task, ids, truth, preds, answersFile);
 }
 
-/** The metric on aligned labels and predictions; a reason instead of a score when it cannot be right. */
-function scoreLabels(task: TableTask, ids: string[], truth: string[], preds: string[]): SelectionScore {
+/**
+ * Class indices of the true labels and the rows of probabilities, in the order of the prediction
+ * columns. A true label that is no prediction column is the task's fault (`truthFile`, or the train
+ * file for a k-fold fold): its sample submission lacks a class.
+ */
+function encodeClasses(task: TableTask, truth: string[], preds: readonly SubmissionRow[], truthFile: string): { yTrue: number[]; probs: number[][] } {
+  const index = new Map(task.predictionColumns.map((c, i) => [labelKey(c), i]));
+  const yTrue = truth.map((label) => {
+    const i = index.get(labelKey(label));
+    if (i === undefined) {
+      throw new TaskError(`${truthFile}: class ${JSON.stringify(label)} of \`${task.target}\` is not a column of ${task.files.sampleSubmission} (${task.predictionColumns.join(', ')})`);
+    }
+    return i;
+  });
+  const probs = preds.map((row) => task.predictionColumns.map((c) => parseNumber(row[c]!) ?? Number.NaN));
+  return { yTrue, probs };
+}
+
+/** The metric on aligned labels and prediction rows; a reason instead of a score when it cannot be right. */
+function scoreRows(task: TableTask, ids: string[], truth: string[], preds: readonly SubmissionRow[], truthFile: string): SelectionScore {
   const bad = outOfRange(task, ids, preds);
   if (bad !== null) return { score: null, reason: `submission.csv: ${bad}` };
   try {
-    const { yTrue, yPred } = encode(task.metric, truth, preds);
+    if (predictsClasses(task)) {
+      if (!(CLASS_METRICS as readonly MetricName[]).includes(task.metric)) throw new MetricError(`class-probability columns are scored with ${CLASS_METRICS.join(' or ')}, not ${task.metric}`);
+      const { yTrue, probs } = encodeClasses(task, truth, preds, truthFile);
+      return { score: round5(scoreClasses(task.metric as ClassMetric, yTrue, probs)), reason: null };
+    }
+    const { yTrue, yPred } = encode(task.metric, truth, preds.map((r) => r[task.target]!));
     return { score: round5(scoreWith(task.metric, yTrue, yPred)), reason: null };
   } catch (err) {
     if (!(err instanceof MetricError)) throw err;
@@ -178,8 +205,8 @@ function scoreLabels(task: TableTask, ids: string[], truth: string[], preds: str
 
 /**
  * Scores a submission against labels held outside the task files (a k-fold re-evaluation's fold):
- * it must hold the id and target columns and exactly one row per id of `truth`. Never throws on a
- * bad submission: null and a reason.
+ * it must hold the id and prediction columns and exactly one row per id of `truth`. Never throws on
+ * a bad submission: null and a reason.
  */
 export function scoreAgainst(spec: TaskSpec, truth: { ids: string[]; labels: string[] }, submissionCsvText: string): SelectionScore {
   const task = tableTask(spec);
@@ -188,25 +215,26 @@ export function scoreAgainst(spec: TaskSpec, truth: { ids: string[]; labels: str
     const sub = parseSubmissionCsv(submissionCsvText);
     if (typeof sub === 'string') return invalid(sub);
     const idIdx = sub.header.indexOf(task.idColumn);
-    const targetIdx = sub.header.indexOf(task.target);
-    const missingCols = [task.idColumn, task.target].filter((c) => !sub.header.includes(c));
+    const wanted = [task.idColumn, ...task.predictionColumns];
+    const missingCols = wanted.filter((c) => !sub.header.includes(c));
     if (missingCols.length > 0) return invalid(`missing column ${missingCols.map((c) => `\`${c}\``).join(', ')} (got: ${sub.header.join(', ')})`);
     if (sub.rows.length !== truth.ids.length) return invalid(`${sub.rows.length} rows, expected ${truth.ids.length}`);
     const key = idKeyer(truth.ids);
-    const byId = new Map<string, string>();
+    const byId = new Map<string, SubmissionRow>();
     for (const row of sub.rows) {
       const k = key(row[idIdx]!);
       if (byId.has(k)) return invalid(`duplicate id ${row[idIdx]!.trim()}`);
-      byId.set(k, row[targetIdx]!);
+      byId.set(k, Object.fromEntries(wanted.map((c) => [c, row[sub.header.indexOf(c)]!])));
     }
-    const preds: string[] = [];
+    const preds: SubmissionRow[] = [];
     for (const id of truth.ids) {
       const p = byId.get(key(id));
       if (p === undefined) return invalid(`id ${id} missing`);
-      if (p.trim() === '') return invalid(`column \`${task.target}\`: missing value for id ${id}`);
+      const empty = task.predictionColumns.find((c) => p[c]!.trim() === '');
+      if (empty !== undefined) return invalid(`column \`${empty}\`: missing value for id ${id}`);
       preds.push(p);
     }
-    return scoreLabels(task, truth.ids, truth.labels, preds);
+    return scoreRows(task, truth.ids, truth.labels, preds, task.files.train);
   } catch (err) {
     return { score: null, reason: unexpected(err) };
   }

@@ -133,6 +133,62 @@ export function f1(yTrue: readonly number[], yPred: readonly number[]): number {
   return denom === 0 ? 0 : (2 * tp) / denom;
 }
 
+/** Metrics that score one probability column per class (class-probability submissions). */
+export const CLASS_METRICS = ['logloss', 'auc'] as const satisfies readonly MetricName[];
+export type ClassMetric = (typeof CLASS_METRICS)[number];
+
+function checkClasses(yTrue: readonly number[], probs: readonly (readonly number[])[]): number {
+  if (yTrue.length !== probs.length) throw new MetricError(`${yTrue.length} true values but ${probs.length} rows of probabilities`);
+  if (yTrue.length === 0) throw new MetricError('no rows to score');
+  const k = probs[0]!.length;
+  if (k < 2) throw new MetricError(`class probabilities need at least 2 columns, got ${k}`);
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i]!;
+    if (!Number.isInteger(t) || t < 0 || t >= k) throw new MetricError(`true class at row ${i + 1} is ${t}, not a class index 0..${k - 1}`);
+    const row = probs[i]!;
+    if (row.length !== k) throw new MetricError(`row ${i + 1} has ${row.length} probabilities, expected ${k}`);
+    if (row.some((p) => !Number.isFinite(p))) throw new MetricError(`a probability at row ${i + 1} is not a finite number`);
+  }
+  return k;
+}
+
+/**
+ * Multi-class log loss of one probability per class (`yTrue`: the index of each row's class). As
+ * Kaggle scores it: each probability is clipped to [eps, 1 - eps] (eps = float64 machine epsilon,
+ * scikit-learn's), then each row is divided by its sum, so rows need not sum to 1 exactly.
+ */
+export function classLogloss(yTrue: readonly number[], probs: readonly (readonly number[])[]): number {
+  checkClasses(yTrue, probs);
+  const eps = Number.EPSILON;
+  let total = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const clipped = probs[i]!.map((p) => Math.min(Math.max(p, eps), 1 - eps));
+    const sum = clipped.reduce((a, b) => a + b, 0);
+    total -= Math.log(clipped[yTrue[i]!]! / sum);
+  }
+  return total / yTrue.length;
+}
+
+/** Macro one-vs-rest ROC AUC: the mean over classes of the AUC of "this class" against the rest, on its column. */
+export function classAuc(yTrue: readonly number[], probs: readonly (readonly number[])[]): number {
+  const k = checkClasses(yTrue, probs);
+  let total = 0;
+  for (let c = 0; c < k; c++) {
+    try {
+      total += auc(yTrue.map((t) => (t === c ? 1 : 0)), probs.map((row) => row[c]!));
+    } catch (err) {
+      if (err instanceof MetricError) throw new MetricError(`class ${c + 1} of ${k}: ${err.message}`);
+      throw err;
+    }
+  }
+  return total / k;
+}
+
+/** Scores one probability column per class (rows of `probs`, columns in class order) with a class metric. */
+export function scoreClasses(metric: ClassMetric, yTrue: readonly number[], probs: readonly (readonly number[])[]): number {
+  return metric === 'logloss' ? classLogloss(yTrue, probs) : classAuc(yTrue, probs);
+}
+
 const FUNCTIONS: Record<MetricName, (yTrue: readonly number[], yPred: readonly number[]) => number> = {
   accuracy,
   auc,

@@ -5,7 +5,7 @@ import type { Direction } from '../core/node.js';
  * text. image-classification: an `image` column holding a path relative to the data folder (an 8-bit
  * grayscale or RGB PNG under public/, e.g. images/17.png). The target is a class label (classification)
  * or a number (regression); submissions hold one value per row (a label, or for auc/logloss the
- * probability of class 1). other: an MLE-bench competition whose data is not one table of rows to
+ * probability of class 1), or one probability column per class (predictsClasses). other: an MLE-bench competition whose data is not one table of rows to
  * predict (images or audio in folders, JSON, sequence outputs, …); `mlebench.shape` says what it holds.
  */
 export type TaskType = 'tabular-classification' | 'tabular-regression' | 'text-classification' | 'image-classification' | 'other';
@@ -83,6 +83,14 @@ export interface TableTask extends TaskSpec {
 
 export function isTableTask(task: TaskSpec): task is TableTask {
   return task.type !== 'other' && task.metric !== null && task.target !== null && task.files.train !== null && task.files.test !== null;
+}
+
+/**
+ * The prediction columns are the classes of the target (one probability per class, scored with
+ * multi-class logloss or one-vs-rest auc) rather than the target itself.
+ */
+export function predictsClasses(task: Pick<TaskSpec, 'target' | 'predictionColumns'>): boolean {
+  return task.target !== null && !(task.predictionColumns.length === 1 && task.predictionColumns[0] === task.target);
 }
 
 /** Why a task is not a TableTask, in words; null when it is one. */

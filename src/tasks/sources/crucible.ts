@@ -7,11 +7,11 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { checkDescription, checkSampleIds, checkTaskFiles } from '../checks.js';
+import { checkClassColumns, checkDescription, checkSampleIds, checkTaskFiles } from '../checks.js';
 import { checkColumns } from '../columns.js';
 import { notUtf8 } from '../csv.js';
 import { TaskError } from '../errors.js';
-import { isDir, isFile } from '../files.js';
+import { headerOf, isDir, isFile } from '../files.js';
 import { metricDirection } from '../metrics.js';
 import { taskYamlSchema, type TaskYaml } from '../schema.js';
 import type { TaskSource } from '../source.js';
@@ -151,6 +151,11 @@ async function loadCrucibleTask(dir: string): Promise<TableTask> {
     leaderboardPath = path.join(dir, 'leaderboard.csv');
   }
 
+  // What a solution fills in: the target itself, or one probability column per class of it (two or
+  // more; with fewer, the sample must hold the target, which checkColumns asks for by name).
+  const others = headerOf(sampleSubmission).filter((c) => c !== y.id_column);
+  const predictionColumns = others.length >= 2 ? others : [y.target];
+
   const spec: TableTask = {
     id: y.id,
     name: y.name,
@@ -159,7 +164,7 @@ async function loadCrucibleTask(dir: string): Promise<TableTask> {
     direction: natural,
     target: y.target,
     idColumn: y.id_column,
-    predictionColumns: [y.target],
+    predictionColumns,
     dir,
     descriptionPath,
     publicDir,
@@ -173,6 +178,7 @@ async function loadCrucibleTask(dir: string): Promise<TableTask> {
   checkTaskFiles(spec);
   checkColumns(spec, 'task.yaml');
   checkSampleIds(spec);
+  checkClassColumns(spec, yamlFile);
   return spec;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, auc, f1, logloss, mae, metricDirection, MetricError, rmse, score } from '../../../src/tasks/metrics.js';
+import { accuracy, auc, classAuc, classLogloss, f1, logloss, mae, metricDirection, MetricError, rmse, score, scoreClasses } from '../../../src/tasks/metrics.js';
 
 describe('auc', () => {
   it('is the fraction of positive/negative pairs ordered correctly', () => {
@@ -44,6 +44,36 @@ describe('logloss', () => {
     expect(logloss([1, 0], [0, 0.3])).toBeCloseTo(18.200164166527944, 9);
     expect(logloss([0], [1.5])).toBeCloseTo(36.04365338911715, 9);
     expect(logloss([1], [1])).toBeLessThan(1e-15);
+  });
+});
+
+describe('class-probability metrics (one column per class)', () => {
+  const y = [0, 2, 1, 2, 0, 1];
+  const probs = [[0.7, 0.2, 0.1], [0.1, 0.3, 0.6], [0.2, 0.5, 0.3], [0.3, 0.3, 0.4], [0.2, 0.5, 0.3], [0.5, 0.4, 0.1]];
+
+  it('multi-class logloss agrees with scikit-learn log_loss', () => {
+    // sklearn.metrics.log_loss(y, probs, labels=[0, 1, 2]) = 0.8337778540745132.
+    expect(classLogloss(y, probs)).toBeCloseTo(0.8337778540745132, 12);
+    expect(scoreClasses('logloss', y, probs)).toBe(classLogloss(y, probs));
+  });
+
+  it('divides each row by its sum (rows need not sum to 1) after clipping to [eps, 1-eps]', () => {
+    expect(classLogloss(y, probs.map((r) => r.map((p) => p * 0.5)))).toBeCloseTo(0.8337778540745132, 12);
+    // A certain mistake costs -log(eps), as in scikit-learn: log_loss([1], [[1, 0]], labels=[0, 1]).
+    expect(classLogloss([1], [[1, 0]])).toBeCloseTo(36.04365338911715, 9);
+  });
+
+  it('macro one-vs-rest auc agrees with scikit-learn roc_auc_score(multi_class="ovr")', () => {
+    // Per class 0.6875, 0.8125, 1.0 → 0.8333333333333334.
+    expect(classAuc(y, probs)).toBeCloseTo(0.8333333333333334, 12);
+    expect(scoreClasses('auc', y, probs)).toBe(classAuc(y, probs));
+  });
+
+  it('refuses rows of the wrong width, class indices out of range and non-finite probabilities', () => {
+    expect(() => classLogloss([0, 1], [[0.5, 0.5], [1]])).toThrow(/row 2 has 1 probabilities, expected 2/);
+    expect(() => classLogloss([3], [[0.5, 0.5]])).toThrow(/true class at row 1 is 3/);
+    expect(() => classLogloss([0], [[Number.NaN, 0.5]])).toThrow(MetricError);
+    expect(() => classAuc([0, 0], [[0.5, 0.5], [0.4, 0.6]])).toThrow(/class 1 of 2: .*only one class/);
   });
 });
 
