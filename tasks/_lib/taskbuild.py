@@ -34,6 +34,7 @@ import sklearn
 from sklearn import metrics as skm
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 # Reference solutions are deliberately of every quality, some of them not converged: no noise in the build log.
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
@@ -46,10 +47,30 @@ MAXIMIZE = {"accuracy", "auc", "f1"}
 MINIMIZE = {"logloss", "rmse", "mae"}
 
 
-def score(metric: str, y_true, y_pred) -> float:
-    """The task metric as scikit-learn computes it (src/tasks/metrics.ts agrees with these)."""
+def class_logloss(y_true, probs, classes) -> float:
+    """Multi-class log loss of one probability column per class (columns in `classes` order), as
+    src/tasks/metrics.ts scores it and Kaggle does: clipped to [eps, 1 - eps], each row divided by
+    its sum, the mean of -log p(true class)."""
+    p = np.clip(np.asarray(probs, dtype=float), np.finfo(float).eps, 1 - np.finfo(float).eps)
+    p = p / p.sum(axis=1, keepdims=True)
+    index = {c: i for i, c in enumerate(classes)}
+    truth = np.array([index[v] for v in y_true])
+    return float(-np.mean(np.log(p[np.arange(len(truth)), truth])))
+
+
+def score(metric: str, y_true, y_pred, classes=None) -> float:
+    """The task metric as scikit-learn computes it (src/tasks/metrics.ts agrees with these). With
+    `classes`, y_pred is an (n, k) array of class probabilities in that column order."""
     y_true = np.asarray(y_true)
     y_pred = np.asarray(y_pred)
+    if classes is not None:
+        if y_pred.shape != (len(y_true), len(classes)):
+            raise ValueError(f"expected {len(y_true)} x {len(classes)} class probabilities, got shape {y_pred.shape}")
+        if metric == "logloss":
+            return class_logloss(y_true, y_pred, classes)
+        if metric == "auc":
+            return float(skm.roc_auc_score(y_true, y_pred, multi_class="ovr", average="macro", labels=list(classes)))
+        raise ValueError(f"{metric} cannot score class probabilities (logloss or auc)")
     if metric == "accuracy":
         return float(skm.accuracy_score(y_true, y_pred))
     if metric == "auc":
@@ -147,8 +168,13 @@ class Task:
     expected_md5: dict
     expected_scores: dict
     score_tolerance: float
-    # Value of every row of the sample submission (a probability, a number or a class label).
+    # Value of every row of the sample submission (a probability, a number or a class label);
+    # ignored with class_probabilities.
     sample_value: object
+    # The submission holds one probability column per class of the target (named by the class, in
+    # sorted order, as scikit-learn's predict_proba), uniform in the sample; answers keep the label.
+    # Reference solutions then yield (n, k) arrays in that column order.
+    class_probabilities: bool = False
     # Input columns written to the public files, in order (id first, target last in train);
     # None: every column of the frames. Others stay in memory for the reference solutions.
     columns: Optional[list] = None
@@ -191,8 +217,9 @@ def build(task: Task, argv: list,
     """Builds `task` into argv's OUTDIR.
 
     frames() -> (train, test, holdout) DataFrames with `id`, the input columns and the target.
-    references(train, test) yields (team, predictions for the test rows, in test's row order);
-    `test` is given without its target.
+    references(train, test) yields (team, predictions for the test rows, in test's row order: one
+    value per row, or with class_probabilities an (n, k) array in sorted class order); `test` is
+    given without its target.
     write_extra(out, all_rows) writes further public files (e.g. images) before the checksums.
     """
     args = [a for a in argv if not a.startswith("--")]
@@ -212,7 +239,14 @@ def build(task: Task, argv: list,
         write_extra(out, pd.concat([train, unseen]).sort_values(ID).reset_index(drop=True))
     train[[ID, *inputs, task.target]].to_csv(public / "train.csv", index=False)
     unseen[[ID, *inputs]].to_csv(public / "test.csv", index=False)
-    pd.DataFrame({ID: unseen[ID], task.target: task.sample_value}).to_csv(public / "sample_submission.csv", index=False)
+    classes = sorted(pd.concat([train, test, holdout])[task.target].unique()) if task.class_probabilities else None
+    if classes is not None:
+        if ID in map(str, classes):
+            sys.exit(f"{task.id}: a class of `{task.target}` is named like the id column `{ID}`")
+        sample = pd.DataFrame({ID: unseen[ID], **{str(c): 1.0 / len(classes) for c in classes}})
+    else:
+        sample = pd.DataFrame({ID: unseen[ID], task.target: task.sample_value})
+    sample.to_csv(public / "sample_submission.csv", index=False)
     test[[ID, task.target]].to_csv(private / "answers.csv", index=False)
     holdout[[ID, task.target]].to_csv(private / "selection.csv", index=False)
 
@@ -226,13 +260,17 @@ def build(task: Task, argv: list,
 
     y_test = test[task.target].to_numpy()
     scores = {}
-    for team, pred in references(train, test.drop(columns=[task.target])):
+    # One thread per native thread pool (OpenMP, BLAS): on a busy machine the spinning threads of
+    # HistGradientBoosting run ten times slower, and the scores then never depend on the core count.
+    with threadpool_limits(1):
+        scored = list(references(train, test.drop(columns=[task.target])))
+    for team, pred in scored:
         if team in scores:
             sys.exit(f"{task.id}: reference team {team} defined twice")
         pred = np.asarray(pred)
         if len(pred) != len(test):
             sys.exit(f"{task.id}: reference {team} predicted {len(pred)} rows, test has {len(test)}")
-        scores[team] = round(score(task.metric, y_test, pred), 5)
+        scores[team] = round(score(task.metric, y_test, pred, classes), 5)
     if print_only:
         print(f"# {versions}")
         print("EXPECTED_MD5 = {")
