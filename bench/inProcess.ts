@@ -6,7 +6,7 @@
  * order (operate → execute → grade when good). What the workflow does on top of this is what Temporal
  * costs: history, tasks, round trips, serialisation, continue-as-new.
  */
-import { buildMemory } from '../src/operators/memory.js';
+import { buildMemory, memoryScope } from '../src/operators/memory.js';
 import { parentRef } from '../src/operators/parents.js';
 import { begin, commitReady, isFinished, newSearch, openLoop, snapshotOf, type NodeFields, type SearchSnapshot, type Ticketed } from '../src/search/driver.js';
 import type { SolutionGraph } from '../src/search/graph.js';
@@ -26,7 +26,7 @@ async function runAction(
     runId, nodeId: ticket, op: action.op, task: input.task,
     parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph.nodes[id]!)),
     seed: deriveSeed(input.seed, ticket), remainingSeconds: 3600, remainingSteps: input.budget.maxSteps - ticket + 1,
-    memory: buildMemory(graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
+    memory: buildMemory(graph, action, memoryScope(ops, action.op), { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
     operators: ops, dataOverviewRef: null, hints: [],
   });
   const result = await acts.exec.execute({

@@ -74,12 +74,17 @@ export const operatorSetSchema = z.strictObject({
   /** The run whose recorded completions the replay backend feeds back. */
   replayFrom: z.string().min(1).optional(),
   allowed: z.array(z.enum(OPERATOR_NAMES)).min(1).default(() => [...OPERATOR_NAMES]),
+  /**
+   * Improve's scope, when not given, depends on the backend (memoryScope below): an LLM reads the
+   * journal of good nodes (AIRA's simple memory); the offline generator reads what its parent's other
+   * children already tried, so it does not repeat a move.
+   */
   memory: z.strictObject({
     draft: memoryScopeSchema.default('global'),
-    improve: memoryScopeSchema.default('global'),
+    improve: memoryScopeSchema.optional(),
     debug: memoryScopeSchema.default('ancestors'),
     crossover: memoryScopeSchema.default('none'),
-  }).default(() => ({ draft: 'global' as const, improve: 'global' as const, debug: 'ancestors' as const, crossover: 'none' as const })),
+  }).default(() => ({ draft: 'global' as const, debug: 'ancestors' as const, crossover: 'none' as const })),
   /** Memory entries and characters in a prompt: bounded by what any model's context could take. */
   maxMemoryEntries: int(0, 1000).default(10),
   maxMemoryChars: int(0, 1_000_000).default(4000),

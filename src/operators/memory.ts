@@ -6,9 +6,9 @@
  *   ancestors  the first parent's chain back to and including the first good ancestor (Debug's history)
  *   siblings   the first parent's other children, newest first (what was already tried from here)
  */
-import type { MemoryScope } from '../config/agent.js';
+import type { MemoryScope, OperatorSetConfig } from '../config/agent.js';
 import { childIds, isGood, topGoodNodes, type SolutionGraph } from '../search/graph.js';
-import { isArchived, type Action, type GraphNode } from '../core/node.js';
+import { isArchived, type Action, type GraphNode, type OperatorName } from '../core/node.js';
 
 export interface MemoryEntry {
   nodeId: number;
@@ -68,4 +68,10 @@ export function buildMemory(
     out.push({ nodeId: n.id, operator: n.operator, plan, score: n.score, buggy: n.buggy, bugReason: n.bugReason });
   }
   return out;
+}
+
+/** The memory scope an operator is shown (an unset Improve scope follows the backend). */
+export function memoryScope(ops: Pick<OperatorSetConfig, 'backend' | 'memory'>, op: OperatorName): MemoryScope {
+  if (op === 'improve') return ops.memory.improve ?? (ops.backend === 'offline' ? 'siblings' : 'global');
+  return ops.memory[op];
 }

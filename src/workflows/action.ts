@@ -5,7 +5,7 @@ import { LLM_CONFIG_ERROR, LLM_REQUEST_REJECTED } from '../activities/types.js';
 import { type GradeOutput } from '../core/run.js';
 import { MAX_STEPS } from '../config/constants.js';
 import { applyReview } from '../fitness/verdict.js';
-import { buildMemory } from '../operators/memory.js';
+import { buildMemory, memoryScope } from '../operators/memory.js';
 import { parentRef } from '../operators/parents.js';
 import { addSpend, type NodeLlm } from '../core/spend.js';
 import type { NodeFields } from '../search/driver.js';
@@ -129,7 +129,7 @@ export async function runAction(ctx: ActionContext, ticket: number, action: Acti
     seed: deriveSeed(input.seed, ticket),
     remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
     remainingSteps: ctx.maxSteps >= MAX_STEPS ? null : ctx.maxSteps - ticket + 1,
-    memory: buildMemory(graph, action, ops.memory[action.op], { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
+    memory: buildMemory(graph, action, memoryScope(ops, action.op), { maxEntries: ops.maxMemoryEntries, maxChars: ops.maxMemoryChars }),
     operators: ops,
     dataOverviewRef: input.dataOverviewRef ?? null,
     hints: [...ctx.hints],

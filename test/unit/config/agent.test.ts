@@ -1,3 +1,4 @@
+import { memoryScope } from '../../../src/operators/memory.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,10 @@ describe('agent presets', () => {
     for (const name of PRESET_NAMES) {
       const a = resolvePreset(name);
       expect(a.parallelism).toBe(1);
-      expect(a.operators.memory).toEqual({ draft: 'global', improve: 'global', debug: 'ancestors', crossover: 'none' });
+      expect(a.operators.memory).toEqual({ draft: 'global', debug: 'ancestors', crossover: 'none' });
+      expect(memoryScope(a.operators, 'improve')).toBe('siblings');
+      expect(memoryScope({ ...a.operators, backend: 'llm' }, 'improve')).toBe('global');
+      expect(memoryScope({ ...a.operators, memory: { ...a.operators.memory, improve: 'none' } }, 'improve')).toBe('none');
     }
   });
 
