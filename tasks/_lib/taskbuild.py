@@ -19,6 +19,7 @@ rebuilds every task, because setup's per-task stamp hashes it too.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import struct
 import sys
@@ -194,7 +195,7 @@ def task_yaml(task: Task) -> str:
     direction = "maximize" if task.metric in MAXIMIZE else "minimize"
     return (
         f"id: {task.id}\n"
-        f"name: {task.name}\n"
+        f"name: {json.dumps(task.name)}\n"  # quoted: a name may hold ": " (JSON strings are YAML)
         f"type: {task.type}\n"
         f"metric: {task.metric}\n"
         f"direction: {direction}\n"
