@@ -16,9 +16,12 @@
 #                                          GPU workers run the same image with their devices (torch from
 #                                          PyPI is the CUDA build).
 #
-# The recipe hash covers this script and sandbox/packages.txt (and, for the MLE-bench image, the base
-# hash and sandbox/mlebench-*): when the image with that tag exists, the script does nothing, so it
-# is cheap to call from every set-up.
+# The base image carries no packaged dataset (sandbox/strip_task_data.py): a solution must not find the
+# table a bundled task was made from.
+#
+# The recipe hash covers this script, sandbox/packages.txt and sandbox/strip_task_data.py (and, for the
+# MLE-bench image, the base hash and sandbox/mlebench-*): when the image with that tag exists, the
+# script does nothing, so it is cheap to call from every set-up.
 set -euo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$SELF")/.."
@@ -26,6 +29,7 @@ ROOT=$PWD
 STATE="${CRUCIBLE_HOME:-$ROOT/.crucible}"
 REPO=crucible-sandbox
 PACKAGES_FILE=sandbox/packages.txt
+STRIP=sandbox/strip_task_data.py
 
 MODE=debootstrap
 FORCE=0
@@ -35,7 +39,7 @@ while [ $# -gt 0 ]; do
     --dockerfile) MODE=dockerfile ;;
     --force) FORCE=1 ;;
     --profile) PROFILE=${2:-}; shift ;;
-    -h|--help) sed -n '2,24p' "$SELF"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$SELF"; exit 0 ;;
     *) printf 'unknown option: %s\n' "$1" >&2; exit 2 ;;
   esac
   shift
@@ -53,7 +57,7 @@ T_STEP=$T_START
 # Prints how long the step that just finished took, and the total so far.
 lap() { local t; t=$(now_ms); say "$(printf '%-34s %6.1f s   (total %6.1f s)' "$1" "$(( t - T_STEP ))e-3" "$(( t - T_START ))e-3")"; T_STEP=$t; }
 
-HASH=$(cat "$SELF" "$PACKAGES_FILE" | sha256sum | cut -c1-12)
+HASH=$(cat "$SELF" "$PACKAGES_FILE" "$STRIP" | sha256sum | cut -c1-12)
 TAG="$REPO:$HASH"
 mapfile -t PACKAGES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' "$PACKAGES_FILE" | grep -v '^$')
 [ "${#PACKAGES[@]}" -gt 0 ] || die "$PACKAGES_FILE lists no packages"
@@ -196,6 +200,9 @@ else
   lap "apt install packages"
   # Fail here, not in the first sandboxed run, when the stack cannot import.
   in_root python3 -c 'import numpy, pandas, scipy, sklearn; print("python ok: numpy", numpy.__version__, "pandas", pandas.__version__, "scipy", scipy.__version__, "sklearn", sklearn.__version__)' >&2
+  cp "$STRIP" "$R/tmp/strip_task_data.py"
+  in_root python3 /tmp/strip_task_data.py || die "stripping the packaged datasets failed (output above)"
+  lap "strip packaged datasets"
 
   in_root apt-get clean
   # A process the installs left behind can keep /proc busy for a moment; then detach it lazily.

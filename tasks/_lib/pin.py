@@ -2,7 +2,7 @@
 """Maintainer tool: rewrite the committed EXPECTED_MD5 and EXPECTED_SCORES of tasks after a
 deliberate change to their data or reference solutions.
 
-    .crucible/venv/bin/python tasks/_lib/pin.py tasks/<id>/prepare.py [...]
+    .crucible/tasks-venv/bin/python tasks/_lib/pin.py tasks/<id>/prepare.py [...]
 
 Runs each `prepare.py TMPDIR --print-checksums` and replaces the two dict literals in the source.
 Review the diff: every changed checksum or score is a change to the task itself.
