@@ -3,9 +3,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtTasksDir, projectRoot } from '../../../src/config/paths.js';
 import { column, formatCsv, readCsvFile } from '../../../src/tasks/csv.js';
-import { gradeSubmission } from '../../../src/tasks/grade.js';
+import { gradeSubmission, taskThresholds } from '../../../src/tasks/grade.js';
 import { listTasks } from '../../../src/tasks/load.js';
-import type { TableTask } from '../../../src/tasks/types.js';
+import { predictsClasses, type TableTask } from '../../../src/tasks/types.js';
 
 /**
  * The bundled suite as scripts/setup.sh builds it into the state folder (.crucible/tasks): every
@@ -27,10 +27,27 @@ beforeAll(async () => {
 });
 
 describe('bundled suite', () => {
-  it('has at least 8 tasks covering every task type and metric', () => {
-    expect(tasks.length).toBeGreaterThanOrEqual(8);
+  it('has at least 12 tasks covering every task type and metric', () => {
+    expect(tasks.length).toBeGreaterThanOrEqual(12);
     expect(new Set(tasks.map((t) => t.type))).toEqual(new Set(TYPES));
     expect(new Set(tasks.map((t) => t.metric))).toEqual(new Set(METRICS));
+  });
+
+  it('covers the shapes a solution must read from the data: class probabilities, a renamed text column, categorical-only inputs, an integer target, 50,000 rows', () => {
+    const rows = (t: TableTask) => readCsvFile(t.files.train).rows.length + readCsvFile(t.files.test).rows.length;
+    const inputs = (t: TableTask) => {
+      const test = readCsvFile(t.files.test);
+      return test.header.filter((c) => c !== t.idColumn).map((c) => column(test, c));
+    };
+    const numeric = (values: string[]) => values.every((v) => v.trim() !== '' && Number.isFinite(Number(v)));
+    expect(tasks.some((t) => predictsClasses(t) && t.predictionColumns.length > 2), 'multi-class probability columns').toBe(true);
+    expect(tasks.some((t) => t.type === 'text-classification' && !readCsvFile(t.files.test).header.includes('text')), 'a text column not named text').toBe(true);
+    expect(tasks.some((t) => inputs(t).every((values) => !numeric(values))), 'categorical columns only').toBe(true);
+    expect(
+      tasks.some((t) => t.type === 'tabular-regression' && column(readCsvFile(t.answersPath), t.target).every((v) => /^-?\d+$/.test(v))),
+      'an integer target',
+    ).toBe(true);
+    expect(Math.max(...tasks.map(rows)), 'a table of 50,000 rows or more').toBeGreaterThanOrEqual(50_000);
   });
 
   it('gives every task a leaderboard of at least 20 reference solutions, best first', () => {
@@ -42,7 +59,11 @@ describe('bundled suite', () => {
       const scores = column(board, 'score').map(Number);
       const sorted = [...scores].sort((a, b) => (t.direction === 'maximize' ? b - a : a - b));
       expect(scores, t.id).toEqual(sorted);
-      expect(new Set(scores).size, `${t.id}: reference scores should be spread`).toBeGreaterThanOrEqual(10);
+      // Real attempts (tasks/_lib/ladder.py) cluster near the best score, and a small test set
+      // (wine: 45 rows) allows few distinct accuracies; what matters is that gold beats the median.
+      expect(new Set(scores).size, `${t.id}: reference scores should be spread`).toBeGreaterThanOrEqual(5);
+      const th = taskThresholds(t)!;
+      expect(t.direction === 'maximize' ? th.gold > th.median : th.gold < th.median, `${t.id}: gold ${th.gold} vs median ${th.median}`).toBe(true);
     }
   });
 
@@ -74,7 +95,10 @@ describe('bundled suite', () => {
   it('ships what the task type says: text rows, image files', () => {
     for (const t of tasks) {
       const header = readCsvFile(t.files.test).header;
-      if (t.type === 'text-classification') expect(header, t.id).toContain('text');
+      // Free text: a column whose values average more than 100 characters, whatever its name.
+      const test = readCsvFile(t.files.test);
+      const long = header.filter((c) => column(test, c).reduce((n, v) => n + v.length, 0) / test.rows.length > 100);
+      if (t.type === 'text-classification') expect(long.length, t.id).toBeGreaterThan(0);
       if (t.type === 'image-classification') {
         expect(header, t.id).toContain('image');
         for (const file of [t.files.train, t.files.test]) {
@@ -102,7 +126,10 @@ describe('bundled suite', () => {
         column(table, t.target).forEach((y, i) => truth.set(ids[i]!, y));
       }
       const ids = column(readCsvFile(t.files.sampleSubmission), t.idColumn);
-      const perfect = formatCsv([t.idColumn, t.target], ids.map((id) => [id, truth.get(id)!]));
+      // Class probabilities: 1 in the true class's column, 0 in the others.
+      const perfect = predictsClasses(t)
+        ? formatCsv([t.idColumn, ...t.predictionColumns], ids.map((id) => [id, ...t.predictionColumns.map((c) => (c === truth.get(id) ? '1' : '0'))]))
+        : formatCsv([t.idColumn, t.target], ids.map((id) => [id, truth.get(id)!]));
       const best = await gradeSubmission(t, perfect);
       expect(best, t.id).toMatchObject({ validSubmission: true, medal: 'gold', score: t.direction === 'maximize' ? 1 : 0 });
     }
