@@ -224,7 +224,7 @@ categorical_columns = columns_of("categorical")
 text_columns = columns_of("text")
 date_columns = columns_of("date")
 # Image paths in a table carry no pixels here; ids and empty columns carry no signal.
-DATE_PARTS = ("year", "month", "day", "dayofweek")
+DATE_PARTS = ("year", "month", "day", "day_of_week")
 date_features = [f"{c}_{part}" for c in date_columns for part in DATE_PARTS]
 feature_columns = numeric_columns + categorical_columns + text_columns + date_features
 
@@ -298,7 +298,7 @@ function buildTabular(g: TabularGenome, task: OfflineTask, imports: Imports, nam
     imports.add('sklearn.preprocessing', 'PolynomialFeatures');
     numeric.push(
       '# The expansion grows quadratically with the column count; skip it on wide tables.',
-      'if len(numeric_columns) <= 20:',
+      'if len(numeric_columns) + len(date_features) <= 20:',
       '    numeric_steps.append(("poly", PolynomialFeatures(degree=2, include_bias=False)))',
     );
   }
@@ -348,8 +348,9 @@ log("target: log1p transform" if LOG_TARGET else "target: has values <= -1, log1
 def ${name}():
 ${numeric.map((l) => `    ${l}`).join('\n')}
     transformers = []
-    if numeric_columns:
-        transformers.append(("numeric", Pipeline(numeric_steps), numeric_columns))
+    # A date's parts are numbers: they go the numeric columns' way (else the transformer would drop them).
+    if numeric_columns or date_features:
+        transformers.append(("numeric", Pipeline(numeric_steps), numeric_columns + date_features))
     if categorical_columns:
         transformers.append(("categorical", ${encoder}, categorical_columns))
     # One TF-IDF per free-text column (a column name, not a list: the vectorizer takes one text per row).

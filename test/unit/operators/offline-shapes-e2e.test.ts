@@ -158,7 +158,10 @@ describe.each(EXECUTORS)('offline solutions read column roles from the data (%s)
   });
 
   it('a date column becomes its parts and a column that only names the row is dropped', async () => {
-    const r = await run(executor, dated, draft(dated));
+    // The fitted preprocessing names the columns it passes on: the date's parts must be among them.
+    const inputs = 'print("model inputs:", [c for name, _, cols in final_model.named_steps["preprocess"].transformers_ if name == "numeric" for c in cols])';
+    const r = await run(executor, dated, `${draft(dated)}\n${inputs}\n`);
+    expect(r.output).toMatch(/model inputs: \[.*'date_year', 'date_month', 'date_day', 'date_day_of_week'\]/);
     expect(r.output).toContain('date columns (1): date');
     expect(r.output).toContain('id columns (1): reading');
     expect(r.output).toContain('8 features (0 categorical, 0 free text, 1 dates)');
