@@ -38,6 +38,22 @@ export interface ModelSpec {
   calibrate?: boolean;
   /** Rejects a sparse matrix: a table's free text reaches it as a few dense TF-IDF components. */
   denseInput?: boolean;
+  /**
+   * A soft-voting ensemble (className VotingClassifier or VotingRegressor): its `members` parameter
+   * names which of these models it averages, joined by '+'; each member takes the ensemble's
+   * parameters it names, under their own keyword.
+   */
+  members?: Readonly<Record<string, MemberSpec>>;
+}
+
+/** One model of an ensemble family. */
+export interface MemberSpec {
+  module: string;
+  className: string;
+  /** Names of the ensemble's parameters this member takes, as its own keyword arguments. */
+  params: readonly string[];
+  fixed: readonly string[];
+  seeded: boolean;
 }
 
 const nEstimators: ParamSpec = {
@@ -119,6 +135,13 @@ const inverseC: ParamSpec = {
   up: 'a larger C weakens the regularisation',
   down: 'a smaller C strengthens the regularisation',
 };
+const ridgeAlpha: ParamSpec = {
+  name: 'alpha',
+  real: true,
+  values: [100.0, 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.01],
+  up: 'a smaller alpha weakens the regularisation',
+  down: 'a larger alpha strengthens the regularisation',
+};
 const svmC: ParamSpec = { ...inverseC, values: [0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0] };
 const neighbours: ParamSpec = {
   name: 'n_neighbors',
@@ -145,6 +168,46 @@ const forest = (family: string, label: string, className: string, weight: number
   weight,
   scaleSensitive: false,
 });
+
+/**
+ * Which models an ensemble averages, from fewest to most: boosting always (the strongest single
+ * family on tables), with a bagged forest, extremely randomised trees and a linear model, whose
+ * errors differ from the trees' most. Averaging such different models is how AutoML libraries win
+ * on small tables: each one's variance partly cancels out.
+ */
+const ensembleMembers: ParamSpec = {
+  name: 'members',
+  values: ['hgb+linear', 'hgb+forest', 'hgb+forest+linear', 'hgb+forest+extra+linear'],
+  up: 'more diverse members average away more of each one\'s errors',
+  down: 'fewer members leave the strongest ones a larger share of the vote',
+};
+
+function ensemble(kind: 'Classifier' | 'Regressor', linear: MemberSpec, linearParam: ParamSpec): ModelSpec {
+  const trees = (className: string): MemberSpec => ({
+    module: 'sklearn.ensemble', className: `${className}${kind}`, params: ['n_estimators', 'min_samples_leaf'], fixed: [], seeded: true,
+  });
+  return {
+    family: 'ensemble',
+    label: 'soft-voting ensemble of gradient boosting, tree ensembles and a linear model',
+    module: 'sklearn.ensemble',
+    className: `Voting${kind}`,
+    params: [ensembleMembers, histMaxIter, learningRate, nEstimators, forestMinLeaf, linearParam],
+    fixed: [],
+    seeded: false,
+    cheap: false,
+    // Drawn most often: on small tables an average of diverse models is the strongest default.
+    weight: 4,
+    // The linear member wants scaled, one-hot features; the trees do not mind them.
+    scaleSensitive: true,
+    denseInput: true,
+    members: {
+      hgb: { module: 'sklearn.ensemble', className: `HistGradientBoosting${kind}`, params: ['max_iter', 'learning_rate'], fixed: [], seeded: true },
+      forest: trees('RandomForest'),
+      extra: trees('ExtraTrees'),
+      linear,
+    },
+  };
+}
 
 const CLASSIFIERS: readonly ModelSpec[] = [
   {
@@ -240,6 +303,11 @@ const CLASSIFIERS: readonly ModelSpec[] = [
     scaleSensitive: false,
     denseInput: true,
   },
+  ensemble(
+    'Classifier',
+    { module: 'sklearn.linear_model', className: 'LogisticRegression', params: ['C'], fixed: ['max_iter=2000'], seeded: false },
+    { ...inverseC, values: [0.1, 0.3, 1.0, 3.0, 10.0] },
+  ),
 ];
 
 const REGRESSORS: readonly ModelSpec[] = [
@@ -248,15 +316,7 @@ const REGRESSORS: readonly ModelSpec[] = [
     label: 'ridge regression',
     module: 'sklearn.linear_model',
     className: 'Ridge',
-    params: [
-      {
-        name: 'alpha',
-        real: true,
-        values: [100.0, 30.0, 10.0, 3.0, 1.0, 0.3, 0.1, 0.01],
-        up: 'a smaller alpha weakens the regularisation',
-        down: 'a larger alpha strengthens the regularisation',
-      },
-    ],
+    params: [ridgeAlpha],
     fixed: [],
     seeded: false,
     cheap: true,
@@ -361,6 +421,11 @@ const REGRESSORS: readonly ModelSpec[] = [
     weight: 0.7,
     scaleSensitive: true,
   },
+  ensemble(
+    'Regressor',
+    { module: 'sklearn.linear_model', className: 'Ridge', params: ['alpha'], fixed: [], seeded: false },
+    ridgeAlpha,
+  ),
 ];
 
 const logisticClassWeight: ParamSpec = {
@@ -550,6 +615,17 @@ export function pythonLiteral(value: ParamValue, param: ParamSpec): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'string') return JSON.stringify(value);
   return param.real && Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+/**
+ * The hyperparameters that reach the model: an ensemble's `members` and what its chosen members
+ * take (a forest's size means nothing to an ensemble without trees); every one for other families.
+ */
+export function activeParams(spec: ModelSpec, params: Readonly<Record<string, ParamValue>>): readonly ParamSpec[] {
+  const { members } = spec;
+  if (!members) return spec.params;
+  const used = new Set(['members', ...String(params.members).split('+').flatMap((key) => members[key]?.params ?? [])]);
+  return spec.params.filter((p) => used.has(p.name));
 }
 
 export function modelsFor(type: TableTask['type']): readonly ModelSpec[] {

@@ -2,7 +2,7 @@ import type { TableTask } from '../../tasks/types.js';
 import type { Budget } from './budget.js';
 import { allowedGeneValues, geneText, pipelineGenes, VALIDATION_GENE, type GeneSpec, type GeneValue } from './genes.js';
 import { geneValue, withGene, type Genome } from './genome.js';
-import { modelSpec, modelsFor, pythonLiteral, type ParamSpec, type ParamValue } from './models.js';
+import { activeParams, modelSpec, modelsFor, pythonLiteral, type ParamSpec, type ParamValue } from './models.js';
 import type { Rng } from './rng.js';
 import { allowedValidations, allowedValues, sampleFamily, sampleParams } from './sample.js';
 
@@ -28,7 +28,8 @@ function mutateParam(parent: Genome, type: TableTask['type'], rng: Rng, budget: 
   const spec = modelSpec(type, parent.model.family);
   if (!spec) return null;
   const moves: { name: string; param: ParamSpec; value: ParamValue; why: string }[] = [];
-  for (const p of spec.params) {
+  // A parameter no member of the model takes would change nothing: only those in use move.
+  for (const p of activeParams(spec, parent.model.params)) {
     const allowed = allowedValues(p, budget);
     const current = parent.model.params[p.name] as ParamValue;
     const i = p.values.indexOf(current);

@@ -2,7 +2,7 @@ import type { OperatorName } from '../../core/node.js';
 import type { ParentContext } from '../types.js';
 import type { Recombination } from './crossover.js';
 import { isImage, isText, validationScheme, type Genome, type ImageGenome, type TabularGenome, type TextGenome } from './genome.js';
-import { modelSpec, pythonLiteral, type ParamValue } from './models.js';
+import { activeParams, modelSpec, pythonLiteral, type ParamValue } from './models.js';
 import { mutationKey, type Mutation } from './mutate.js';
 import type { MemoryEntry } from '../memory.js';
 import type { Repair } from './repair.js';
@@ -26,7 +26,7 @@ function predicting(task: OfflineTask): string {
 function describeModel(g: Genome, task: OfflineTask): string {
   const spec = modelSpec(task.type, g.model.family);
   if (!spec) return `Model: ${g.model.family}, ${predicting(task)}.`;
-  const params = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`).join(', ');
+  const params = activeParams(spec, g.model.params).map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`).join(', ');
   return `Model: ${spec.label} (${spec.className}(${params})), ${predicting(task)}.`;
 }
 

@@ -43,8 +43,29 @@ class Imports {
 
 const pyStr = (s: string): string => JSON.stringify(s);
 
+/** A soft-voting ensemble of the members its genome names, each with the ensemble's parameters it takes. */
+function votingExpression(g: Genome, spec: ModelSpec, members: NonNullable<ModelSpec['members']>, imports: Imports): string {
+  const estimators = String(g.model.params.members).split('+').map((key) => {
+    const member = members[key];
+    if (!member) throw new Error(`ensemble member ${key} is not one of ${Object.keys(members).join(', ')}`);
+    imports.add(member.module, member.className);
+    const args = member.params.map((name) => {
+      const param = spec.params.find((p) => p.name === name);
+      if (!param) throw new Error(`ensemble member ${key} takes ${name}, which the ${spec.family} family does not have`);
+      return `${name}=${pythonLiteral(g.model.params[name] as ParamValue, param)}`;
+    });
+    args.push(...member.fixed);
+    if (member.seeded) args.push('random_state=RANDOM_STATE');
+    return `("${key}", ${member.className}(${args.join(', ')}))`;
+  });
+  // Soft voting averages the members' class probabilities (a regressor averages its members' predictions).
+  const voting = spec.className === 'VotingClassifier' ? ', voting="soft"' : '';
+  return `${spec.className}([${estimators.join(', ')}]${voting})`;
+}
+
 function modelExpression(g: Genome, spec: ModelSpec, task: OfflineTask, imports: Imports): string {
   imports.add(spec.module, spec.className);
+  if (spec.members) return votingExpression(g, spec, spec.members, imports);
   const args = spec.params.map((p) => `${p.name}=${pythonLiteral(g.model.params[p.name] as ParamValue, p)}`);
   args.push(...spec.fixed);
   if (spec.seeded) args.push('random_state=RANDOM_STATE');

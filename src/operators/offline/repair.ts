@@ -3,7 +3,7 @@ import type { Budget } from './budget.js';
 import { closestColumn, dataColumns } from './columns.js';
 import { diagnose, type Cause, type Failure } from './diagnose.js';
 import { geneDiff, isImage, isTabular, isText, validationScheme, type Genome } from './genome.js';
-import { cheapestFamily, modelSpec } from './models.js';
+import { activeParams, cheapestFamily, modelSpec } from './models.js';
 import { renderFor } from './render.js';
 import type { Rng } from './rng.js';
 import { allowedValues, sampleParams } from './sample.js';
@@ -42,7 +42,8 @@ function cheapen(parent: Genome, type: TableTask['type'], rng: Rng, budget: Budg
   const spec = modelSpec(type, parent.model.family);
   const params = { ...parent.model.params };
   const changes: string[] = [];
-  for (const p of spec?.params ?? []) {
+  // Only the sizes that reach the model: halving an ensemble's absent forest would save nothing.
+  for (const p of spec ? activeParams(spec, params) : []) {
     const current = params[p.name];
     if (!p.costly || typeof current !== 'number') continue;
     const allowed = allowedValues(p, budget).filter((v): v is number => typeof v === 'number');

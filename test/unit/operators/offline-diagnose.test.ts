@@ -106,6 +106,17 @@ describe('offline Debug: the change each cause gets', () => {
     expect(child.plan).toContain('ran out of time');
   });
 
+  it('a timeout of an ensemble: halves the sizes of the members it has, and only those', () => {
+    const ensemble: Genome = {
+      ...classifier, features: 'none',
+      model: { family: 'ensemble', params: { members: 'hgb+linear', max_iter: 300, learning_rate: 0.1, n_estimators: 300, min_samples_leaf: 2, C: 1.0 } },
+    };
+    const child = debug(classification, ensemble, 'timeout: execution exceeded its limit of 600 s');
+    expect(child.genome.model.params).toEqual({ ...ensemble.model.params, max_iter: 100 });
+    expect(child.plan).toMatch(/max_iter goes from 300 to 100/i);
+    expect(child.plan).not.toContain('n_estimators');
+  });
+
   it('a timeout of a pipeline with nothing left to cut: a linear model', () => {
     const svm: Genome = { ...classifier, features: 'none', model: { family: 'svm', params: { C: 1.0 } } };
     const child = debug(classification, svm, 'timeout: execution exceeded its limit of 600 s');

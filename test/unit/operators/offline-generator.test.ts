@@ -7,6 +7,8 @@ import { PLANTED_FAULT_RATES } from '../../../src/config/offlineFaults.js';
 import { misspell } from '../../../src/operators/offline/faults.js';
 import { geneValue } from '../../../src/operators/offline/genome.js';
 import { modelSpec } from '../../../src/operators/offline/models.js';
+import { draftPlan } from '../../../src/operators/offline/plan.js';
+import { offlineTask } from '../../../src/operators/offline/task.js';
 import type { OperatorRequest, ParentContext } from '../../../src/operators/types.js';
 import type { TableTask } from '../../../src/tasks/types.js';
 import { stripFaultRecord } from './planted.js';
@@ -185,6 +187,53 @@ describe('offline generator: improve', () => {
 
   it('needs a parent', () => {
     expect(() => generateOffline({ op: 'improve', task: regression, parents: [], seed: 1, remainingSeconds: 3600, memory: [] })).toThrow(/needs a parent/);
+  });
+});
+
+describe('offline generator: ensemble family', () => {
+  const ensembleGenome = (task: TableTask, members: string): Genome => ({
+    v: 1, impute: 'median', scale: 'standard', encode: 'onehot', features: 'none', target: 'none',
+    model: {
+      family: 'ensemble',
+      params: { members, max_iter: 100, learning_rate: 0.05, n_estimators: 200, min_samples_leaf: 4, ...(task === regression ? { alpha: 3.0 } : { C: 0.3 }) },
+    },
+    validation: 'kfold-3', fault: null,
+  });
+
+  it('renders a soft vote of the members its genome names, each with the parameters it takes', () => {
+    const code = renderSolution(ensembleGenome(classification, 'hgb+forest+linear'), classification);
+    expect(code).toContain(
+      '("model", VotingClassifier([("hgb", HistGradientBoostingClassifier(max_iter=100, learning_rate=0.05, random_state=RANDOM_STATE)), ' +
+        '("forest", RandomForestClassifier(n_estimators=200, min_samples_leaf=4, random_state=RANDOM_STATE)), ' +
+        '("linear", LogisticRegression(C=0.3, max_iter=2000))], voting="soft")),',
+    );
+    expect(code).toContain('from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier, VotingClassifier');
+    expect(code).not.toContain('ExtraTrees');
+    const reg = renderSolution(ensembleGenome(regression, 'hgb+forest+extra+linear'), regression);
+    expect(reg).toContain('("extra", ExtraTreesRegressor(n_estimators=200, min_samples_leaf=4, random_state=RANDOM_STATE)), ("linear", Ridge(alpha=3.0))]))');
+    expect(readGenome(reg, regression.type)).toEqual(ensembleGenome(regression, 'hgb+forest+extra+linear'));
+  });
+
+  it('is drawn by Draft often, as the strongest default on small tables', () => {
+    for (const task of TASKS) {
+      const families = Array.from({ length: 200 }, (_, i) => genomeOf(draft(task, i + 1, 0).code, task).model.family);
+      const share = families.filter((f) => f === 'ensemble').length / families.length;
+      expect(share).toBeGreaterThan(0.15);
+      expect(share).toBeLessThan(0.45);
+    }
+  });
+
+  it('moves and shows only the parameters its members take', () => {
+    const parent = parentOf(renderSolution(ensembleGenome(classification, 'hgb+linear'), classification));
+    const moved = new Set<string>();
+    for (let seed = 0; seed < 200; seed++) {
+      const child = generateOffline({ op: 'improve', task: classification, parents: [parent], seed, remainingSeconds: 3600, memory: [] });
+      const childGenome = genomeOf(child.code, classification);
+      if (childGenome.model.family === 'ensemble') for (const gene of geneDiff(genomeOf(parent.code, classification), childGenome)) moved.add(gene);
+    }
+    expect([...moved].filter((g) => g.startsWith('model.')).sort()).toEqual(['model.C', 'model.learning_rate', 'model.max_iter', 'model.members']);
+    expect(draftPlan(ensembleGenome(classification, 'hgb+linear'), offlineTask(classification)))
+      .toContain('(VotingClassifier(members="hgb+linear", max_iter=100, learning_rate=0.05, C=0.3))');
   });
 });
 
