@@ -16,7 +16,7 @@ export const DEFAULT_SANDBOX_IMAGE = ENVIRONMENT_IMAGES.base;
 
 /** Label every sandbox container carries; sweepContainers and the tests find containers by it. */
 export { NODE_LABEL, RUN_LABEL, WORKER_LABEL } from './labels.js';
-import { RUN_LABEL } from './labels.js';
+import { PROCESS_OWNER, RUN_LABEL, WORKER_LABEL } from './labels.js';
 
 /** The unprivileged user solutions run as (Debian's `nobody`). */
 const SANDBOX_UID = 65534;
@@ -41,7 +41,7 @@ export interface DockerExecutorOptions {
   shmBytes?: number;
   /** Run a minimal init (docker-init) as PID 1 that reaps zombies; default true. */
   init?: boolean;
-  /** Labels on every container of this executor (e.g. crucible.worker); spec.labels override them. */
+  /** Labels on every container of this executor; spec.labels override them. By default crucible.worker names this process, so another process's sweep leaves its containers alone. */
   labels?: Record<string, string>;
   /** How long to wait for the last output once the container exited; default 2000 ms. */
   drainMs?: number;
@@ -142,7 +142,7 @@ export class DockerExecutor extends Executor {
     this.tmpBytes = options.tmpBytes ?? 256 * MiB;
     this.shmBytes = options.shmBytes ?? 64 * MiB;
     this.init = options.init ?? true;
-    this.labels = options.labels ?? {};
+    this.labels = options.labels ?? { [WORKER_LABEL]: PROCESS_OWNER };
     this.drainMs = options.drainMs ?? 2000;
     this.gpus = options.gpus ?? [];
   }

@@ -16,9 +16,6 @@ export interface ExecutorChoice {
   memoryBytes?: number;
 }
 
-/** This worker process, as written on its containers: `host:pid`. */
-export const WORKER_ID = `${os.hostname()}:${process.pid}`;
-
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -69,7 +66,6 @@ export async function chooseExecutor(choice: ExecutorChoice, log: (msg: string) 
   }
   const executor = new DockerExecutor({
     image, cpus: choice.cpus, memoryBytes: choice.memoryBytes, gpus: choice.gpus,
-    labels: { [WORKER_LABEL]: WORKER_ID },
   });
   const removed = await sweepContainers(executor.docker, async (labels) => ownerAlive(labels));
   if (removed > 0) log(`Removed ${removed} sandbox container(s) left by a worker that is gone.`);
