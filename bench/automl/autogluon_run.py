@@ -7,7 +7,7 @@ go to it as they are, but for image columns, which become pixel features.
 import os
 import warnings
 
-from frame import parse_args, read_tables, remaining, report, roles, with_pixels, write_submission
+from frame import parse_args, read_tables, remaining, report, roles, with_date_parts, with_pixels, write_submission
 
 # Time kept back from AutoGluon's fit for predicting and writing the submission.
 RESERVE_SECONDS = 5.0
@@ -17,7 +17,10 @@ RESERVE_SHARE = 0.1
 def main():
     args = parse_args("AutoGluon Tabular on a task's public data")
     train, test, sample = read_tables(args)
-    images, texts, others = roles(train, test, args)
+    images, texts, dates, others = roles(train, test, args)
+    if dates:
+        train, test, date_columns = with_date_parts(train, test, dates)
+        others = others + date_columns
     columns = others + texts
     if images:
         train, test, pixel_columns = with_pixels(train, test, images, args.public)

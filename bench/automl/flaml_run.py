@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from frame import parse_args, read_tables, remaining, report, roles, with_pixels, write_submission
+from frame import parse_args, read_tables, remaining, report, roles, with_date_parts, with_pixels, write_submission
 
 # Time kept back from FLAML's search for predicting and writing the submission.
 RESERVE_SECONDS = 3.0
@@ -43,7 +43,10 @@ def sparse_features(train, test, texts, others):
 def main():
     args = parse_args("FLAML AutoML on a task's public data")
     train, test, sample = read_tables(args)
-    images, texts, others = roles(train, test, args)
+    images, texts, dates, others = roles(train, test, args)
+    if dates:
+        train, test, date_columns = with_date_parts(train, test, dates)
+        others = others + date_columns
     if images:
         train, test, pixel_columns = with_pixels(train, test, images, args.public)
         others = others + pixel_columns

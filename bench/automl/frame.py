@@ -3,8 +3,9 @@ and the submission in the sample submission's exact columns and order.
 
 Column roles come from the data, never from a column's name: a column whose every value names an
 image file under the public folder is an image (pixel features); a text column of long, mostly
-distinct values is free text (TF-IDF where the library needs numbers). Everything else goes to the
-library as it is: it does its own handling of numbers, categories and dates.
+distinct values is free text (TF-IDF where the library needs numbers); a text column of dates becomes
+year, month, day and weekday numbers, as the offline agent's solutions make them, so no contender
+reads a date as a category. Everything else goes to the library as it is.
 """
 import argparse
 import json
@@ -21,6 +22,8 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 # model name (3 words, repeated) stays a category; a message body does not.
 TEXT_MIN_WORDS = 5
 TEXT_MIN_DISTINCT = 0.5
+# A date: ISO (2012-01-31, with or without a time) or day/month/year with slashes.
+DATE_PATTERN = r"^\s*(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{2,4})([ T].*)?$"
 
 
 def parse_args(description):
@@ -86,18 +89,42 @@ def is_text_column(series):
     return words >= TEXT_MIN_WORDS and values.nunique() / len(values) >= TEXT_MIN_DISTINCT
 
 
+def is_date_column(series):
+    values = series.dropna()
+    if pd.api.types.is_numeric_dtype(series) or len(values) == 0 or not all(isinstance(v, str) for v in values):
+        return False
+    return values.str.match(DATE_PATTERN).mean() >= 0.9 and pd.to_datetime(values, errors="coerce").notna().mean() >= 0.9
+
+
 def roles(train, test, args):
-    """(image columns, free-text columns, other columns), decided on train and test together."""
-    images, texts, others = [], [], []
+    """(image columns, free-text columns, date columns, other columns), decided on train and test together."""
+    images, texts, dates, others = [], [], [], []
     for c in feature_columns(train, test, args):
         both = pd.concat([train[c], test[c]], ignore_index=True)
         if is_image_column(both, args.public):
             images.append(c)
+        elif is_date_column(both):
+            dates.append(c)
         elif is_text_column(both):
             texts.append(c)
         else:
             others.append(c)
-    return images, texts, others
+    return images, texts, dates, others
+
+
+def with_date_parts(train, test, dates):
+    """(train, test, date-part columns): each date column replaced by its year, month, day and weekday."""
+    out, names = [], []
+    for frame in (train, test):
+        frame = frame.copy()
+        names = []
+        for c in dates:
+            when = pd.to_datetime(frame[c], errors="coerce")
+            for part, values in (("year", when.dt.year), ("month", when.dt.month), ("day", when.dt.day), ("weekday", when.dt.dayofweek)):
+                frame[f"{c}_{part}"] = values
+                names.append(f"{c}_{part}")
+        out.append(frame.drop(columns=dates))
+    return out[0], out[1], names
 
 
 def pixels(series, public, size):

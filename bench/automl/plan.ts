@@ -4,7 +4,7 @@
  * results table. bench/automl.ts does the running.
  */
 import type { Direction } from '../../src/core/node.js';
-import type { Medal, Thresholds } from '../../src/tasks/medals.js';
+import { awardMedal, type Medal, type Thresholds } from '../../src/tasks/medals.js';
 import type { MetricName, TaskType } from '../../src/tasks/types.js';
 
 export const LIBRARIES = ['flaml', 'autogluon'] as const;
@@ -150,6 +150,14 @@ function cell(p: Placement | undefined | null): string {
   return `${num(p.score)} (${p.medal ?? 'no medal'}, #${p.place!.rank}/${p.place!.of})`;
 }
 
+/** The best default model (the board is best first) with its medal, and how many defaults the board has. */
+function defaultCell(r: TaskRow): string {
+  const [best] = r.defaults;
+  if (best === undefined) return '—';
+  const medal = awardMedal(best.score, r.thresholds, r.direction === 'minimize').medal ?? 'no medal';
+  return `${best.team} ${num(best.score)} (${medal}), best of ${r.defaults.length}`;
+}
+
 function gainCell(gain: number | null, reference: number | null): string {
   if (gain === null || reference === null) return '—';
   const rel = reference === 0 ? '' : ` (${gain >= 0 ? '+' : ''}${((gain / Math.abs(reference)) * 100).toFixed(1)}%)`;
@@ -173,7 +181,7 @@ export function agentAtLeast(rows: readonly TaskRow[], library: Library): { wins
 
 export function markdownTable(rows: readonly TaskRow[], libraries: readonly Library[], withAgent: boolean): string {
   const head = [
-    'task', 'type', 'rows train / test (scored)', 'metric', 'best reference', 'default model',
+    'task', 'type', 'rows train / test (scored)', 'metric', 'best reference', 'best default model',
     ...libraries.map((l) => LIBRARY_LABEL[l]), ...(withAgent ? ['agent', 'agent buggy'] : []),
     'gold / silver / bronze', ...(withAgent ? libraries.map((l) => `agent − ${LIBRARY_LABEL[l]}`) : []), 'wall s',
   ];
@@ -186,7 +194,7 @@ export function markdownTable(rows: readonly TaskRow[], libraries: readonly Libr
     lines.push(`| ${[
       r.task, r.type, r.rows ? `${r.rows.train} / ${r.rows.test} (${r.rows.scored})` : '—', `${r.metric} ${arrow}`,
       r.best ? `${r.best.team} ${num(r.best.score)}` : '—',
-      r.defaults.length ? r.defaults.map((d) => `${d.team} ${num(d.score)}`).join(', ') : '—',
+      defaultCell(r),
       ...(r.skipped ? libraries.map(() => `skipped: ${r.skipped}`) : libraries.map((l) => cell(lib(l)))),
       ...(withAgent ? [cell(r.agent), r.agent && r.agent.nodes > 0 ? `${r.agent.buggyNodes}/${r.agent.nodes} (${Math.round((100 * r.agent.buggyNodes) / r.agent.nodes)}%)` : '—'] : []),
       r.thresholds ? `${num(r.thresholds.gold)} / ${num(r.thresholds.silver)} / ${num(r.thresholds.bronze)}` : '—',

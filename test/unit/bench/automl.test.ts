@@ -108,7 +108,7 @@ describe('the results table', () => {
     expect(lines).toHaveLength(2 + rows.length);
     expect(lines[2]).toContain('0.88 (gold, #1/24)');
     expect(lines[2]).toContain('0.8 (bronze, #5/24)');
-    expect(lines[2]).toContain('default_logreg 0.8');
+    expect(lines[2]).toContain('default_logreg 0.8 (bronze), best of 1');
     expect(lines[2]).toContain('2/10 (20%)');
     expect(lines[2]).toContain('+0.08 (+10.0%)');
     expect(lines[3]).toContain('-0.1 (-25.0%)'); // logloss 0.5 against 0.4: worse
