@@ -51,6 +51,11 @@ def main():
         train, test, pixel_columns = with_pixels(train, test, images, args.public)
         others = others + pixel_columns
     y = train[args.target]
+    # Labels go to FLAML as codes 0..k-1: its XGBoost learners refuse string labels on sparse features.
+    classes = None
+    if args.problem != "regression":
+        classes, codes = np.unique(y.to_numpy(), return_inverse=True)
+        y = pd.Series(codes, index=y.index)
     if texts:
         x_train, x_test = sparse_features(train, test, texts, others)
         features = f"TF-IDF (word 1-2-grams) of {', '.join(texts)}; {len(others)} other column(s) numeric or one-hot"
@@ -80,9 +85,9 @@ def main():
         )
     path = write_submission(
         args, sample, test[args.id_column],
-        lambda: automl.predict(x_test),
+        lambda: automl.predict(x_test) if classes is None else classes[np.asarray(automl.predict(x_test), dtype=int)],
         lambda: automl.predict_proba(x_test),
-        automl.classes_ if args.problem != "regression" else None,
+        None if classes is None else classes[np.asarray(automl.classes_, dtype=int)],
     )
     report(
         library="flaml",
