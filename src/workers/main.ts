@@ -14,27 +14,57 @@ import { bundleWorkflows } from './bundle.js';
 import { createControlWorker } from './control.js';
 import { createExecWorker } from './exec.js';
 
+const USAGE = `usage: crucible-worker [--role control|exec|all] [--control-queue Q] [--exec-queue Q]
+                       [--executor auto|docker|process] [--gpus 0[,1]] [--concurrency N]
+
+  --role           control: workflows, operator calls, grading and reports; exec: solutions in the
+                   sandbox; all (default): both in this process
+  --control-queue  the control task queue (default ${CONTROL_TASK_QUEUE})
+  --exec-queue     the exec task queue (default: the CPU queue, or the GPU queue with --gpus)
+  --executor       the sandbox: auto (default: Docker where an engine and the image exist), docker, process
+  --gpus           GPU indices this exec worker owns, e.g. 0 or 0,1
+  --concurrency    executions at once on this exec worker (default 1)
+
+The Temporal cluster comes from the environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS and API
+key settings; see the README).`;
+
+/** A mistake in the command line: said with the usage, exit 2. */
+class UsageError extends Error {}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const OPTIONS = {
+  role: { type: 'string', default: 'all' },
+  'control-queue': { type: 'string', default: CONTROL_TASK_QUEUE },
+  'exec-queue': { type: 'string' },
+  executor: { type: 'string', default: 'auto' },
+  gpus: { type: 'string' },
+  concurrency: { type: 'string', default: '1' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      role: { type: 'string', default: 'all' },
-      'control-queue': { type: 'string', default: CONTROL_TASK_QUEUE },
-      'exec-queue': { type: 'string' },
-      executor: { type: 'string', default: 'auto' },
-      gpus: { type: 'string' },
-      concurrency: { type: 'string', default: '1' },
-    },
-  });
+  const values = parseCommandLine();
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
   const kind = values.executor;
   if (kind !== 'auto' && kind !== 'docker' && kind !== 'process') {
-    throw new Error(`--executor must be auto, docker or process (got "${kind}")`);
+    throw new UsageError(`--executor must be auto, docker or process (got "${kind}")`);
   }
   const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a positive integer (got "${values.concurrency}")`);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer (got "${values.concurrency}")`);
   const gpus = values.gpus?.split(',').map((g) => g.trim()).filter(Boolean);
   const role = values.role;
   if (role !== 'control' && role !== 'exec' && role !== 'all') {
-    throw new Error(`--role must be control, exec or all (got "${role}")`);
+    throw new UsageError(`--role must be control, exec or all (got "${role}")`);
   }
   installRuntime();
   // Address, namespace, TLS, API key and payload encryption: all from the environment (config/temporalConnection.ts).
@@ -78,5 +108,6 @@ async function whenReachable<T>(what: string, attempt: () => Promise<T>): Promis
 
 main().catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
+  if (err instanceof UsageError) console.error(`\n${USAGE}`);
+  process.exit(err instanceof UsageError ? 2 : 1);
 });
