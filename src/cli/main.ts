@@ -1,6 +1,7 @@
 /**
  * The `crucible` command. Exit codes: 0 success, 1 failure while running, 2 bad input (nothing started).
  */
+import { attachDashValues } from './dashValues.js';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE, temporalAddress } from '../config/constants.js';
@@ -350,7 +351,7 @@ async function cmdTasks(args: string[]): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
+  const [cmd, ...rest] = attachDashValues(argv);
   const help = cmd === undefined ? null : commandHelp(cmd);
   if (help !== null && wantsHelp(rest)) {
     console.log(help);
