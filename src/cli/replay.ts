@@ -5,18 +5,39 @@
  * instead. Exit codes: 0 replays cleanly, 1 nondeterminism (or another replay failure), 2 unreadable file.
  */
 import { dataConverter } from '../config/temporalConnection.js';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type LogLevel, type LogMetadata, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { bundleWorkflows } from '../workers/bundle.js';
-import { installRuntime } from '../workers/logging.js';
+import { findDivergingEvent, type DivergingEvent } from './replayDivergence.js';
 import { UsageError } from './runInput.js';
 
 export type ReplayResult =
   | { ok: true; events: number; workflowId: string | null }
-  | { ok: false; events: number; workflowId: string | null; nondeterminism: boolean; message: string };
+  | { ok: false; events: number; workflowId: string | null; nondeterminism: boolean; message: string; divergence: DivergingEvent | null };
+
+/** The SDK's own report of a failed replay, which the result already holds. */
+const REPLAY_VERDICT = /Failing workflow task/;
+
+/**
+ * The SDK runtime for a replay: native logs are forwarded to the logger, which writes to stderr (by
+ * default they go straight to stdout, before the --json document), less the replay's own verdict.
+ */
+function installReplayRuntime(): void {
+  const base = new DefaultLogger('WARN');
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('WARN', (entry) => {
+        if (!REPLAY_VERDICT.test(entry.message)) base.log(entry.level as LogLevel, entry.message, entry.meta as LogMetadata);
+      }),
+      telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    });
+  } catch {
+    // Already installed in this process (tests): keep the first.
+  }
+}
 
 /** Replays one history file against a workflow bundle (the current code unless given). */
 export async function replayHistoryFile(file: string, workflowBundle?: WorkflowBundleWithSourceMap): Promise<ReplayResult> {
@@ -37,15 +58,16 @@ export async function replayHistoryFile(file: string, workflowBundle?: WorkflowB
   } catch (err) {
     throw new UsageError(`${file} is not a workflow history: ${(err as Error).message}`);
   }
-  installRuntime();
-  const bundle = workflowBundle ?? await bundleWorkflows();
+  installReplayRuntime();
+  // An encrypted history (CRUCIBLE_PAYLOAD_KEYS) replays with the same keys.
+  const options = { workflowBundle: workflowBundle ?? await bundleWorkflows(), dataConverter: dataConverter() };
   try {
-    // An encrypted history (CRUCIBLE_PAYLOAD_KEYS) replays with the same keys.
-    await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: dataConverter() }, json, workflowId ?? undefined);
+    await Worker.runReplayHistory(options, json, workflowId ?? undefined);
     return { ok: true, events, workflowId };
   } catch (err) {
     const nondeterminism = err instanceof DeterminismViolationError;
-    return { ok: false, events, workflowId, nondeterminism, message: err instanceof Error ? err.message : String(err) };
+    const divergence = nondeterminism ? await findDivergingEvent(options, json as Parameters<typeof findDivergingEvent>[1], workflowId ?? undefined) : null;
+    return { ok: false, events, workflowId, nondeterminism, message: err instanceof Error ? err.message : String(err), divergence };
   }
 }
 
@@ -68,8 +90,9 @@ export async function cmdReplayHistory(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(r, null, 2));
   else if (r.ok) console.log(`replay OK: ${r.events} events`);
   else {
+    const where = r.divergence ? ` at event ${r.divergence.eventId} (${r.divergence.eventType}) of ${r.events}` : ` (${r.events} events)`;
     console.log(r.nondeterminism
-      ? `replay FAILED: the workflow code diverges from the history (${r.events} events):\n  ${r.message}`
+      ? `replay FAILED: the workflow code diverges from the history${where}:\n  ${r.message}`
       : `replay FAILED (${r.events} events): ${r.message}`);
   }
   return r.ok ? 0 : 1;
