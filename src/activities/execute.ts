@@ -8,6 +8,7 @@ import { environmentFor } from '../sandbox/environments.js';
 import type { Executor } from '../sandbox/executor.js';
 import { unisolatedRefusal } from '../sandbox/unisolated.js';
 import { publicDataDir } from '../tasks/dataRef.js';
+import { withPublicDataAt } from '../tasks/relocate.js';
 import { checkSubmissionForExecution } from '../tasks/submission.js';
 import { whileHeartbeating } from './heartbeat.js';
 import { UNISOLATED_ANSWERS, type ExecuteInput, type ExecuteOutput } from './types.js';
@@ -48,7 +49,8 @@ export function makeExecute({ store, executor, workspaces, dataCache, workdirByt
       const [metricsJson, submissionCsv] = [text(metricsFile), text(submissionFile)];
       const oversized = [['metrics.json', metricsFile], ['submission.csv', submissionFile]] as const;
       const tooLarge = oversized.flatMap(([name, f]) => (f !== null && typeof f === 'object' ? [tooLargeReason(name, f.tooLarge)] : []))[0] ?? null;
-      const submission = submissionCsv === null ? null : checkSubmissionForExecution(input.task, submissionCsv);
+      // The sample submission is read from this worker's copy of the public data, not at the client's path.
+      const submission = submissionCsv === null ? null : checkSubmissionForExecution(withPublicDataAt(input.task, dataDir), submissionCsv);
       const failed = result.exitCode !== 0 || metricsJson === null || submissionCsv === null;
       const disk = { quotaBytes: workspace.quotaBytes, full: failed && await workspace.isFull() };
       const verdict = judgeExecution({ exec: result, metricsJson, submission, timeoutMs: input.timeoutMs, disk, tooLarge });

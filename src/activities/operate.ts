@@ -10,6 +10,7 @@ import { whileHeartbeating } from './heartbeat.js';
 import { withLlmBackend, type LlmDeps } from './llm.js';
 import { OFFLINE_UNFIT_TASK, type AnalyzeActivityInput, type AnalyzeActivityOutput, type OperateInput, type OperateOutput } from './types.js';
 import type { ParentRef } from '../operators/parents.js';
+import type { TaskReader } from '../tasks/taskFiles.js';
 
 const PARENT_OUTPUT_CHARS = 5000;
 
@@ -62,6 +63,8 @@ export interface OperateDeps {
   offline: OperatorBackend;
   /** What LLM backends need from this worker (its API key). */
   llm: LlmDeps;
+  /** The run's task spec with its files where this worker reads them (tasks/taskFiles.ts). */
+  taskOf: TaskReader;
 }
 
 /**
@@ -72,13 +75,14 @@ export function makeOperate(deps: OperateDeps) {
   const { store, runsRoot } = deps;
   return async function operate(input: OperateInput): Promise<OperateOutput> {
     const started = Date.now();
-    const [parents, memory, dataOverview] = await Promise.all([
+    const [task, parents, memory, dataOverview] = await Promise.all([
+      deps.taskOf(input.task, input.taskFiles),
       Promise.all(input.parents.map(async (p) => loadParent(store, await unarchive(runsRoot, input.runId, p)))),
       fillMemory(runsRoot, input.runId, input.memory),
       input.dataOverviewRef ? store.getText(input.dataOverviewRef) : undefined,
     ]);
     const request: OperatorRequest = {
-      op: input.op, task: input.task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
+      op: input.op, task, parents, seed: input.seed, remainingSeconds: input.remainingSeconds,
       memory, ...(input.remainingSteps === null ? {} : { remainingSteps: input.remainingSteps }),
       ...(dataOverview === undefined ? {} : { dataOverview }),
       ...(input.hints?.length ? { hints: input.hints } : {}),
@@ -97,12 +101,12 @@ export function makeOperate(deps: OperateDeps) {
 /** Analyze: an LLM reads the output of an execution that wrote no metrics.json and reviews it. */
 export function makeAnalyze(deps: OperateDeps) {
   return async function analyze(input: AnalyzeActivityInput): Promise<AnalyzeActivityOutput> {
-    const [code, output] = await Promise.all([
-      deps.store.getText(input.codeRef), executionOutput(deps.store, input.stdoutRef, input.stderrRef),
+    const [task, code, output] = await Promise.all([
+      deps.taskOf(input.task, input.taskFiles), deps.store.getText(input.codeRef), executionOutput(deps.store, input.stdoutRef, input.stderrRef),
     ]);
     const { result, llm } = await withLlmBackend(
       deps, { runId: input.runId, nodeId: input.nodeId, activity: 'analyze' }, input.operators,
-      (backend) => backend.analyze({ task: input.task, code, output }),
+      (backend) => backend.analyze({ task, code, output }),
     );
     return { isBug: result.isBug, summary: result.summary, metric: result.metric, llm };
   };

@@ -20,6 +20,8 @@ export interface OperateInput {
   memory: MemoryEntry[];
   /** Which backend makes the node (offline, llm with its endpoint, or replay of a recorded run). Never a key. */
   operators: OperatorSetConfig;
+  /** The run's control files in the private store (tasks/taskFiles.ts); absent or null: read at the task's own paths. */
+  taskFiles?: ArtifactRef | null;
   /** The task's data overview made in the sandbox (describeData); LLM prompts show it. */
   dataOverviewRef: ArtifactRef | null;
   /** The researcher's hints so far (update `hint`), oldest first; LLM prompts show them. */
@@ -52,6 +54,8 @@ export interface AnalyzeActivityInput {
   nodeId: number;
   operators: OperatorSetConfig;
   task: TaskSpec;
+  /** The run's control files in the private store (tasks/taskFiles.ts); absent or null: read at the task's own paths. */
+  taskFiles?: ArtifactRef | null;
   codeRef: ArtifactRef;
   stdoutRef: ArtifactRef;
   stderrRef: ArtifactRef;
@@ -100,6 +104,8 @@ export interface ExecuteOutput {
 
 export interface GradeInput {
   task: TaskSpec;
+  /** The run's control files in the private store (tasks/taskFiles.ts); absent or null: read at the task's own paths. */
+  taskFiles?: ArtifactRef | null;
   submissionRef: ArtifactRef;
 }
 
@@ -126,6 +132,8 @@ export interface RunFolderOutput {
 /** Scores a submission's selection-holdout rows (control worker: the answers are private). */
 export interface ScoreSelectionInput {
   task: TaskSpec;
+  /** The run's control files in the private store (tasks/taskFiles.ts); absent or null: read at the task's own paths. */
+  taskFiles?: ArtifactRef | null;
   submissionRef: ArtifactRef;
 }
 

@@ -20,6 +20,7 @@ import { initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput } from '../workflows/types.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatSummary } from './format.js';
+import { withPublishedTasks } from './publishTask.js';
 import { UsageError } from './runInput.js';
 import { connectClient, loadRunNodes, runInputOf } from './runNodes.js';
 
@@ -97,6 +98,8 @@ export async function buildForkInput(client: Client, o: ForkOptions, runsRoot = 
     execTimeoutMs: source.execTimeoutMs,
     execTaskQueue: source.execTaskQueue,
     fork: { fromRunId: o.runId, nodes: forked },
+    // The source run's task files, as it published them: the fork is graded against the same answers.
+    ...(source.taskDataRef && source.taskFilesRef ? { taskDataRef: source.taskDataRef, taskFilesRef: source.taskFilesRef } : {}),
   };
 }
 
@@ -132,7 +135,8 @@ export async function cmdFork(args: string[]): Promise<number> {
     });
     const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
     try {
-      const runId = await startFork(client, input);
+      const [published] = await withPublishedTasks([input], !values.detach);
+      const runId = await startFork(client, published!);
       if (!values.json) console.log(`Run ${runId}: fork of ${positionals[0]} at node ${values.at} (${input.agent.name}, seed ${input.seed})`);
       if (values.detach) {
         if (values.json) console.log(JSON.stringify({ runId }));

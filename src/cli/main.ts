@@ -25,6 +25,7 @@ import { cmdReport, reportAfterRun } from './report.js';
 import { scoreName } from '../tasks/types.js';
 import { checkGrader, checkOfflineFit } from './preflight.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
+import { withPublishedTasks } from './publishTask.js';
 import { connectClient } from './runNodes.js';
 import { cmdWatch, followRun, watchOptions } from './watch.js';
 import { describeEnvironment, environmentFor } from '../sandbox/environments.js';
@@ -193,8 +194,9 @@ interface Follow { detach: boolean; json: boolean; uiUrl: string | null }
 
 /** Starts a run; prints it and, unless detached, follows it to the end. */
 async function launch(client: Client, input: AgentRunInput, runId: string, f: Follow, what: string): Promise<number> {
+  const [published] = await withPublishedTasks([input], !f.detach);
   await client.workflow.start(agentRun, {
-    taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [input],
+    taskQueue: CONTROL_TASK_QUEUE, workflowId: runId, args: [published!],
     typedSearchAttributes: initialSearchAttributes(input),
     staticSummary: what,
   });
@@ -278,7 +280,7 @@ async function cmdBench(args: string[]): Promise<number> {
   try {
     const benchmarkId = `bench-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15)}-${Math.random().toString(36).slice(2, 6)}`;
     const handle = await client.workflow.start(benchmark, {
-      taskQueue: CONTROL_TASK_QUEUE, workflowId: benchmarkId, args: [input],
+      taskQueue: CONTROL_TASK_QUEUE, workflowId: benchmarkId, args: [{ ...input, runs: await withPublishedTasks(input.runs, !values.detach) }],
       staticSummary: `benchmark: ${input.runs.length} runs, ${input.concurrency} at a time`,
     });
     if (values.detach && json) console.log(JSON.stringify({ benchmarkId }));

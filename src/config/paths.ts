@@ -24,6 +24,16 @@ export function artifactsDir(root = stateDir()): string {
   return path.join(root, 'artifacts');
 }
 
+/** The private store's default folder: task answers and leaderboards, for the control side only (artifacts/index.ts). */
+export function privateArtifactsDir(root = stateDir()): string {
+  return path.join(root, 'private-artifacts');
+}
+
+/** The control worker's copies of task files published through the private store, by reference (tasks/taskFiles.ts). */
+export function taskFilesCacheDir(root = stateDir()): string {
+  return path.join(root, 'cache', 'task-files');
+}
+
 /** One folder per run: graph.json, summary.json, the best solution and submission. */
 export function runsDir(root = stateDir()): string {
   return path.join(root, 'runs');

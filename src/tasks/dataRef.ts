@@ -2,7 +2,8 @@
  * A task's public data as a run references it. Either in place: the folder lies where every exec worker
  * sees it at the same path (config/sharedData.ts), and each sandbox mounts it read-only, nothing copied;
  * or through the artifact store (tasks/publicData.ts), fetched once per manifest into an exec worker's
- * cache. The choice is made here, once per run, from the shared folders the control worker was given.
+ * cache. The choice is made here, once per run, from the shared folders the publisher was given: the client
+ * that starts the run (cli/publishTask.ts), or for a run whose client did not, the control worker.
  * Either way the run carries one ArtifactRef to a small JSON document in the store (a path reference or
  * a manifest), whose hash is the data's identity: a path reference holds a fingerprint of the folder
  * (relative paths, sizes and mtimes), so a changed folder has another identity, and an exec worker that
@@ -34,10 +35,11 @@ export interface PublishOptions {
   indexDir: string;
 }
 
-const OPTION_HINT = `${SHARED_DATA_ENV} on the control worker names the folders every exec worker sees at the same path `
-  + '(unset, `crucible run`\'s embedded workers share every path; \'none\' shares none)';
+const OPTION_HINT = `${SHARED_DATA_ENV} where the run was published (the client that started it; for older clients, the control worker) `
+  + 'names the folders every worker sees at the same path (unset, `crucible run`\'s embedded workers share every path; \'none\' shares none)';
 
-function within(child: string, root: string): boolean {
+/** Whether `child` is `root` or lies under it (both absolute). */
+export function within(child: string, root: string): boolean {
   const rel = path.relative(root, child);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import { mapLimit } from '../core/mapLimit.js';
-import type { DataFolder } from './dataFolder.js';
+import type { DataFile, DataFolder } from './dataFolder.js';
 import { PublishIndex } from './publishIndex.js';
 
 export interface Manifest {
@@ -26,9 +26,18 @@ const PUBLISH_CONCURRENCY = 8;
  * manifest's reference. `indexDir` keeps what was published before (config/paths.ts publishIndexDir).
  */
 export async function publishPublicData(store: ArtifactStore, publicDir: string, { files }: DataFolder, indexDir: string): Promise<ArtifactRef> {
-  const index = await PublishIndex.open(indexDir, publicDir);
+  const dir = path.resolve(publicDir);
+  const manifest: Manifest = { version: 1, files: await publishFiles(store, dir, files, await PublishIndex.open(indexDir, dir)) };
+  return store.put(JSON.stringify(manifest));
+}
+
+/**
+ * Stores the files `files` of the folder `root` that the store does not hold yet (a file `index` knows
+ * with this size and mtime is not read again); returns the manifest's entries, and saves the index.
+ */
+export async function publishFiles(store: ArtifactStore, root: string, files: readonly DataFile[], index: PublishIndex): Promise<Manifest['files']> {
   const entries = await mapLimit(files, PUBLISH_CONCURRENCY, async (f) => {
-    const file = path.resolve(publicDir, f.rel);
+    const file = path.resolve(root, f.rel);
     const known = index.lookup(file, f);
     const ref = known !== undefined && await store.has({ sha256: known, bytes: f.bytes })
       ? { sha256: known, bytes: f.bytes }
@@ -37,8 +46,7 @@ export async function publishPublicData(store: ArtifactStore, publicDir: string,
     return { path: f.rel, sha256: ref.sha256, bytes: ref.bytes };
   });
   await index.save();
-  const manifest: Manifest = { version: 1, files: entries };
-  return store.put(JSON.stringify(manifest));
+  return entries;
 }
 
 /**

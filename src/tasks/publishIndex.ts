@@ -1,6 +1,6 @@
 /**
  * What the control side knows of the files it published before: (absolute path, size, modification
- * time) → sha256, one small JSON file per public folder under the state folder. Re-publishing an
+ * time) → sha256, one small JSON file per public folder (or a task's private files) under the state folder. Re-publishing an
  * unchanged folder then stats its files instead of reading them; a file whose size or mtime changed is
  * hashed again. Two publishes of one folder at once write the same entries, so the last write is fine.
  */
@@ -18,10 +18,10 @@ export class PublishIndex {
 
   private constructor(readonly file: string) {}
 
-  /** The index of `folder` kept in `indexDir`; empty when there is none yet or it cannot be read. */
-  static async open(indexDir: string, folder: string): Promise<PublishIndex> {
-    const name = createHash('sha256').update(path.resolve(folder)).digest('hex').slice(0, 32);
-    const index = new PublishIndex(path.join(indexDir, `${name}.json`));
+  /** The index named `name` (a public folder's absolute path) kept in `indexDir`; empty when there is none yet or it cannot be read. */
+  static async open(indexDir: string, name: string): Promise<PublishIndex> {
+    const file = createHash('sha256').update(name).digest('hex').slice(0, 32);
+    const index = new PublishIndex(path.join(indexDir, `${file}.json`));
     const entries = await readFile(index.file, 'utf8').then((t) => JSON.parse(t) as Entry[], () => []);
     for (const [file, bytes, mtimeNs, sha256] of Array.isArray(entries) ? entries : []) index.#known.set(key(file, bytes, mtimeNs), sha256);
     return index;

@@ -1,9 +1,9 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createControlActivities } from '../activities/index.js';
-import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
+import { openArtifactStore, openPrivateArtifactStore, type ArtifactStore } from '../artifacts/index.js';
 import { CONTROL_TASK_QUEUE } from '../config/constants.js';
-import { artifactsDir, benchmarksDir, publishIndexDir, runsDir } from '../config/paths.js';
+import { artifactsDir, benchmarksDir, privateArtifactsDir, publishIndexDir, runsDir, taskDataCacheDir, taskFilesCacheDir } from '../config/paths.js';
 import { sharedDataRoots } from '../config/sharedData.js';
 import { dataConverter, temporalNamespace } from '../config/temporalConnection.js';
 import { apiKeyFromEnv } from '../config/llm.js';
@@ -23,6 +23,8 @@ export async function createControlWorker(opts: {
   stateRoot?: string;
   /** Defaults to the store this worker's environment names (CRUCIBLE_ARTIFACTS), never one from a workflow. */
   store?: ArtifactStore;
+  /** The private store of task answers (CRUCIBLE_PRIVATE_ARTIFACTS, artifacts/index.ts); defaults to the environment's. */
+  privateStore?: ArtifactStore;
   /** Defaults to CRUCIBLE_LLM_API_KEY or OPENAI_API_KEY of this process. */
   apiKey?: string | null;
   /**
@@ -32,6 +34,7 @@ export async function createControlWorker(opts: {
   sharedData?: readonly string[];
 }): Promise<Worker> {
   const store = opts.store ?? openArtifactStore(process.env, artifactsDir(opts.stateRoot));
+  const privateStore = opts.privateStore ?? openPrivateArtifactStore(process.env, privateArtifactsDir(opts.stateRoot), artifactsDir(opts.stateRoot));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace ?? temporalNamespace(),
@@ -42,6 +45,7 @@ export async function createControlWorker(opts: {
     activities: createControlActivities({
       store, offline: new OfflineBackend(offlineFaultRates(process.env)), runsRoot: runsDir(opts.stateRoot), benchmarksRoot: benchmarksDir(opts.stateRoot),
       taskData: { shared: opts.sharedData ?? sharedDataRoots(process.env, []), indexDir: publishIndexDir(opts.stateRoot) },
+      taskFiles: { privateStore, cacheRoot: taskFilesCacheDir(opts.stateRoot), dataCache: taskDataCacheDir(opts.stateRoot) },
       // The API key lives here only: read from this worker's environment, handed to the HTTP client.
       llm: { apiKey: opts.apiKey === undefined ? apiKeyFromEnv() : opts.apiKey },
     }),

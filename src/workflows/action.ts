@@ -92,7 +92,7 @@ export interface ActionOutcome {
 
 /** Scores a node's submission on the hidden test; the score is recorded, never shown to the policy or an operator. */
 export function gradeNode(input: AgentRunInput, ticket: number, action: Action, submissionRef: ArtifactRef): Promise<GradeOutput> {
-  return controlWorker.grade.executeWithOptions({ summary: activitySummary('grade', ticket, action) }, [{ task: input.task, submissionRef }]);
+  return controlWorker.grade.executeWithOptions({ summary: activitySummary('grade', ticket, action) }, [{ task: input.task, taskFiles: input.taskFilesRef ?? null, submissionRef }]);
 }
 
 /** What an action is run with: the run's activities, and the run as it stands when the action starts. */
@@ -125,6 +125,7 @@ export async function runAction(ctx: ActionContext, ticket: number, action: Acti
     nodeId: ticket,
     op: action.op,
     task: input.task,
+    taskFiles: input.taskFilesRef ?? null,
     parents: action.parents.filter((id) => id > 0).map((id) => parentRef(graph.nodes[id]!)),
     seed: deriveSeed(input.seed, ticket),
     remainingSeconds: Math.max(0, Math.floor(remainingMs() / 1000)),
@@ -141,7 +142,7 @@ export async function runAction(ctx: ActionContext, ticket: number, action: Acti
   // No metrics.json: an LLM reads the score from the output (docs/architecture.md "One step of a run, as data", step 4); offline, the node stays buggy.
   const review = result.needsReview && ops.backend !== 'offline'
     ? await llm.analyze.executeWithOptions(summary('analyze'), [{
-      runId, nodeId: ticket, operators: ops, task: input.task, codeRef: proposal.codeRef, stdoutRef: result.stdoutRef, stderrRef: result.stderrRef,
+      runId, nodeId: ticket, operators: ops, task: input.task, taskFiles: input.taskFilesRef ?? null, codeRef: proposal.codeRef, stdoutRef: result.stdoutRef, stderrRef: result.stderrRef,
     }])
     : null;
   const verdict = review ? applyReview(result, review) : result;

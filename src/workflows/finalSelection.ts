@@ -37,7 +37,7 @@ export async function selectFinal(
     const scores = await Promise.all(candidates.map(async (c) => {
       const ref = submissionOf(c);
       return ref ? (await controlWorker.scoreSelection.executeWithOptions(
-        { summary: `score node #${c.id} on the selection holdout` }, [{ task: input.task, submissionRef: ref }],
+        { summary: `score node #${c.id} on the selection holdout` }, [{ task: input.task, taskFiles: input.taskFilesRef ?? null, submissionRef: ref }],
       )).score : null;
     }));
     addPick(picks, 'holdout', candidates, scores, direction);
@@ -65,7 +65,7 @@ export async function selectFinal(
     if (grades.has(node.id)) continue;
     const ref = submissionOf(node);
     grades.set(node.id, ref ? await controlWorker.grade.executeWithOptions(
-      { summary: `grade selected node #${node.id} on the hidden test` }, [{ task: input.task, submissionRef: ref }],
+      { summary: `grade selected node #${node.id} on the hidden test` }, [{ task: input.task, taskFiles: input.taskFilesRef ?? null, submissionRef: ref }],
     ) : null);
   }
   // Every grade of a task carries the same thresholds: the oracle's medal follows from its test score.

@@ -18,6 +18,12 @@ export interface AgentRunInput {
   execTaskQueue: string;
   /** The task's public data in the artifact store; published by the run itself when absent. */
   taskDataRef?: ArtifactRef;
+  /**
+   * The task's files for the control worker (description, answers, leaderboard, private folder), in the
+   * private store, published by the client that starts the run (tasks/taskFiles.ts); only control
+   * activities get it. Absent (older clients): the control worker reads them at the task's own paths.
+   */
+  taskFilesRef?: ArtifactRef;
   /** LLM backends: the data overview made in the sandbox (null when that failed); made by the run when absent. */
   dataOverviewRef?: ArtifactRef | null;
   /** Present only when the run continues as new: the whole search state. */

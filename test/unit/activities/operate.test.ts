@@ -25,13 +25,15 @@ class RecordingBackend implements OperatorBackend {
 }
 
 const task = { id: 't', direction: 'maximize' } as TaskSpec;
+/** A test double of the control worker's task reader (tasks/taskFiles.ts): the spec as it is. */
+const readTaskInPlace = async (t: TaskSpec) => t;
 
 async function setup() {
   const root = await mkdtemp(path.join(os.tmpdir(), 'operate-'));
   const store = new FileArtifactStore(path.join(root, 'artifacts'));
   const runs = path.join(root, 'runs');
   const backend = new RecordingBackend();
-  return { store, runs, backend, operate: makeOperate({ store, offline: backend, runsRoot: runs, llm: { apiKey: null } }) };
+  return { store, runs, backend, operate: makeOperate({ store, offline: backend, runsRoot: runs, llm: { apiKey: null }, taskOf: readTaskInPlace }) };
 }
 
 const input = (over: Partial<OperateInput>): OperateInput => ({
@@ -72,7 +74,7 @@ describe('operate activity', () => {
 
   it('a task the offline operators cannot work on fails for good, with the reason and what to do', async () => {
     const { store, runs } = await setup();
-    const operate = makeOperate({ store, offline: new OfflineBackend(), runsRoot: runs, llm: { apiKey: null } });
+    const operate = makeOperate({ store, offline: new OfflineBackend(), runsRoot: runs, llm: { apiKey: null }, taskOf: readTaskInPlace });
     const other = {
       id: 'whales', type: 'other', metric: 'auc', target: null, predictionColumns: ['probability'], dir: '/tasks/whales',
       files: { train: null, test: null, sampleSubmission: '/tasks/whales/sample.csv' }, mlebench: { shape: 'train2.zip (archive, 4.3 KiB)' },

@@ -52,7 +52,7 @@ describe('task public data referenced in place (folders every exec worker shares
     const err = await publicDataDir(store, ref, cache).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(Error);
     expect((err as Error).message).toContain(`task data folder ${src} is not visible on this exec worker (${os.hostname()})`);
-    expect((err as Error).message).toMatch(/CRUCIBLE_SHARED_DATA on the control worker names the folders every exec worker sees at the same path/);
+    expect((err as Error).message).toMatch(/CRUCIBLE_SHARED_DATA where the run was published \(the client that started it; for older clients, the control worker\) names the folders every worker sees at the same path/);
     expect((err as Error).message).toMatch(/mount it at the same path here, or keep it out of CRUCIBLE_SHARED_DATA/);
   });
 
