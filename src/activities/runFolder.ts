@@ -1,8 +1,11 @@
+import { log } from '@temporalio/activity';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
+import type { RunBudget } from '../core/run.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { isArchived, isolationsUsed } from '../core/node.js';
 import { gradingReport, mlebenchStatements } from '../reports/gradingReport.js';
+import { writeRunReport } from '../reports/runReport.js';
 import { readArchivedNode } from './archive.js';
 import type { RunFolderInput, RunFolderOutput } from './types.js';
 
@@ -34,6 +37,20 @@ export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
       submissionExists: best?.exec?.submissionRef != null, hints: input.summary.hints.length, createdAt: new Date(),
     });
     await writeFileAtomic(path.join(runDir, 'grading_report.json'), JSON.stringify(report, null, 2));
-    return { runDir, graphRef, isolation };
+    return { runDir, graphRef, isolation, report: await writeReport(runDir, store, input.budget ?? null) };
   };
+}
+
+/**
+ * The run's page (report.html), written by the run itself from the folder just written, so every run
+ * has one whoever follows it (`crucible report` rewrites it on demand). A page that cannot be written
+ * leaves the run as it is: null, and a warning in the worker's log.
+ */
+async function writeReport(runDir: string, store: ArtifactStore, budget: RunBudget | null): Promise<string | null> {
+  try {
+    return await writeRunReport({ runDir, store, budget });
+  } catch (err) {
+    log.warn(`the run's report could not be written in ${runDir}: ${(err as Error).message}; try \`crucible report ${path.basename(runDir)}\``);
+    return null;
+  }
 }

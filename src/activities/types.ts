@@ -1,6 +1,6 @@
 import type { OperatorSetConfig } from '../config/agent.js';
 import type { ArtifactRef } from '../core/artifact.js';
-import type { RunSummary } from '../core/run.js';
+import type { RunBudget, RunSummary } from '../core/run.js';
 import type { NodeLlm } from '../core/spend.js';
 import type { ExecIsolation, GraphNode, OperatorName } from '../core/node.js';
 import type { TaskSpec } from '../tasks/types.js';
@@ -119,6 +119,8 @@ export interface RunFolderInput {
   bestNodeId: number | null;
   /** What MLE-bench's grading report (grading_report.json) needs beyond the summary. */
   task: { competitionId: string; isLowerBetter: boolean };
+  /** The run's budget, for its report (summary.json does not hold it); absent when scheduled by code before issue 18. */
+  budget?: RunBudget;
 }
 
 export interface RunFolderOutput {
@@ -127,6 +129,8 @@ export interface RunFolderOutput {
   graphRef: ArtifactRef;
   /** The isolations the run's executions ran under, read from every node (archived ones too); summary.json states them. */
   isolation: ExecIsolation[];
+  /** The run's page, <runDir>/report.html; null when it could not be written (the worker's log says why). */
+  report: string | null;
 }
 
 /** Scores a submission's selection-holdout rows (control worker: the answers are private). */

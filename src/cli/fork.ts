@@ -20,6 +20,8 @@ import { initialSearchAttributes } from '../workflows/searchAttributes.js';
 import type { AgentRunInput } from '../workflows/types.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatSummary } from './format.js';
+import { reportOfRun } from './report.js';
+import { checkLlmEndpoints } from './preflight.js';
 import { withPublishedTasks } from './publishTask.js';
 import { UsageError } from './runInput.js';
 import { connectClient, loadRunNodes, runInputOf } from './runNodes.js';
@@ -133,6 +135,7 @@ export async function cmdFork(args: string[]): Promise<number> {
     const input = await buildForkInput(client, {
       runId: positionals[0]!, at: integer('at', values.at, 1), agent: values.agent, seed: values.seed, budget: values.budget, steps: values.steps,
     });
+    await checkLlmEndpoints([input]);
     const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
     try {
       const [published] = await withPublishedTasks([input], !values.detach);
@@ -146,7 +149,8 @@ export async function cmdFork(args: string[]): Promise<number> {
         if (err instanceof WorkflowFailedError) throw new Error(`run ${runId} failed: ${err.cause?.message ?? err.message}`);
         throw err;
       });
-      console.log(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary, null));
+      const report = reportOfRun(summary);
+      console.log(values.json ? JSON.stringify({ ...summary, report: report.path }, null, 2) : `${formatSummary(summary, null)}\n${report.line}`);
       return 0;
     } finally {
       await workers?.stop();

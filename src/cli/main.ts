@@ -21,7 +21,7 @@ import { startEmbeddedWorkers } from './embedded.js';
 import { formatSummary } from './format.js';
 import { commandHelp, wantsHelp } from './help.js';
 import { cmdLs, cmdShow } from './inspect.js';
-import { cmdReport, reportAfterRun } from './report.js';
+import { cmdReport, reportOfRun } from './report.js';
 import { scoreName } from '../tasks/types.js';
 import { checkGrader, checkOfflineFit } from './preflight.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
@@ -213,7 +213,7 @@ async function follow(client: Client, runId: string, f: Follow): Promise<number>
   const view = watchOptions(false);
   const outcome = await followRun(client, runId, f.json ? { ...view, tty: false, write: () => {} } : view);
   if (!outcome.ok) throw new Error(outcome.message);
-  const report = await reportAfterRun(client, outcome.summary);
+  const report = reportOfRun(outcome.summary);
   if (f.json) {
     console.log(JSON.stringify({ ...outcome.summary, report: report.path, uiUrl: runUiUrl(f.uiUrl, runId) }, null, 2));
     return 0;

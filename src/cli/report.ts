@@ -65,15 +65,14 @@ export async function cmdReport(args: string[]): Promise<number> {
   return 0;
 }
 
-/** After `crucible run`: writes <runDir>/report.html; its path and the line to print (a warning when it could not be written). */
-export async function reportAfterRun(client: Client, summary: Pick<RunSummary, 'runId' | 'runDir'>): Promise<{ path: string | null; line: string }> {
-  try {
-    const store = openArtifactStore(process.env, artifactsDir(path.dirname(path.dirname(summary.runDir))));
-    const out = await writeRunReport({ runDir: summary.runDir, store, budget: await budgetOf(client, summary.runId) });
-    return { path: out, line: `Report: ${out}` };
-  } catch (err) {
-    return { path: null, line: `warning: the report could not be written (${(err as Error).message}); try \`crucible report ${summary.runId}\`` };
-  }
+/**
+ * After a run followed to its end: where its page is (the run writes report.html itself, in
+ * writeRunFolder), or a warning with the command that writes it.
+ */
+export function reportOfRun(summary: Pick<RunSummary, 'runId' | 'runDir'>): { path: string | null; line: string } {
+  const file = path.join(summary.runDir, 'report.html');
+  if (existsSync(file)) return { path: file, line: `Report: ${file}` };
+  return { path: null, line: `warning: the run wrote no report.html in ${summary.runDir} (the control worker's log says why); try \`crucible report ${summary.runId}\`` };
 }
 
 /** A run id (under `runsRoot`) or a run folder, to the folder; throws when it has no graph.json. */

@@ -44,7 +44,12 @@ export async function agentRun(runInput: AgentRunInput): Promise<RunSummary> {
   setHandlers(run, loop.graph);
   // After the handlers, so updates sent while the task data is published are not rejected for want of one.
   const input = await withTaskData(runInput);
-  if (!input.carried) wf.upsertSearchAttributes(initialSearchAttributes(input));
+  if (!input.carried) {
+    // A run started before 'progress-at-start' published its progress only as it changed: a fork kept
+    // its parent's best score unpublished and a run without an LLM never had tokens or cost.
+    const progressNow = wf.patched('progress-at-start') ? progress.atStart(run.spend) : [];
+    wf.upsertSearchAttributes([...initialSearchAttributes(input), ...progressNow]);
+  }
   const exec = execActivities(input);
   const deadline = new DeadlineTimer(() => run.wake());
 
@@ -92,6 +97,7 @@ async function conclude(
     // Archived nodes are read from the archive: inline, a 10,000-node graph passed the 2 MB payload limit.
     runId: summary.runId, nodes: nodes.slice(run.archivedUpTo), nodesFrom: run.archivedUpTo, summary, bestNodeId: best?.id ?? null,
     task: { competitionId: input.task.mlebench?.competitionId ?? input.task.id, isLowerBetter: input.task.direction === 'minimize' },
+    budget: run.budget,
   }]);
   run.phase = 'finished';
   progress.flush(run.spend);

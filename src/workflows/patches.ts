@@ -4,4 +4,4 @@
  * behaviour adds its id here and `wf.patched(id)` where the behaviour first differs, with a history
  * fixture recorded before the change (test/fixtures/histories/README.md).
  */
-export const PATCHES: readonly string[] = ['improve-below-optimum'];
+export const PATCHES: readonly string[] = ['improve-below-optimum', 'progress-at-start'];

@@ -45,6 +45,8 @@ describe('replay', () => {
   // leave them replaying as they ran, or a run in flight across an upgrade would fail.
   it.each([
     ['agentrun-0.2.0.json', []],
+    ['agentrun-0.2.0-2056e1d.json', ['improve-below-optimum']],
+    ['agentrun-0.2.0-2056e1d-fork.json', ['improve-below-optimum']],
   ])('a run recorded by older code (%s) still replays against the current workflow code', async (file, patches) => {
     const recorded = JSON.parse(await readFile(path.join(projectRoot, 'test/fixtures/histories', file), 'utf8')) as { events: HistoryEvent[] };
     // What the history exercises: the patches it was recorded with, and none of the later ones.

@@ -1,4 +1,5 @@
 /** The run's progress as search attributes, for `crucible ls` and the Temporal UI's list. */
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { NodeRecord } from '../../core/node.js';
 import { totalTokens, type Spend } from '../../core/spend.js';
@@ -45,15 +46,30 @@ export class ProgressPublisher {
 
   /** Upserts whatever changed since the last upsert. */
   flush(spend: Spend): void {
+    const attrs = this.take(spend, false);
+    if (attrs.length > 0) wf.upsertSearchAttributes(attrs);
+  }
+
+  /**
+   * Every progress attribute as it stands, for the run's first upsert: a fork's nodes and best score
+   * come from its parent run, and a run without an LLM has tokens and cost 0, which no later change
+   * would ever publish.
+   */
+  atStart(spend: Spend): SearchAttributeUpdatePair[] {
+    return this.take(spend, true);
+  }
+
+  /** The attributes to upsert (those changed since the last upsert, or all), recorded as sent. */
+  private take(spend: Spend, all: boolean): SearchAttributeUpdatePair[] {
     const tokens = totalTokens(spend);
-    const attrs = [
-      ...(this.nodes !== this.sent.nodes ? [{ key: CrucibleNodes, value: this.nodes }] : []),
-      ...(this.best !== null && this.best !== this.sent.best ? [{ key: CrucibleBestScore, value: this.best }] : []),
-      ...(tokens !== this.sent.tokens ? [{ key: CrucibleTokens, value: tokens }] : []),
-      ...(spend.costUsd !== this.sent.costUsd ? [{ key: CrucibleCostUsd, value: spend.costUsd }] : []),
+    const changed = <T>(now: T, sent: T) => all || now !== sent;
+    const attrs: SearchAttributeUpdatePair[] = [
+      ...(changed(this.nodes, this.sent.nodes) ? [{ key: CrucibleNodes, value: this.nodes }] : []),
+      ...(this.best !== null && changed(this.best, this.sent.best) ? [{ key: CrucibleBestScore, value: this.best }] : []),
+      ...(changed(tokens, this.sent.tokens) ? [{ key: CrucibleTokens, value: tokens }] : []),
+      ...(changed(spend.costUsd, this.sent.costUsd) ? [{ key: CrucibleCostUsd, value: spend.costUsd }] : []),
     ];
-    if (attrs.length === 0) return;
-    wf.upsertSearchAttributes(attrs);
     this.sent = { nodes: this.nodes, best: this.best, tokens, costUsd: spend.costUsd };
+    return attrs;
   }
 }
