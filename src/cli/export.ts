@@ -1,5 +1,5 @@
 /**
- * `crucible export <run> [--out DIR]`: everything needed to study or replay a run elsewhere.
+ * `crucible export <run> [--out DIR]`: everything needed to study or replay a run elsewhere (DIR: <state folder>/exports/<run> by default).
  *   DIR/history-<n>.json  the history of each execution of the run's continue-as-new chain, first to last,
  *                         in the JSON of `temporal workflow show -o json` (input of `crucible replay`);
  *   DIR/run/              the run folder: graph.json, summary.json, best_solution.py, best_submission.csv,
@@ -13,7 +13,7 @@ import { copyFile, cp, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openArtifactStore, type ArtifactStore } from '../artifacts/index.js';
-import { artifactsDir, runsDir } from '../config/paths.js';
+import { artifactsDir, runsDir, stateDir } from '../config/paths.js';
 import type { ArtifactRef } from '../core/artifact.js';
 import type { NodeRecord } from '../core/node.js';
 import { UsageError } from './runInput.js';
@@ -97,9 +97,15 @@ export async function exportRun(
 
 export const EXPORT_USAGE = `usage: crucible export <run> [--out DIR] [--json]
   Writes the run's history (history-<n>.json per continue-as-new execution, as \`temporal workflow show -o json\`),
-  its run folder (DIR/run) and every artifact its nodes reference (DIR/artifacts/<sha256>). DIR defaults to ./<run>-export.
+  its run folder (DIR/run) and every artifact its nodes reference (DIR/artifacts/<sha256>).
+  DIR defaults to <state folder>/exports/<run> (the state folder: CRUCIBLE_HOME, else .crucible); it prints the path.
   Example: crucible export breast-cancer-aira-greedy-s0-20261127-081502-k3f9 --out /tmp/run1
            crucible replay /tmp/run1/history-1.json`;
+
+/** Where `crucible export` writes without --out: beside the runs in the state folder, not into the current folder. */
+export function defaultExportDir(runId: string, root = stateDir()): string {
+  return path.join(root, 'exports', runId);
+}
 
 export async function cmdExport(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -115,7 +121,7 @@ export async function cmdExport(args: string[]): Promise<number> {
   const client = await connectClient();
   try {
     const store = openArtifactStore(process.env, artifactsDir());
-    const r = await exportRun(client, runId, { out: values.out ?? `${runId}-export`, runsRoot: runsDir(), store });
+    const r = await exportRun(client, runId, { out: values.out ?? defaultExportDir(runId), runsRoot: runsDir(), store });
     if (values.json) console.log(JSON.stringify(r, null, 2));
     else {
       console.log(`Exported ${runId} to ${r.dir}:`);

@@ -57,7 +57,7 @@ Usage:
   crucible budget <run> [--budget 30m] [--steps N] [--max-tokens N] [--max-cost USD]
                                                 extend or cut a running run's budgets (total, from its start)
   crucible export <run> [--out DIR]             the run's history JSON (each continue-as-new execution), run folder
-                                                and every artifact its nodes reference (default DIR ./<run>-export)
+                                                and every artifact its nodes reference (default DIR <state folder>/exports/<run>)
   crucible replay <history.json>                replay the current workflow code against a recorded history;
                                                 prints the first divergence and exits 1 on nondeterminism
   crucible fork <run> --at <node> [--agent preset|file] [--seed N] [--budget 10m] [--steps N] [--detach]

@@ -4,11 +4,14 @@
  * workflow), and a fork at node 3 starts with the old run's nodes 1..3 and adds new ones after them; the
  * same across continue-as-new (the suite's server suggests it every 400 events).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileArtifactStore } from '../../src/artifacts/store.js';
-import { exportRun, nodeArtifacts } from '../../src/cli/export.js';
+import { defaultExportDir, exportRun, nodeArtifacts } from '../../src/cli/export.js';
 import { buildForkInput, forkRunId, startFork } from '../../src/cli/fork.js';
 import { replayHistoryFile } from '../../src/cli/replay.js';
 import { UsageError } from '../../src/cli/runInput.js';
@@ -73,6 +76,18 @@ describe('export, replay and fork', () => {
     expect(bad.message).toMatch(/event/i);
 
     await expect(replayHistoryFile(path.join(out, 'nope.json'), h.workflowBundle)).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('crucible export without --out writes into <state folder>/exports/<run>, not the current folder, and prints the path', async () => {
+    const cwd = await mkdtemp(path.join(os.tmpdir(), 'crucible-export-cwd-'));
+    const env = { ...process.env, CRUCIBLE_HOME: stateRoot, TEMPORAL_ADDRESS: h.address };
+    const { stdout } = await promisify(execFile)(path.join(projectRoot, 'bin', 'crucible'), ['export', q.workflowId], { cwd, env, encoding: 'utf8' });
+    const dir = path.join(stateRoot, 'exports', q.workflowId);
+    expect(dir).toBe(defaultExportDir(q.workflowId, stateRoot));
+    expect(stdout.split('\n')[0]).toBe(`Exported ${q.workflowId} to ${dir}:`);
+    expect((await stat(path.join(dir, 'history-1.json'))).isFile()).toBe(true);
+    expect(await readdir(cwd)).toEqual([]);
+    await rm(cwd, { recursive: true });
   });
 
   it('a fork at node 3 starts with the old nodes 1..3 and adds new nodes after them; it replays too', async () => {
