@@ -4,6 +4,7 @@
  * the backend's errors turned into Temporal failures. The API key comes from the control worker's
  * environment (LlmDeps), never from the workflow.
  */
+import { cancellationSignal } from '@temporalio/activity';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { OperatorSetConfig } from '../config/agent.js';
 import { LlmBackend } from '../operators/llm/backend.js';
@@ -44,7 +45,7 @@ export async function withLlmBackend<T extends { usage?: OperatorUsage }>(
     const { sink, records } = memorySink();
     const backend = new LlmBackend(
       { ...operators.llm, style: operators.style },
-      { apiKey: client ? null : deps.llm.apiKey, client, sink, checkSyntax: deps.llm.checkSyntax },
+      { apiKey: client ? null : deps.llm.apiKey, client, sink, checkSyntax: deps.llm.checkSyntax, signal: cancellationSignal() },
     );
     const result = await whileHeartbeating(() => work(backend));
     const recordings = await storeRecordings(deps.store, deps.runsRoot, at, records);

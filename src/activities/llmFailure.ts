@@ -8,7 +8,9 @@ const RUN_WIDE = new Set([401, 403, 404]);
 /**
  * Turns the LLM backend's errors into Temporal failures:
  *   retryable (429, 5xx, timeouts)  retried by the activity's retry policy, no sooner than Retry-After;
- *   401/403/404, replay gaps         non-retryable LlmConfigError: the workflow stops the run with it;
+ *   401/403/404, replay gaps, an     non-retryable LlmConfigError: the workflow stops the run with it;
+ *   endpoint unreachable past its
+ *   grace (status null)
  *   400/422                          non-retryable LlmRequestRejected: only this node fails.
  * Messages are already redacted (errors.ts). Anything else passes through unchanged.
  */

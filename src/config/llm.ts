@@ -45,6 +45,12 @@ export const llmConfigSchema = z.strictObject({
    * backoff, no sooner than the server's Retry-After); authentication and bad requests are not retried.
    */
   maxAttempts: z.number().int().min(1).max(20).default(5),
+  /**
+   * How long the endpoint may stay unreachable (connections refused or reset, unknown host, timeouts)
+   * while calls wait and retry; then the call fails for good and the run stops with the cause, instead
+   * of spending its budget on nodes no model wrote. 429s and 5xx are answers, and do not count.
+   */
+  unreachableGraceMs: z.number().int().min(0).max(86_400_000).default(120_000),
   /** USD per million tokens, merged over the built-in table (prices.ts); e.g. { "my-model": { input: 0, output: 0 } }. */
   prices: z.record(z.string().min(1), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).default(() => ({})),
 });
@@ -59,11 +65,26 @@ export function parseLlmConfig(input: LlmConfigInput): LlmConfig {
   return llmConfigSchema.parse(input);
 }
 
-export function modelFor(config: LlmConfig, op: LlmOperator): string {
+export function modelFor(config: Pick<LlmConfig, 'models'>, op: LlmOperator): string {
   return config.models[op] ?? config.models.default;
+}
+
+/** Where the API key is read from, first found first. */
+export const API_KEY_VARIABLES = ['CRUCIBLE_LLM_API_KEY', 'OPENAI_API_KEY'] as const;
+
+/** The key and the variable it came from, for messages that name it without showing it. */
+export interface ApiKeySource {
+  key: string;
+  variable: (typeof API_KEY_VARIABLES)[number];
+}
+
+/** The key of this process's environment and where it came from; null when neither variable is set. */
+export function apiKeySource(env: NodeJS.ProcessEnv = process.env): ApiKeySource | null {
+  const variable = API_KEY_VARIABLES.find((v) => env[v]);
+  return variable === undefined ? null : { key: env[variable]!, variable };
 }
 
 /** The key the worker passes to the backend: CRUCIBLE_LLM_API_KEY, else OPENAI_API_KEY, else null. */
 export function apiKeyFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
-  return env.CRUCIBLE_LLM_API_KEY || env.OPENAI_API_KEY || null;
+  return apiKeySource(env)?.key ?? null;
 }

@@ -37,6 +37,10 @@ export interface LlmBackendOptions {
   taskContext?: TaskContextProvider;
   /** Default: <repo>/prompts. */
   promptsDir?: string;
+  /** Cancels the calls, and their waits for an unreachable endpoint (the activity's cancellation). */
+  signal?: AbortSignal;
+  /** Where an unreachable endpoint's outage is reported (one line as it starts, one as it ends); default console.warn. */
+  log?: (message: string) => void;
 }
 
 export class LlmBackend implements OperatorBackend {
@@ -54,6 +58,7 @@ export class LlmBackend implements OperatorBackend {
       apiKey: options.apiKey,
       timeoutMs: this.config.requestTimeoutMs,
       maxConcurrent: this.config.maxConcurrent,
+      reachability: { graceMs: this.config.unreachableGraceMs, signal: options.signal, log: options.log },
     });
     this.deps = { client, prices: { ...DEFAULT_PRICES, ...this.config.prices }, sink: options.sink };
     this.checkSyntax = options.checkSyntax ?? pythonSyntaxChecker();

@@ -2,11 +2,13 @@
  * The one thing the backend needs of a model: a non-streaming chat completion. OpenAiChatClient does
  * it over HTTP with the `openai` package against any OpenAI-compatible base URL, under the endpoint's
  * concurrency limit, with the client's own retries off (Temporal's retry policy retries, honouring
- * LlmRetryableError.retryAfterMs). ReplayClient (recording.ts) does it from a recording.
+ * LlmRetryableError.retryAfterMs), except while the endpoint does not answer at all: those calls wait
+ * for it, within its grace time (reachability.ts). ReplayClient (recording.ts) does it from a recording.
  */
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { classifyError } from './errors.js';
+import { whileReachable, type ReachabilityOptions } from './reachability.js';
 import { endpointSemaphore, type Semaphore } from './semaphore.js';
 
 export type ChatRequest = ChatCompletionCreateParamsNonStreaming;
@@ -26,6 +28,8 @@ export interface OpenAiChatClientOptions {
   maxConcurrent: number;
   /** Instead of the process-wide semaphore of this base URL. */
   semaphore?: Semaphore;
+  /** How long calls wait for an endpoint that does not answer, and what cancels the wait. */
+  reachability: ReachabilityOptions;
 }
 
 /** Some local servers (Ollama, llama.cpp) take any key; the client insists on one. */
@@ -37,6 +41,7 @@ export class OpenAiChatClient implements ChatClient {
   readonly #openai: OpenAI;
   readonly #semaphore: Semaphore;
   readonly #apiKey: string | null;
+  readonly #reachability: ReachabilityOptions;
 
   constructor(options: OpenAiChatClientOptions) {
     this.endpoint = options.baseURL;
@@ -48,15 +53,17 @@ export class OpenAiChatClient implements ChatClient {
       maxRetries: 0,
     });
     this.#semaphore = options.semaphore ?? endpointSemaphore(options.baseURL, options.maxConcurrent);
+    this.#reachability = options.reachability;
   }
 
   complete(request: ChatRequest): Promise<ChatCompletion> {
-    return this.#semaphore.use(async () => {
+    // The slot is given up between tries, so that waiting calls do not hold the endpoint's others back.
+    return whileReachable(this.endpoint, () => this.#semaphore.use(async () => {
       try {
-        return await this.#openai.chat.completions.create({ ...request, stream: false });
+        return await this.#openai.chat.completions.create({ ...request, stream: false }, { signal: this.#reachability.signal });
       } catch (err) {
         throw classifyError(err, this.endpoint, this.#apiKey);
       }
-    });
+    }), this.#reachability);
   }
 }

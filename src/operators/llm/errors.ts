@@ -2,6 +2,8 @@
  * The two ways a model call fails, for the activity layer to turn into Temporal failures:
  *   LlmRetryableError  rate limits (429), server errors (5xx, 408, 409), timeouts, lost connections;
  *                      retry with backoff, no sooner than retryAfterMs when the server said so.
+ *                      LlmUnreachableError, its kind for timeouts and lost connections (the endpoint
+ *                      not answering at all), is retried only within the endpoint's grace (reachability.ts).
  *   LlmFatalError      authentication (401), permission (403), bad request (400, 404, 422), and
  *                      replaying past the end of a recording; retrying cannot help.
  * Messages never contain the API key: servers may echo it (masked or not), so it is redacted.
@@ -18,6 +20,14 @@ export class LlmRetryableError extends Error {
     readonly status: number | null = null,
   ) {
     super(message);
+  }
+}
+
+/** No answer at all: the connection was refused or reset, the host is unknown, or the request timed out. */
+export class LlmUnreachableError extends LlmRetryableError {
+  override name = 'LlmUnreachableError';
+  constructor(endpoint: string, readonly reason: string) {
+    super(`cannot reach ${endpoint}: ${reason}`);
   }
 }
 
@@ -48,18 +58,32 @@ export function redact(text: string, apiKey: string | null): string {
   return out;
 }
 
-function serverMessage(err: APIError, apiKey: string | null): string {
+/** The server's own message, redacted and cut, as ": <message>"; empty when it sent none. */
+export function serverMessage(err: APIError, apiKey: string | null): string {
   const body = err.error as { message?: unknown } | undefined;
   const raw = typeof body?.message === 'string' ? body.message : '';
   return raw ? `: ${redact(raw, apiKey).slice(0, 300)}` : '';
 }
 
+/**
+ * The innermost cause of a failed connection, e.g. "connect ECONNREFUSED 127.0.0.1:9" or "getaddrinfo
+ * ENOTFOUND host" (the client's own "Connection error." and fetch's "fetch failed" say nothing).
+ */
+export function connectionCause(err: unknown): string {
+  let e = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  // Both addresses of a name refused at once: an AggregateError with an empty message.
+  if (e instanceof AggregateError && e.errors[0] instanceof Error) e = e.errors[0];
+  if (!(e instanceof Error)) return String(e);
+  return e.message || (e as { code?: string }).code || e.name;
+}
+
 /** Maps what the openai client threw to one of the two classes (other errors pass through unchanged). */
 export function classifyError(err: unknown, endpoint: string, apiKey: string | null): unknown {
   if (err instanceof LlmRetryableError || err instanceof LlmFatalError) return err;
-  if (err instanceof APIConnectionTimeoutError) return new LlmRetryableError(`request to ${endpoint} timed out`);
+  if (err instanceof APIConnectionTimeoutError) return new LlmUnreachableError(endpoint, 'the request timed out');
   if (err instanceof APIUserAbortError) return new LlmRetryableError(`request to ${endpoint} was aborted`);
-  if (err instanceof APIConnectionError) return new LlmRetryableError(`cannot reach ${endpoint}: connection failed`);
+  if (err instanceof APIConnectionError) return new LlmUnreachableError(endpoint, connectionCause(err));
   if (!(err instanceof APIError) || err.status === undefined) return err;
   const status = err.status;
   const detail = serverMessage(err, apiKey);

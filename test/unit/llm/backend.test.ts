@@ -144,20 +144,31 @@ describe('LlmBackend against a fake OpenAI-compatible server', () => {
     expect((err as LlmFatalError).status).toBe(403);
   });
 
-  it('a request past the timeout fails as retryable', async () => {
-    server.script({ ...ok(goodReply()), delayMs: 2_000 });
+  it('a request past the timeout counts as the endpoint not answering: retried within the grace, then fails for good', async () => {
+    server.script({ ...ok(goodReply()), delayMs: 2_000 }, { ...ok(goodReply()), delayMs: 2_000 });
+    const logged: string[] = [];
     const started = Date.now();
-    const err = await rejection(backend({ requestTimeoutMs: 200 }).run(request(task, 'draft')));
-    expect(err).toBeInstanceOf(LlmRetryableError);
-    expect(err.message).toMatch(/timed out/);
+    const err = await rejection(backend({ requestTimeoutMs: 200, unreachableGraceMs: 100 }, { log: (m) => logged.push(m) }).run(request(task, 'draft')));
+    expect(err).toBeInstanceOf(LlmFatalError);
+    expect(err.message).toMatch(/^LLM endpoint http:\/\/127\.0\.0\.1:\d+\/v1 unreachable for 0 s: the request timed out$/);
+    expect(server.requests).toHaveLength(2);
+    expect(logged).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
-  it('a server that cannot be reached fails as retryable', async () => {
-    const b = backend();
+  it('a server that cannot be reached: the call waits and retries for the grace time, then fails for good with the cause', async () => {
+    const logged: string[] = [];
+    const b = backend({ unreachableGraceMs: 1_500 }, { log: (m) => logged.push(m) });
     await server.close();
+    const started = Date.now();
     const err = await rejection(b.run(request(task, 'draft')));
-    expect(err).toBeInstanceOf(LlmRetryableError);
+    const waited = Date.now() - started;
+    expect(err).toBeInstanceOf(LlmFatalError);
+    expect((err as LlmFatalError).status).toBeNull(); // run-wide: the workflow stops the run (llmFailure.ts)
+    expect(err.message).toMatch(/^LLM endpoint http:\/\/127\.0\.0\.1:\d+\/v1 unreachable for 2 s: connect ECONNREFUSED 127\.0\.0\.1:\d+$/);
+    expect(waited).toBeGreaterThanOrEqual(1_500);
+    expect(waited).toBeLessThan(4_000);
+    expect(logged).toEqual([expect.stringMatching(/unreachable \(connect ECONNREFUSED .*\); calls wait and retry until \d{4}-.*Z, then the run stops$/)]);
     server = await startFakeServer();
   });
 
