@@ -23,7 +23,7 @@ import { commandHelp, wantsHelp } from './help.js';
 import { cmdLs, cmdShow } from './inspect.js';
 import { cmdReport, reportOfRun } from './report.js';
 import { scoreName } from '../tasks/types.js';
-import { checkGrader, checkOfflineFit } from './preflight.js';
+import { checkGrader, checkLlmEndpoints, checkOfflineFit } from './preflight.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
 import { withPublishedTasks } from './publishTask.js';
 import { connectClient } from './runNodes.js';
@@ -171,6 +171,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   if (input !== null) {
     checkOfflineFit(input);
     await checkGrader(input);
+    await checkLlmEndpoints([input]);
   }
   const { uiUrl } = await ensureCluster(json);
   const client = await clusterClient();
@@ -274,6 +275,7 @@ async function cmdBench(args: string[]): Promise<number> {
     dataDir: values['data-dir'], preparedOnly: values['prepared-only'],
   });
   for (const run of input.runs) await checkGrader(run);
+  await checkLlmEndpoints(input.runs);
   const { uiUrl } = await ensureCluster(json);
   const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress(), { execConcurrency: input.concurrency });

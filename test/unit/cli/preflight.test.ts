@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,12 +29,12 @@ beforeAll(() => {
 });
 afterAll(() => cleanup());
 
-async function run(task: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function run(task: string, extra: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
     ...process.env, CRUCIBLE_HOME: path.join(root, 'state'), CRUCIBLE_MLEBENCH_PYTHON: noMlebench,
     MLEBENCH_COMPETITIONS_DIR: path.join(FIXTURES, 'mlebench-registry'), TEMPORAL_ADDRESS: '127.0.0.1:1',
   };
-  return promisify(execFile)(CLI, ['run', '--task', task, '--budget', '1m'], { env, encoding: 'utf8' })
+  return promisify(execFile)(CLI, ['run', '--task', task, '--budget', '1m', ...extra], { env, encoding: 'utf8' })
     .then((out) => ({ code: 0, ...out }), (err: { code: number; stdout: string; stderr: string }) => err);
 }
 
@@ -42,6 +44,19 @@ describe('crucible run checks before it starts', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/the offline operators cannot work on aerial-cactus-identification: .*no test table \(CSV\) in the public folder/);
     expect(r.stderr).toMatch(/Run it with an LLM endpoint: crucible run --task .* --llm-url <OpenAI-compatible URL> --llm-model <model>/);
+    expect(existsSync(path.join(root, 'state', 'runs'))).toBe(false);
+  });
+
+  it('an LLM endpoint nobody listens on: exit 2 with the cause on the first line, before any server or run', async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const r = await run('breast-cancer', ['--llm-url', `http://127.0.0.1:${port}/v1`, '--llm-model', 'x', '--steps', '2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`crucible: cannot reach the LLM endpoint http://127.0.0.1:${port}/v1: connect ECONNREFUSED 127.0.0.1:${port}`);
+    // TEMPORAL_ADDRESS is a port nothing serves: a command that got as far as the cluster would say so instead.
+    expect(r.stdout).not.toMatch(/Temporal/);
     expect(existsSync(path.join(root, 'state', 'runs'))).toBe(false);
   });
 
