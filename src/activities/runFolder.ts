@@ -2,12 +2,25 @@ import { log } from '@temporalio/activity';
 import path from 'node:path';
 import type { ArtifactStore } from '../artifacts/store.js';
 import type { RunBudget } from '../core/run.js';
+import type { ArtifactRef } from '../core/artifact.js';
 import { writeFileAtomic } from '../artifacts/writeFileAtomic.js';
 import { isArchived, isolationsUsed } from '../core/node.js';
 import { gradingReport, mlebenchStatements } from '../reports/gradingReport.js';
 import { writeRunReport } from '../reports/runReport.js';
 import { readArchivedNode } from './archive.js';
 import type { RunFolderInput, RunFolderOutput } from './types.js';
+
+/**
+ * The files writeRunFolder writes, given the submitted node's code and submission: the best solution
+ * and submission only when there is a node that has them.
+ */
+export function runFolderFiles(best: { codeRef: ArtifactRef | null; submissionRef: ArtifactRef | null } | null): string[] {
+  return [
+    ...(best?.codeRef ? ['best_solution.py'] : []),
+    ...(best?.submissionRef ? ['best_submission.csv'] : []),
+    'graph.json', 'summary.json', 'grading_report.json',
+  ];
+}
 
 /**
  * Writes the run's human-facing folder: graph.json, summary.json (with the isolations its executions
@@ -29,12 +42,15 @@ export function makeWriteRunFolder(store: ArtifactStore, runsRoot: string) {
     await writeFileAtomic(path.join(runDir, 'graph.json'), graphJson);
     await writeFileAtomic(path.join(runDir, 'summary.json'), JSON.stringify({ ...input.summary, isolation, ...mlebenchStatements(input.summary.hints.length), runDir }, null, 2));
     const best = input.bestNodeId === null ? undefined : nodes[input.bestNodeId];
-    if (best?.codeRef) await writeFileAtomic(path.join(runDir, 'best_solution.py'), await store.get(best.codeRef));
+    // As runFolderFiles lists them: each best file when its artifact exists.
+    const codeRef = best?.codeRef ?? null;
+    const submissionRef = best?.exec?.submissionRef ?? null;
+    if (codeRef) await writeFileAtomic(path.join(runDir, 'best_solution.py'), await store.get(codeRef));
     const submissionPath = path.join(runDir, 'best_submission.csv');
-    if (best?.exec?.submissionRef) await writeFileAtomic(submissionPath, await store.get(best.exec.submissionRef));
+    if (submissionRef) await writeFileAtomic(submissionPath, await store.get(submissionRef));
     const report = gradingReport({
       ...input.task, grade: input.summary.best?.grade ?? null, submissionPath,
-      submissionExists: best?.exec?.submissionRef != null, hints: input.summary.hints.length, createdAt: new Date(),
+      submissionExists: submissionRef !== null, hints: input.summary.hints.length, createdAt: new Date(),
     });
     await writeFileAtomic(path.join(runDir, 'grading_report.json'), JSON.stringify(report, null, 2));
     return { runDir, graphRef, isolation, report: await writeReport(runDir, store, input.budget ?? null) };

@@ -4,6 +4,7 @@ import { isArchived, type GraphNode, type NodeRecord } from '../core/node.js';
 import type { Spend } from '../core/spend.js';
 import type { RunStatus } from '../workflows/types.js';
 import type { RunSummary } from '../core/run.js';
+import { runFolderFiles } from '../activities/runFolder.js';
 
 const fmtScore = (s: number | null | undefined) => (s == null ? '—' : s.toFixed(5));
 
@@ -65,7 +66,7 @@ export function formatSummary(s: RunSummary, runUrl: string | null): string {
     );
   }
   if (s.spend.calls > 0) lines.push(`LLM spend: ${formatSpend(s.spend)}`);
-  lines.push(`Artifacts: ${s.runDir} (best_solution.py, best_submission.csv, graph.json, summary.json, grading_report.json)`);
+  lines.push(`Artifacts: ${s.runDir} (${runFolderFiles(s.best).join(', ')})`);
   if (runUrl) lines.push(`Temporal UI: ${runUrl}`);
   return lines.join('\n');
 }

@@ -61,4 +61,18 @@ describe('terminal formatting', () => {
       .toContain("Isolation: bwrap, none ('none': solutions ran as plain processes of the worker, able to read every file it can)");
     expect(formatSummary({ ...summary, isolation: [] }, null)).toContain('Isolation: no solution was executed');
   });
+
+  it('the summary lists the run folder files that were written: no best solution or submission when no node is good', () => {
+    const summary: RunSummary = {
+      runId: 'r', task: 't', metric: 'auc', agent: 'a', policy: 'greedy', seed: 0, stopReason: 'step budget', nodes: 2, buggyNodes: 2,
+      elapsedMs: 1000, continuedAsNew: 0, spend: emptySpend(), hints: [], runDir: '/runs/r', best: null,
+      selection: { strategy: 'validation', selections: [], oracle: null, gap: null },
+    };
+    const artifacts = (s: RunSummary) => formatSummary(s, null).split('\n').find((l) => l.startsWith('Artifacts'));
+    expect(artifacts(summary)).toBe('Artifacts: /runs/r (graph.json, summary.json, grading_report.json)');
+    const ref = { sha256: 'a'.repeat(64), bytes: 1, preview: '' };
+    const best = { id: 1, operator: 'draft' as const, score: 0.9, codeRef: ref, submissionRef: ref, grade: null };
+    expect(artifacts({ ...summary, best })).toBe('Artifacts: /runs/r (best_solution.py, best_submission.csv, graph.json, summary.json, grading_report.json)');
+    expect(artifacts({ ...summary, best: { ...best, submissionRef: null } })).toBe('Artifacts: /runs/r (best_solution.py, graph.json, summary.json, grading_report.json)');
+  });
 });
