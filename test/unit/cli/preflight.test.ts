@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot, pythonPath } from '../../../src/config/paths.js';
+import { projectRoot, pythonPath, stateDir } from '../../../src/config/paths.js';
 import { isFile } from '../../../src/tasks/files.js';
 import { tempDir } from '../tasks/fixtures.js';
 
@@ -52,7 +52,8 @@ describe('crucible run checks before it starts', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const r = await run('breast-cancer', ['--llm-url', `http://127.0.0.1:${port}/v1`, '--llm-model', 'x', '--steps', '2']);
+    // The bundled task, by its folder (the state folder here is a fresh one, with no tasks built).
+    const r = await run(path.join(stateDir(), 'tasks', 'breast-cancer'), ['--llm-url', `http://127.0.0.1:${port}/v1`, '--llm-model', 'x', '--steps', '2']);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe(`crucible: cannot reach the LLM endpoint http://127.0.0.1:${port}/v1: connect ECONNREFUSED 127.0.0.1:${port}`);
     // TEMPORAL_ADDRESS is a port nothing serves: a command that got as far as the cluster would say so instead.
