@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Hosts for the cluster, each a network namespace on the bridge with a file system of its own:
 #   host.sh add NAME IP        netns NAME, veth onto crucible-br0, lo up, default route via the bridge
-#   host.sh run NAME -- CMD…   CMD in that netns and in a private mount namespace (host-enter.sh says what it sees)
+#   host.sh run NAME [--env FILE] -- CMD…
+#                              CMD in that netns and in a private mount namespace (host-enter.sh says what
+#                              it sees), with FILE's KEY=value lines (e.g. .crucible/cluster/env/exec.env) in its env
 #   host.sh kill NAME          SIGKILL every process of the host, the sandboxes they started included
 #   host.sh del NAME           kill, then remove the netns (its state folder stays; --purge removes it too)
 #   host.sh ls                 the hosts and their process counts
@@ -12,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 HOSTS_STATE=${CLUSTER_HOSTS_STATE:-/var/lib/crucible-hosts}
 
 usage() {
-  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -77,9 +79,16 @@ kill_host() {
 case "${1:-}" in
   add) [[ $# -eq 3 ]] || usage; check_name "$2"; add "$2" "$3" ;;
   run)
-    [[ $# -ge 4 && "$3" == "--" ]] || usage
-    check_name "$2"; exists "$2" || die "no host '$2' (host.sh add $2 IP)"
-    name=$2; shift 3
+    [[ $# -ge 3 ]] || usage
+    name=$2; shift 2
+    check_name "$name"; exists "$name" || die "no host '$name' (host.sh add $name IP)"
+    if [[ "$1" == "--env" ]]; then
+      [[ -r "${2:-}" ]] || die "--env needs a readable env file (KEY=value lines); got '${2:-}'"
+      set -a; . "$2"; set +a
+      shift 2
+    fi
+    [[ "${1:-}" == "--" && $# -ge 2 ]] || usage
+    shift
     exec ip netns exec "$name" unshare --mount --propagation private -- \
       "$here/host-enter.sh" "$HOSTS_STATE/$name" "$@" ;;
   kill) [[ $# -eq 2 ]] || usage; kill_host "$2" ;;

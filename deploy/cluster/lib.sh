@@ -5,7 +5,7 @@ CLUSTER_DIR="$REPO_ROOT/.crucible/cluster"
 CLUSTER_BIN="$CLUSTER_DIR/bin"
 CLUSTER_RUN="$CLUSTER_DIR/run"
 CLUSTER_LOGS="$CLUSTER_DIR/logs"
-CLUSTER_STARTED=${CLUSTER_STARTED:-$(date +%s.%N)}
+export CLUSTER_STARTED=${CLUSTER_STARTED:-$(date +%s.%N)}
 
 # The bridge that network-namespace hosts (host.sh) plug into; the services listen on its address.
 CLUSTER_BRIDGE=${CLUSTER_BRIDGE:-crucible-br0}
@@ -126,7 +126,8 @@ ui_serves_page() {
 # a shell reads them with `set -a; . FILE; set +a`).
 write_worker_env() {
   local file=$1 key=$2 secret=$3
-  umask 077
+  touch "$file"
+  chmod 600 "$file"
   cat > "$file" <<ENV
 TEMPORAL_ADDRESS=$CLUSTER_TEMPORAL_ADDRESS
 CRUCIBLE_ARTIFACTS=s3://$CLUSTER_BUCKET/artifacts

@@ -9,7 +9,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 # The schema files ship in the server module that build.sh compiled (already in the module cache).
 module_dir=$(cd / && GOTOOLCHAIN=local go mod download -json "$TEMPORAL_SERVER_MODULE@$TEMPORAL_SERVER_VERSION" \
   | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+mkdir -p "$CLUSTER_LOGS"
 [[ -d "$module_dir/schema/postgresql/v12" ]] || die "no schema/postgresql/v12 in $TEMPORAL_SERVER_MODULE@$TEMPORAL_SERVER_VERSION ($module_dir)"
+
+# The tool logs every statement: to schema.log, and its tail on a failure.
+sql_tool() {
+  if ! "$CLUSTER_BIN/temporal-sql-tool" "$@" >>"$CLUSTER_LOGS/schema.log" 2>&1; then
+    tail -n 20 "$CLUSTER_LOGS/schema.log" >&2
+    die "temporal-sql-tool $* failed (log $CLUSTER_LOGS/schema.log)"
+  fi
+}
 
 psql_scalar() {
   runuser -u postgres -- psql -qtA -h "$CLUSTER_RUN/postgres" -p "$CLUSTER_PG_PORT" "$@"
@@ -18,8 +27,8 @@ psql_scalar() {
 # schema DATABASE DIR: DIR is temporal or visibility under schema/postgresql/v12.
 schema() {
   local db=$1 dir="$module_dir/schema/postgresql/v12/$2"
-  local sql=("$CLUSTER_BIN/temporal-sql-tool" --plugin postgres12 --endpoint 127.0.0.1 --port "$CLUSTER_PG_PORT"
-             --user "$CLUSTER_PG_USER" --database "$db" --quiet)
+  local sql=(sql_tool --plugin postgres12 --endpoint 127.0.0.1 --port "$CLUSTER_PG_PORT"
+             --user "$CLUSTER_PG_USER" --database "$db")
   export SQL_PASSWORD=$CLUSTER_PG_PASSWORD
   if [[ -z "$(psql_scalar -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]]; then
     "${sql[@]}" create-database
