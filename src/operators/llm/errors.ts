@@ -75,6 +75,8 @@ export function connectionCause(err: unknown): string {
   // Both addresses of a name refused at once: an AggregateError with an empty message.
   if (e instanceof AggregateError && e.errors[0] instanceof Error) e = e.errors[0];
   if (!(e instanceof Error)) return String(e);
+  // fetch's whole word for a port on the Fetch standard's blocklist (9, 6000 and others).
+  if (e.message === 'bad port') return 'bad port: the HTTP client never connects to this port (a port the Fetch standard blocks); use another';
   return e.message || (e as { code?: string }).code || e.name;
 }
 

@@ -52,6 +52,11 @@ describe('the LLM endpoint check before a run', () => {
     expect(message).toBe(`cannot reach the LLM endpoint http://127.0.0.1:${port}/v1: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
+  it('a port fetch never connects to (9, discard): says so, not just "bad port"', async () => {
+    const message = await failure(probeEndpoint({ baseURL: 'http://127.0.0.1:9/v1', key: KEY, models: ['x'] }));
+    expect(message).toBe('cannot reach the LLM endpoint http://127.0.0.1:9/v1: bad port: the HTTP client never connects to this port (a port the Fetch standard blocks); use another');
+  });
+
   it('no answer within the timeout: cannot reach the endpoint', async () => {
     const s = await endpoint({ ...modelList('x'), delayMs: 2_000 });
     const started = Date.now();
