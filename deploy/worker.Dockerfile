@@ -1,10 +1,14 @@
-# Image for Crucible's control and exec workers (docker-compose.yml). Solutions never run in this
-# image: exec workers start sandbox containers (crucible-sandbox) on the host's engine through its socket.
-FROM node:20-bookworm-slim
+# Image for Crucible's control and exec workers (docker-compose.yml), built by scripts/worker-image.sh
+# without a container registry: on the sandbox image (`BASE`, from scripts/sandbox-image.sh), the host's
+# Node 20 binary and the app as the script stages it (package files, src/, prompts/, bin/ and the
+# production node_modules of `npm ci --omit=dev`). Solutions never run in this image: exec workers start
+# sandbox containers (crucible-sandbox) on the host's engine through its socket.
+ARG BASE=crucible-sandbox:latest
+FROM ${BASE}
+USER 0:0
+COPY node /usr/local/bin/node
+COPY app /app
 WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm install --no-save tsx@4
-COPY src ./src
-COPY tsconfig.json ./
-ENV NODE_ENV=production
+ENV NODE_ENV=production HOME=/root
 ENTRYPOINT ["node", "--import", "tsx", "src/workers/main.ts"]
+CMD ["--help"]
