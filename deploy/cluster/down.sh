@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the cluster: the hosts (their processes killed, netns removed), the UI, Temporal, MinIO, PostgreSQL,
-# and the bridge. --purge also deletes the data (PostgreSQL, MinIO, env files, logs, hosts' state);
+# and the bridge. --purge also deletes the data (PostgreSQL, MinIO, env files, service logs, hosts' state);
 # the built binaries stay (build.sh caches them).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,6 +16,7 @@ stop_daemon minio
 if ip link show "$CLUSTER_BRIDGE" >/dev/null 2>&1; then ip link del "$CLUSTER_BRIDGE"; step "bridge: $CLUSTER_BRIDGE removed"; fi
 
 if [[ "$purge" == "--purge" ]]; then
-  rm -rf "$CLUSTER_PG_DATA" "$CLUSTER_MINIO_DATA" "$CLUSTER_DIR/env" "$CLUSTER_DIR/mc" "$CLUSTER_RUN" "$CLUSTER_LOGS"
-  step "purged: PostgreSQL, MinIO, env files, logs"
+  # build-times.txt stays with the binaries it describes.
+  rm -rf "$CLUSTER_PG_DATA" "$CLUSTER_MINIO_DATA" "$CLUSTER_DIR/env" "$CLUSTER_DIR/mc" "$CLUSTER_RUN" "$CLUSTER_LOGS"/*.log
+  step "purged: PostgreSQL, MinIO, env files, service logs"
 fi

@@ -2,7 +2,7 @@
 # Runs inside a host's private mount namespace (host.sh run): hides the client's state, then runs the command.
 # What a host sees, as a separate machine with Crucible installed would:
 #   - the repository (code, node_modules) read-only: the installed software;
-#   - .crucible: an empty tmpfs, with only installed software bound back read-only (the venvs that the
+#   - .crucible: an empty tmpfs, with only installed software bound back read-only (the venv that the
 #     process sandbox runs solutions with); runs, artifacts, built tasks, caches and the dev server are gone;
 #   - tasks/ (the task folders, private answers included): an empty tmpfs;
 #   - /tmp: an empty tmpfs;
@@ -12,7 +12,7 @@ set -euo pipefail
 state=$1
 shift
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-installed=(venv mlebench-venv)
+installed=(venv)
 
 # Keep a handle on the client's .crucible before it is covered, to bind the installed parts back.
 staging=$(mktemp -d /run/crucible-host.XXXXXX)

@@ -84,7 +84,10 @@ case "${1:-}" in
     check_name "$name"; exists "$name" || die "no host '$name' (host.sh add $name IP)"
     if [[ "$1" == "--env" ]]; then
       [[ -r "${2:-}" ]] || die "--env needs a readable env file (KEY=value lines); got '${2:-}'"
-      set -a; . "$2"; set +a
+      set -a
+      # shellcheck source=/dev/null
+      . "$2"
+      set +a
       shift 2
     fi
     [[ "${1:-}" == "--" && $# -ge 2 ]] || usage

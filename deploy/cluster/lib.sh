@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by the cluster scripts: paths, addresses, ports, credentials and small helpers. Sourced, not run.
 # Every setting can be overridden from the environment; docs/cluster.md lists them.
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
