@@ -211,7 +211,8 @@ describe('LLM operators through an OpenAI-compatible endpoint (fake server, real
     try {
       server.script({ delayMs: 5_000, body: completion('too late') });
       const summary = await (await start(await llmInput(server, { steps: '1', llm: { requestTimeoutMs: 1_500 } }), 'bounded')).result();
-      expect(server.requests).toHaveLength(3); // maxAttempts
+      // The hung request is tried again within its attempt (an endpoint not answering is waited for, reachability.ts), then maxAttempts 500s.
+      expect(server.requests).toHaveLength(4);
       expect(summary.nodes).toBe(1);
       const node = (JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes[1]!;
       expect(node.buggy).toBe(true);
