@@ -128,6 +128,9 @@ function nodeOf(v: Record<string, unknown>): number | null {
   return null;
 }
 
+/** References into the private store of task answers (tasks/taskFiles.ts), which is not the store checked here. */
+const PRIVATE_REF_KEYS = new Set(['taskFilesRef', 'taskFiles']);
+
 /**
  * Calls `found` for every artifact reference anywhere in a decoded value, with the node it belongs to
  * (the nearest enclosing node record or `nodeId`, else `node`) and the key it was under.
@@ -144,7 +147,7 @@ export function findArtifactRefs(
   }
   if (!isRecord(value)) return;
   const ref = asRef(value);
-  if (ref) found(ref, node, key);
+  if (ref && !(key !== null && PRIVATE_REF_KEYS.has(key))) found(ref, node, key);
   const here = nodeOf(value) ?? node;
   for (const [k, v] of Object.entries(value)) if (typeof v === 'object' && v !== null) findArtifactRefs(v, found, here, k);
 }
