@@ -68,7 +68,17 @@ export const COMMAND_HELP: Record<string, string> = {
   Exit code 1 when the run failed or was terminated.
   Examples:
     crucible watch ${RUN_ID}
-    crucible watch ${RUN_ID} --json | jq -c 'select(.type=="node") | [.id, .score]'`,
+    crucible watch ${RUN_ID} --json | jq -c 'select(.type=="node") | [.id, .score]'
+  When no worker has polled the run's queues for a while (CRUCIBLE_WORKER_IDLE_AFTER, default 90s), it
+  says which worker is missing and what to start; when the server restarts, it reconnects and says so.`,
+
+  attach: `usage: crucible attach <run> [--json]
+  Starts a control and an exec worker in this process for a running run (on its exec queue) and follows
+  it to its end, as \`crucible run\` does: for a run whose workers are gone, e.g. when the process of
+  \`crucible run\` was killed. The run resumes from its last committed node; work in flight is retried.
+  Run it on a machine that sees the task's folder (the embedded workers read the task data in place).
+  Examples:
+    crucible attach ${RUN_ID}`,
 
   ls: `usage: crucible ls [--task ID] [--agent NAME] [--policy greedy|mcts|evolutionary] [--status running|completed|failed|terminated|...]
                    [--min-score X] [--max-score X] [--since 2h] [--query "visibility query"] [--limit 50] [--json]

@@ -15,7 +15,8 @@ import type { RunStatus } from '../workflows/types.js';
 import type { RunSummary } from '../core/run.js';
 import { formatSummary, formatTree } from './format.js';
 import { COMMAND_HELP } from './help.js';
-import { connectClient, loadRunNodes, noSuchRun } from './runNodes.js';
+import { idleAfterMs, unservedNeeds, workersNeeded } from './liveness.js';
+import { connectClient, loadRunNodes, noSuchRun, runInputOf } from './runNodes.js';
 import { UsageError } from './runInput.js';
 
 /** `--status` words and Temporal's ExecutionStatus names. */
@@ -92,6 +93,8 @@ export interface RunRow {
   costUsd: number;
   startTime: string;
   closeTime: string | null;
+  /** For a running run: the workers nobody serves (see liveness.ts), empty when all are polling. */
+  missingWorkers?: string[];
 }
 
 function rowOf(wf: WorkflowExecutionInfo): RunRow {
@@ -120,13 +123,38 @@ export async function listRuns(client: Client, query: string, limit: number): Pr
   return rows;
 }
 
+/**
+ * Marks each running row with the workers that have not polled its queues for a while: a run nobody
+ * works on looks "running" forever otherwise. One lookup per distinct queue.
+ */
+export async function markUnserved(client: Client, rows: RunRow[], now = Date.now()): Promise<void> {
+  const idleMs = idleAfterMs();
+  const byQueue = new Map<string, Promise<string[]>>();
+  await Promise.all(rows.filter((r) => r.status === 'running').map(async (r) => {
+    const { execTaskQueue } = await runInputOf(client, r.runId);
+    if (!byQueue.has(execTaskQueue)) {
+      byQueue.set(execTaskQueue, unservedNeeds(client, workersNeeded(execTaskQueue), now, idleMs).then((u) => u.map((n) => n.role)));
+    }
+    r.missingWorkers = await byQueue.get(execTaskQueue)!;
+  }));
+}
+
 export function formatRunRow(r: RunRow): string {
   return [
     r.runId, r.status.padEnd(10), (r.task ?? '').padEnd(16), (r.agent ?? '').padEnd(12),
     `nodes ${String(r.nodes).padStart(4)}`, `best ${r.bestScore === null ? '—'.padEnd(7) : r.bestScore.toFixed(5)}`,
     ...(r.costUsd > 0 ? [`$${r.costUsd.toFixed(4)}`] : []),
     r.startTime,
+    ...(r.missingWorkers?.length ? [`NO ${r.missingWorkers.join('+').toUpperCase()} WORKER`] : []),
   ].join('  ');
+}
+
+/** What to start for the rows that no worker serves, or null when every running row is served. */
+export function unservedHint(rows: readonly RunRow[]): string | null {
+  const stuck = rows.filter((r) => r.missingWorkers?.length);
+  if (stuck.length === 0) return null;
+  return `${stuck.length} running run${stuck.length > 1 ? 's have' : ' has'} had no worker poll for ${Math.round(idleAfterMs() / 1000)} s: `
+    + `\`crucible attach <run>\` starts workers for one run in this process; \`crucible-worker --role all\` serves every run on the cluster.`;
 }
 
 export async function cmdLs(args: string[]): Promise<number> {
@@ -148,8 +176,10 @@ export async function cmdLs(args: string[]): Promise<number> {
   const client = await connectClient();
   try {
     const rows = await listRuns(client, query, limit);
+    await markUnserved(client, rows);
+    const hint = unservedHint(rows);
     if (values.json) console.log(JSON.stringify(rows, null, 2));
-    else if (rows.length > 0) console.log(rows.map(formatRunRow).join('\n'));
+    else if (rows.length > 0) console.log([...rows.map(formatRunRow), ...(hint ? [hint] : [])].join('\n'));
     else console.log(args.length > 0 ? 'No run matches.' : 'No runs yet: start one with `crucible run --task breast-cancer`.');
     return 0;
   } finally {

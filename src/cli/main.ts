@@ -19,14 +19,14 @@ import { registerSearchAttributes } from './attributes.js';
 import { STEER_COMMANDS, cmdSteerRun, type SteerCommand } from './steer.js';
 import { startEmbeddedWorkers } from './embedded.js';
 import { formatSummary } from './format.js';
-import { commandHelp, wantsHelp } from './help.js';
+import { COMMAND_HELP, commandHelp, wantsHelp } from './help.js';
 import { cmdLs, cmdShow } from './inspect.js';
 import { cmdReport, reportOfRun } from './report.js';
 import { scoreName } from '../tasks/types.js';
 import { checkGrader, checkLlmEndpoints, checkOfflineFit } from './preflight.js';
 import { UsageError, buildBenchmarkInput, buildRunInput, makeRunId } from './runInput.js';
 import { withPublishedTasks } from './publishTask.js';
-import { connectClient } from './runNodes.js';
+import { connectClient, runInputOf } from './runNodes.js';
 import { cmdWatch, followRun, watchOptions } from './watch.js';
 import { describeEnvironment, environmentFor } from '../sandbox/environments.js';
 
@@ -45,6 +45,7 @@ Usage:
                  [--data-dir DIR] [--prepared-only]   an MLE-bench split's competitions from its data folder
                                                 every (task, agent, seed) run as a child workflow; a results table
   crucible watch <run>                          follow a run live: time bar, a line per node, best score, spend
+  crucible attach <run>                         workers in this process for a run whose workers are gone, and its live view
   crucible ls [--task ID] [--agent NAME] [--status running|completed|failed] [--min-score X] [--since 2h] [--query Q]
                                                 runs with status, nodes and best score (Temporal visibility)
   crucible show <run>                           a run's graph as a tree, and its summary
@@ -88,16 +89,16 @@ const serverOptions = () => defaultServerOptions(stateDir(), temporalAddress());
  * it is not running); any other address (a remote or cloud cluster) is used as it is. The Temporal UI
  * address of a remote cluster comes from TEMPORAL_UI_URL, if set.
  */
-async function ensureCluster(json: boolean): Promise<{ uiUrl: string | null }> {
+async function ensureCluster(json: boolean): Promise<{ uiUrl: string | null; devServer: boolean }> {
   const settings = temporalSettings();
   const host = settings.address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   if (settings.tls !== null || !['localhost', '127.0.0.1', '::1'].includes(host)) {
     if (!json) console.log(`Temporal cluster ${describeTemporal(settings)}, namespace ${settings.namespace}`);
-    return { uiUrl: process.env.TEMPORAL_UI_URL || null };
+    return { uiUrl: process.env.TEMPORAL_UI_URL || null, devServer: false };
   }
   const server = await startServer(serverOptions());
   if (!json) console.log(`Temporal dev server ${server.reused ? 'reused' : 'started'} at ${server.address}; UI ${server.uiUrl}`);
-  return { uiUrl: server.uiUrl };
+  return { uiUrl: server.uiUrl, devServer: true };
 }
 
 /** A client on the configured cluster, with Crucible's search attributes registered in its namespace (idempotent). */
@@ -173,11 +174,11 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
     await checkGrader(input);
     await checkLlmEndpoints([input]);
   }
-  const { uiUrl } = await ensureCluster(json);
+  const { uiUrl, devServer } = await ensureCluster(json);
   const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
   try {
-    const follow: Follow = { detach: values.detach, json, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` };
+    const follow: Follow = { detach: values.detach, json, devServer, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` };
     if (values.replay) return await cmdReplay(client, values.replay, follow);
     const run = input!;
     if (!json && run.task.mlebench) console.log(await describeEnvironment(environmentFor(run.task)));
@@ -190,8 +191,32 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   }
 }
 
+/**
+ * `crucible attach <run>`: workers in this process for a run whose workers are gone (the process that
+ * hosted them died), and its live view to the end, as `crucible run` would have shown it.
+ */
+async function cmdAttach(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  if (positionals.length !== 1) throw new UsageError(COMMAND_HELP.attach!);
+  const runId = positionals[0]!;
+  const { uiUrl, devServer } = await ensureCluster(values.json);
+  const client = await clusterClient();
+  try {
+    const { execTaskQueue } = await runInputOf(client, runId);
+    const workers = await startEmbeddedWorkers(temporalAddress(), { execTaskQueue });
+    try {
+      if (!values.json) console.log(`Attached workers to run ${runId} (exec queue ${execTaskQueue}); following it to its end`);
+      return await follow(client, runId, { detach: false, json: values.json, devServer, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` });
+    } finally {
+      await workers.stop();
+    }
+  } finally {
+    await client.connection.close();
+  }
+}
+
 /** `uiUrl`: the Temporal UI's page of the run's namespace, when known. */
-interface Follow { detach: boolean; json: boolean; uiUrl: string | null }
+interface Follow { detach: boolean; json: boolean; uiUrl: string | null; devServer: boolean }
 
 /** Starts a run; prints it and, unless detached, follows it to the end. */
 async function launch(client: Client, input: AgentRunInput, runId: string, f: Follow, what: string): Promise<number> {
@@ -210,8 +235,8 @@ async function launch(client: Client, input: AgentRunInput, runId: string, f: Fo
 }
 
 async function follow(client: Client, runId: string, f: Follow): Promise<number> {
-  // --json: only the final summary, so the output parses as one JSON document.
-  const view = watchOptions(false);
+  // --json: only the final summary, so the output parses as one JSON document. The workers are this process's.
+  const view = { ...watchOptions(false), checkWorkers: false };
   const outcome = await followRun(client, runId, f.json ? { ...view, tty: false, write: () => {} } : view);
   if (!outcome.ok) throw new Error(outcome.message);
   const report = reportOfRun(outcome.summary);
@@ -221,7 +246,7 @@ async function follow(client: Client, runId: string, f: Follow): Promise<number>
   }
   console.log(formatSummary(outcome.summary, runUiUrl(f.uiUrl, runId)));
   console.log(report.line);
-  console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
+  if (f.devServer) console.log('The dev server keeps running in the background (`crucible server stop` stops it).');
   return 0;
 }
 
@@ -366,6 +391,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'run': return cmdRun(rest, false);
     case 'bench': return cmdBench(rest);
     case 'watch': return cmdWatch(rest);
+    case 'attach': return cmdAttach(rest);
     case 'ls': return cmdLs(rest);
     case 'show': return cmdShow(rest);
     case 'report': return cmdReport(rest);

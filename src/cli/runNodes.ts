@@ -65,10 +65,12 @@ function rootRecord(): NodeRecord {
   };
 }
 
-/** The input the run's latest execution started with (its first event). */
+/** The input the run's latest execution started with (its first event; only that page is fetched). */
 export async function runInputOf(client: Client, runId: string): Promise<AgentRunInput> {
-  const history = await client.workflow.getHandle(runId).fetchHistory().catch(noSuchRun(runId));
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  const page = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace, execution: { workflowId: runId }, maximumPageSize: 1,
+  }).catch(noSuchRun(runId));
+  const payload = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (!payload) throw new UsageError(`run "${runId}" has no input in its history`);
   // Through the client's codecs: the history is encrypted when CRUCIBLE_PAYLOAD_KEYS is set.
   return decodeHistoryPayload<AgentRunInput>(payload, client.options.loadedDataConverter);

@@ -3,7 +3,7 @@
  * queries, prints each finished node once and a progress line, until the workflow ends. A finished
  * run's nodes come from its report folder (graph.json).
  */
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type Connection, type WorkflowHandle } from '@temporalio/client';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,9 @@ import type { RunStatus } from '../workflows/types.js';
 import type { RunSummary } from '../core/run.js';
 import { formatNodeLine, formatProgress, formatSummary } from './format.js';
 import { COMMAND_HELP } from './help.js';
-import { connectClient, noSuchRun } from './runNodes.js';
+import { isServerUnreachable } from '../config/serverReachable.js';
+import { describeUnserved, idleAfterMs, unservedNeeds, workersNeeded, type WorkerNeed } from './liveness.js';
+import { connectClient, noSuchRun, runInputOf } from './runNodes.js';
 import { UsageError } from './runInput.js';
 
 export interface WatchOptions {
@@ -24,18 +26,60 @@ export interface WatchOptions {
   /** Redraw the progress line in place (a terminal); otherwise print it whenever it changes. */
   tty: boolean;
   write: (text: string) => void;
+  /** Say when no worker serves the run, and what to start (not for `crucible run`, whose workers are its own). */
+  checkWorkers: boolean;
 }
 
 /** How a followed run ended: its summary, or the failure's own message (not "Workflow execution failed"). */
 export type WatchOutcome = { ok: true; summary: RunSummary } | { ok: false; message: string };
 
+/** How often a follower asks whether workers still poll the run's queues. */
+const WORKER_CHECK_EVERY_MS = 15_000;
+/** Backoff between attempts to wait for the result while the server does not answer. */
+const RECONNECT_BACKOFF_MS = { first: 1000, max: 10_000 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The run's result, waited for across server restarts: while the server does not answer, the wait is
+ * retried with backoff (the run lives on the server and its workers, not in this process); any other
+ * error is the run's own.
+ */
+async function resultAcrossOutages(handle: WorkflowHandle<typeof agentRun>, link: ServerLink): Promise<RunSummary> {
+  for (let delayMs = RECONNECT_BACKOFF_MS.first; ; delayMs = Math.min(2 * delayMs, RECONNECT_BACKOFF_MS.max)) {
+    try {
+      return await handle.result();
+    } catch (err) {
+      if (!isServerUnreachable(err)) throw err;
+      link.lost(err);
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** Tracks whether the server answers, and says so once when it stops and once when it is back. */
+class ServerLink {
+  private lostAt: number | null = null;
+  constructor(private readonly say: (event: 'lost' | 'back', text: string) => void, private readonly address: string) {}
+
+  lost(err: unknown): void {
+    if (this.lostAt !== null) return;
+    this.lostAt = Date.now();
+    const cause = (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)).split('\n')[0];
+    this.say('lost', `the Temporal server at ${this.address} does not answer (${cause}); reconnecting with backoff. The run is kept by the server and its workers`);
+  }
+
+  answered(): void {
+    if (this.lostAt === null) return;
+    this.say('back', `reconnected to the Temporal server after ${Math.round((Date.now() - this.lostAt) / 1000)} s`);
+    this.lostAt = null;
+  }
+}
+
 /** Follows a run to its end, printing nodes and progress; never throws for a run that failed. */
 export async function followRun(client: Client, runId: string, o: WatchOptions): Promise<WatchOutcome> {
   const handle = client.workflow.getHandle<typeof agentRun>(runId);
   const desc = await handle.describe().catch(noSuchRun(runId));
-  // A closed run is not polled: a query on it needs a worker to replay it.
-  let done = desc.status.name !== 'RUNNING';
-  const result = handle.result().finally(() => { done = true; });
   let seen = 1; // node 0 is the root
   let startedAt: number | null = null;
   let lastLine = '';
@@ -45,6 +89,15 @@ export async function followRun(client: Client, runId: string, o: WatchOptions):
     if (o.tty && progressShown) o.write('\r\x1b[K');
     progressShown = false;
   };
+  const note = (type: string, text: string) => {
+    clearProgress();
+    if (o.json) emit({ type, message: text });
+    else o.write(`${text}\n`);
+  };
+  const link = new ServerLink((event, text) => note(`server-${event}`, text), (client.connection as Connection).options?.address ?? 'its address');
+  // A closed run is not polled: a query on it needs a worker to replay it.
+  let done = desc.status.name !== 'RUNNING';
+  const result = resultAcrossOutages(handle, link).finally(() => { done = true; });
   const printNodes = (nodes: readonly GraphNode[]) => {
     if (nodes.length > 0) clearProgress();
     for (const n of nodes) {
@@ -68,16 +121,21 @@ export async function followRun(client: Client, runId: string, o: WatchOptions):
       lastLine = line.replace(/^\[[#-]*\] \S+/, '');
     }
   };
+  const workers = o.checkWorkers && !done ? new WorkerWatch(client, runId, note) : null;
 
   while (!done) {
     const [status, nodes] = await Promise.all([
-      handle.query(statusQuery).catch(() => null),
+      handle.query(statusQuery).then((s) => { link.answered(); return s; }, (err: unknown) => {
+        if (isServerUnreachable(err)) link.lost(err);
+        return null;
+      }),
       handle.query(nodesQuery, seen).catch(() => [] as GraphNode[]),
     ]);
     if (status) startedAt ??= status.startedAt;
     printNodes(nodes);
     if (status) printStatus(status);
-    await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, o.intervalMs))]);
+    await workers?.check(status);
+    await Promise.race([result.catch(() => undefined), sleep(o.intervalMs)]);
   }
   clearProgress();
   let summary: RunSummary;
@@ -88,12 +146,42 @@ export async function followRun(client: Client, runId: string, o: WatchOptions):
     if (o.json) emit({ type: 'failed', runId, message });
     return { ok: false, message: `run ${runId} failed: ${message}` };
   }
+  link.answered();
   // Nodes committed after the last poll (or all of them, for a run that had already finished).
   const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
   startedAt ??= graph.nodes[0]?.createdAt ?? null;
   printNodes(graph.nodes.slice(seen));
   if (o.json) emit({ type: 'summary', ...summary });
   return { ok: true, summary };
+}
+
+/**
+ * Every WORKER_CHECK_EVERY_MS, whether workers poll the run's queues: a line when none has for a while
+ * (with what to start), and one when they are back. Skipped while the run is paused or unreachable.
+ */
+class WorkerWatch {
+  private lastCheck = 0;
+  private unserved = false;
+  private needs: WorkerNeed[] | null = null;
+  private readonly idleMs = idleAfterMs();
+
+  constructor(private readonly client: Client, private readonly runId: string, private readonly note: (type: string, text: string) => void) {}
+
+  async check(status: RunStatus | null): Promise<void> {
+    if (Date.now() - this.lastCheck < WORKER_CHECK_EVERY_MS) return;
+    this.lastCheck = Date.now();
+    try {
+      this.needs ??= workersNeeded((await runInputOf(this.client, this.runId)).execTaskQueue);
+      const missing = await unservedNeeds(this.client, this.needs, Date.now(), this.idleMs);
+      // A run that answered its status query has a control worker, whatever the poll times say.
+      const unserved = missing.filter((n) => !(status !== null && n.role === 'control'));
+      if (unserved.length > 0 && !this.unserved) this.note('workers-missing', describeUnserved(this.runId, unserved));
+      if (unserved.length === 0 && this.unserved) this.note('workers-back', `workers serve run ${this.runId} again`);
+      this.unserved = unserved.length > 0;
+    } catch (err) {
+      if (!isServerUnreachable(err)) throw err;
+    }
+  }
 }
 
 export function watchOptions(json: boolean, interval = '1s'): WatchOptions {
@@ -104,7 +192,7 @@ export function watchOptions(json: boolean, interval = '1s'): WatchOptions {
     throw new UsageError(`--interval: ${(err as Error).message}`);
   }
   if (intervalMs < 100) throw new UsageError(`--interval must be at least 100ms (got "${interval}")`);
-  return { json, intervalMs, tty: !json && process.stdout.isTTY === true, write: (t) => process.stdout.write(t) };
+  return { json, intervalMs, tty: !json && process.stdout.isTTY === true, write: (t) => process.stdout.write(t), checkWorkers: true };
 }
 
 export async function cmdWatch(args: string[]): Promise<number> {

@@ -133,8 +133,14 @@ export function clientConnectionOptions(opts: { env?: NodeJS.ProcessEnv; address
     tls: s.tls ?? false,
     ...(s.apiKey !== null ? { apiKey: s.apiKey } : {}),
     ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}),
+    // gRPC's reconnect backoff grows to 2 minutes by default: a client that lost a restarting server
+    // would notice it back long after it answers again.
+    channelArgs: { 'grpc.max_reconnect_backoff_ms': MAX_RECONNECT_BACKOFF_MS },
   };
 }
+
+/** The longest a client waits between attempts to reconnect to a server it lost. */
+const MAX_RECONNECT_BACKOFF_MS = 5000;
 
 /** Options for a worker's `NativeConnection`. */
 export function nativeConnectionOptions(opts: { env?: NodeJS.ProcessEnv; address?: string } = {}): NativeConnectionOptions {

@@ -6,6 +6,7 @@
  * queue) or per CPU pool, each a process, on any number of machines.
  */
 import { installRuntime } from './logging.js';
+import { isServerUnreachable } from '../config/serverReachable.js';
 import { parseArgs } from 'node:util';
 import { CONTROL_TASK_QUEUE } from '../config/constants.js';
 import { connectNativeConnection, describeTemporal, temporalSettings } from '../config/temporalConnection.js';
@@ -89,9 +90,6 @@ async function main(): Promise<void> {
 /** How long a starting worker waits for its cluster (a server restarting, a network blip) before it gives up. */
 const START_PATIENCE_MS = 5 * 60_000;
 
-const unreachable = (err: unknown) =>
-  /Unavailable|tcp connect error|Connection refused|transport error|no Temporal server answers/i.test(err instanceof Error ? err.message : String(err));
-
 /** `attempt`, retried with backoff while the cluster does not answer; any other error is final. */
 async function whenReachable<T>(what: string, attempt: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + START_PATIENCE_MS;
@@ -99,7 +97,7 @@ async function whenReachable<T>(what: string, attempt: () => Promise<T>): Promis
     try {
       return await attempt();
     } catch (err) {
-      if (!unreachable(err) || Date.now() + delayMs > giveUpAt) throw err;
+      if (!isServerUnreachable(err) || Date.now() + delayMs > giveUpAt) throw err;
       console.warn(`${what}: the Temporal cluster does not answer yet; retrying in ${delayMs / 1000} s (${(err as Error).message.split('\n')[0]})`);
       await new Promise((r) => setTimeout(r, delayMs));
     }

@@ -59,7 +59,7 @@ describe('crucible watch: the progress line', () => {
 
 describe('--help on every command', () => {
   const commands = ['demo', 'run', 'bench', 'watch', 'ls', 'show', 'report', 'pause', 'resume', 'stop', 'hint', 'budget',
-    'export', 'replay', 'fork', 'tasks', 'server', 'attributes', 'doctor'];
+    'export', 'replay', 'fork', 'tasks', 'server', 'attributes', 'doctor', 'attach'];
 
   it.each(commands)('%s has usage, an example, --json and the exit codes', (cmd) => {
     const help = commandHelp(cmd)!;
