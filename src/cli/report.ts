@@ -72,6 +72,8 @@ export async function cmdReport(args: string[]): Promise<number> {
 export function reportOfRun(summary: Pick<RunSummary, 'runId' | 'runDir'>): { path: string | null; line: string } {
   const file = path.join(summary.runDir, 'report.html');
   if (existsSync(file)) return { path: file, line: `Report: ${file}` };
+  // A client of a remote cluster: the run folder is the control worker's.
+  if (!existsSync(summary.runDir)) return { path: null, line: `Report: ${file} on the control worker's machine (the run writes it there)` };
   return { path: null, line: `warning: the run wrote no report.html in ${summary.runDir} (the control worker's log says why); try \`crucible report ${summary.runId}\`` };
 }
 

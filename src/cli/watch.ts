@@ -14,6 +14,7 @@ import type { RunStatus } from '../workflows/types.js';
 import type { RunSummary } from '../core/run.js';
 import { formatNodeLine, formatProgress, formatSummary } from './format.js';
 import { COMMAND_HELP } from './help.js';
+import { reportOfRun } from './report.js';
 import { isServerUnreachable } from '../config/serverReachable.js';
 import { describeUnserved, idleAfterMs, unservedNeeds, workersNeeded, type WorkerNeed } from './liveness.js';
 import { connectClient, noSuchRun, runInputOf } from './runNodes.js';
@@ -147,10 +148,12 @@ export async function followRun(client: Client, runId: string, o: WatchOptions):
     return { ok: false, message: `run ${runId} failed: ${message}` };
   }
   link.answered();
-  // Nodes committed after the last poll (or all of them, for a run that had already finished).
-  const graph = JSON.parse(await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
-  startedAt ??= graph.nodes[0]?.createdAt ?? null;
-  printNodes(graph.nodes.slice(seen));
+  // Nodes committed after the last poll (or all of them, for a run that had already finished): from the
+  // run folder where this machine sees it (the control worker's), else from the closed run's query.
+  const nodes = await readFile(path.join(summary.runDir, 'graph.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { nodes: NodeRecord[] }).nodes, () => handle.query(nodesQuery, 0).catch(() => [] as GraphNode[]));
+  startedAt ??= nodes[0]?.createdAt ?? null;
+  printNodes(nodes.filter((n) => n.id >= seen));
   if (o.json) emit({ type: 'summary', ...summary });
   return { ok: true, summary };
 }
@@ -208,7 +211,7 @@ export async function cmdWatch(args: string[]): Promise<number> {
       if (!values.json) console.error(`crucible: ${outcome.message}`);
       return 1;
     }
-    if (!values.json) console.log(formatSummary(outcome.summary, null));
+    if (!values.json) console.log(`${formatSummary(outcome.summary, null)}\n${reportOfRun(outcome.summary).line}`);
     return 0;
   } finally {
     await client.connection.close();
