@@ -4,7 +4,8 @@
  * own (a network namespace and a mount namespace: no file system shared, only Temporal and the store),
  * while an exec host is killed (SIGKILL of every process on it, its sandboxes included), the Temporal
  * server process is restarted, and a new exec host joins. Afterwards every run has finished with all
- * its nodes, no node was scheduled twice, and no sandbox, mount or loop device is left.
+ * its nodes, no node was scheduled twice, and no sandbox process, mount, loop device or workspace is
+ * left. The exec hosts run the process sandbox (bubblewrap), so no Docker container is involved.
  *
  * Not part of `npm test` (it needs the cluster's binaries, ~11 min to build once): `npm run drill`
  * builds and starts the cluster and runs it; `npm run drill:soak` is the longer variant. The table of
@@ -143,6 +144,18 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
 
     const runIds = new Set<string>();
     const finishedNodes = new Map<string, number>();
+    // A follower on the client machine, through every fault: `crucible watch` of the first run.
+    let firstRun: string | undefined;
+    while (!firstRun) {
+      firstRun = (await bench.query(benchmarkStatusQuery).catch(() => null))?.running[0];
+      await sleep(250);
+    }
+    const watcher = spawn(path.join(projectRoot, 'bin', 'crucible'), ['watch', firstRun, '--json'], { env: clientEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let watched = '';
+    let watchErr = '';
+    watcher.stdout!.on('data', (d: Buffer) => { watched += d.toString(); });
+    watcher.stderr!.on('data', (d: Buffer) => { watchErr += d.toString(); });
+    const watchExit = new Promise<number | null>((resolve) => watcher.on('exit', (code) => resolve(code)));
     /** Committed nodes over all runs, and the executions in flight with the identity of the worker that runs each. */
     const progress = async () => {
       const status = await bench.query(benchmarkStatusQuery);
@@ -216,6 +229,10 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
 
     const summary = await result;
     expect(summary.table.length).toBeGreaterThan(0);
+    expect(await watchExit, `${watched}\n${watchErr}`).toBe(0);
+    const events = watched.trim().split('\n').map((l) => JSON.parse(l) as { type: string; id?: number });
+    expect(events.at(-1)?.type).toBe('summary');
+    expect(new Set(events.filter((e) => e.type === 'node').map((e) => e.id)).size).toBe(STEPS);
     const status = await bench.query(benchmarkStatusQuery).catch(() => null);
     for (const r of status?.results ?? []) runIds.add(r.runId);
     const expectedRuns = TASKS.split(',').length * SEEDS;
@@ -265,8 +282,6 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
     }
     const loops = (await run('losetup', ['-a'], { encoding: 'utf8' }).catch(() => ({ stdout: '' }))).stdout;
     for (const line of loops.split('\n').filter((l) => l.includes(HOSTS_STATE))) leftovers.push(`loop device ${line}`);
-    const docker = (await run('docker', ['ps', '-aq', '--filter', 'label=crucible.run'], { encoding: 'utf8' }).catch(() => ({ stdout: '' }))).stdout.trim();
-    if (docker) leftovers.push(`docker containers ${docker.split('\n').join(' ')}`);
 
     const table = [
       `# Cluster drill (${SOAK ? 'soak' : 'short form'}), ${new Date().toISOString()}`,
@@ -277,7 +292,7 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
       '|---|---|---|---|',
       ...drills.map((d) => `| ${d.fault} | ${d.at} | ${d.resumedMs === null ? 'benchmark ended first' : `${(d.resumedMs / 1000).toFixed(1)} s`} | ${d.detail} |`),
       '',
-      `Nodes lost: ${lost}. Nodes duplicated: ${duplicated}. Left over on live hosts (sandbox processes, mounts, loop devices, containers, workspaces): ${leftovers.length}.`,
+      `Nodes lost: ${lost}. Nodes duplicated: ${duplicated}. Left over on live hosts (sandbox processes, mounts, loop devices, workspaces): ${leftovers.length}.`,
       '',
       `On the disks of killed hosts (no process or mount left; a worker started there again sweeps its images): ${deadDisks.join('; ')}.`,
       '',
