@@ -165,9 +165,27 @@ async function mountImage(dir: string, image: string, bytes: number): Promise<vo
   await rm(path.join(dir, 'lost+found'), { recursive: true, force: true });
 }
 
+const pathHash = (dir: string) => createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+
 function imageFor(imagesDir: string, dir: string): string {
-  const hash = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
-  return path.join(imagesDir, `${OWNER}~${hash}.img`);
+  return path.join(imagesDir, `${OWNER}~${pathHash(dir)}.img`);
+}
+
+/** The workspace-path hash an image's name carries (`<owner>~<hash>.img`). */
+const hashOfImage = (name: string) => name.slice(name.lastIndexOf('~') + 1).replace(/\.img$/, '');
+
+/** Every workspace folder (`<run>/<attempt>`) by the hash its image would carry, under both spellings of the root. */
+async function workspacesByImageHash(workspaces: string, root: string): Promise<Map<string, string>> {
+  const byHash = new Map<string, string>();
+  for (const run of await readdir(root).catch(() => [] as string[])) {
+    if (run === IMAGES_FOLDER) continue;
+    for (const attempt of await readdir(path.join(root, run)).catch(() => [] as string[])) {
+      const dir = path.join(root, run, attempt);
+      byHash.set(pathHash(dir), dir);
+      byHash.set(pathHash(path.join(workspaces, run, attempt)), dir);
+    }
+  }
+  return byHash;
 }
 
 /** The default support check: root, the tools, and a real mount of a 4 MiB image in the images folder. */
@@ -308,11 +326,16 @@ export async function sweepWorkspaceMounts(workspaces: string, log: (message: st
   }
   const inUse = await attachedImages();
   const stillMounted = new Set((await mounts()).map((m) => m.target));
+  // An image outlives its mount when the worker died with its mount namespace (a host killed whole):
+  // the workspace folder it was mounted on is left too, found by the path hash in the image's name.
+  const workspaceOf = await workspacesByImageHash(workspaces, root);
   for (const name of await readdir(imagesDir).catch(() => [] as string[])) {
     const file = path.join(imagesDir, name);
     const owner = ownerOf(name);
     if (owner === null || ownerLive(owner) || inUse.has(file) || stillMounted.has(file)) continue;
     if (await rm(file, { recursive: true, force: true }).then(() => true, () => false)) images++;
+    const dir = workspaceOf.get(hashOfImage(name));
+    if (dir !== undefined && !stillMounted.has(dir)) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
   if (swept > 0 || images > 0) log(`Removed ${swept} workspace mount(s) and ${images} image(s) left by an exec worker that is gone.`);
   return { mounts: swept, images };

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -207,6 +207,24 @@ setInterval(() => undefined, 1000);
     }));
     // Nothing stale left: a second sweep finds nothing.
     expect(await sweepWorkspaceMounts(workspaces, log)).toEqual({ mounts: 0, images: 0 });
+  });
+
+  it('deletes the image and workspace folder of a worker that died with its mount namespace (a host killed whole)', async () => {
+    // What a killed cluster host leaves on its disk: no mount (its namespace is gone), an image named by a
+    // dead owner and the hash of the workspace's path, and that workspace folder.
+    const dir = path.join(workspaces, 'run-host', 'node-3-attempt-1');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'partial.csv'), 'x');
+    const hash = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16);
+    const image = path.join(workspaces, IMAGES_FOLDER, `${os.hostname()}:999999999:1~${hash}.img`);
+    writeFileSync(image, '');
+    const other = path.join(workspaces, 'run-host', 'node-4-attempt-1');
+    mkdirSync(other, { recursive: true });
+    expect(await sweepWorkspaceMounts(workspaces, log)).toEqual({ mounts: 0, images: 1 });
+    expect(existsSync(image)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
+    // A folder no dead owner's image names is not touched.
+    expect(existsSync(other)).toBe(true);
   });
 });
 
