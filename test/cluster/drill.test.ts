@@ -258,11 +258,14 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
     // Each joined host really ran work.
     for (const d of drills.filter((x) => x.fault.includes('joins'))) expect(d.resumedMs, d.fault).not.toBeNull();
 
+    // The killed hosts come back: a worker starts on each again, and its start-up sweep clears what the
+    // killed one left on that host's disk (its mount namespace died with it; the image and folder stay).
+    const killed = [...new Set(workers.filter((w) => w.role === 'exec' && (w.child.exitCode !== null || w.child.signalCode !== null)).map((w) => w.host))];
+    for (const name of killed) await startWorker(name, 'exec');
+
     // Nothing left: no sandbox process on any host, no workspace mount, no loop device, empty workspaces.
     await sleep(3000);
     const leftovers: string[] = [];
-    /** What a killed host's disk still holds (no process or mount: the host is gone). */
-    const deadDisks: string[] = [];
     for (const name of hosts) {
       for (const pid of await netnsPids(name).catch(() => [] as number[])) {
         const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
@@ -276,9 +279,7 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
       for (const dir of await readdir(spaces).catch(() => [] as string[])) {
         for (const e of await readdir(path.join(spaces, dir)).catch(() => [] as string[])) inside.push(`${dir}/${e}`);
       }
-      const live = workers.some((w) => w.host === name && w.child.exitCode === null && w.child.signalCode === null);
-      if (live) leftovers.push(...inside.map((e) => `${name}: workspace ${e}`));
-      else deadDisks.push(`${name}: ${inside.length === 0 ? 'nothing' : inside.join(', ')}`);
+      leftovers.push(...inside.map((e) => `${name}: workspace ${e}`));
     }
     const loops = (await run('losetup', ['-a'], { encoding: 'utf8' }).catch(() => ({ stdout: '' }))).stdout;
     for (const line of loops.split('\n').filter((l) => l.includes(HOSTS_STATE))) leftovers.push(`loop device ${line}`);
@@ -292,9 +293,7 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
       '|---|---|---|---|',
       ...drills.map((d) => `| ${d.fault} | ${d.at} | ${d.resumedMs === null ? 'benchmark ended first' : `${(d.resumedMs / 1000).toFixed(1)} s`} | ${d.detail} |`),
       '',
-      `Nodes lost: ${lost}. Nodes duplicated: ${duplicated}. Left over on live hosts (sandbox processes, mounts, loop devices, workspaces): ${leftovers.length}.`,
-      '',
-      `On the disks of killed hosts (no process or mount left; a worker started there again sweeps its images): ${deadDisks.join('; ')}.`,
+      `Nodes lost: ${lost}. Nodes duplicated: ${duplicated}. Left over on every host, the killed ones (${killed.join(', ')}) once a worker started there again (sandbox processes, mounts, loop devices, workspaces): ${leftovers.length}.`,
       '',
       `Activities run, by host: ${[...byIdentity].map(([id, n]) => `${hostOf(id)} ${n}`).join(', ')}.`,
       '',
