@@ -38,6 +38,8 @@ const NODES_BETWEEN_FAULTS = SOAK ? 10 : 6;
 const CLUSTER = path.join(projectRoot, 'deploy', 'cluster');
 const HOSTS_STATE = process.env.CLUSTER_HOSTS_STATE ?? '/var/lib/crucible-hosts';
 const ENV_DIR = path.join(stateDir(), 'cluster', 'env');
+/** Where a host sees its own workspaces (deploy/cluster/host-enter.sh: CRUCIBLE_HOME=/var/lib/crucible). */
+const HOST_WORKSPACES = '/var/lib/crucible/workspaces';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -271,7 +273,10 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
         const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
         if (/^(bwrap|python)/.test(comm)) leftovers.push(`${name}: process ${pid} ${comm}`);
         const mounts = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
-        for (const line of mounts.split('\n').filter((l) => l.includes('/workspaces/') && !l.includes('/.images'))) leftovers.push(`${name}: mount ${line.split(' ')[4]}`);
+        // The host's own workspaces, as it sees them (a host's mount namespace also holds copies of the
+        // machine's mounts from when it started, other tests' among them).
+        const own = (target: string | undefined) => target !== undefined && [HOST_WORKSPACES, path.join(HOSTS_STATE, name, 'workspaces')].some((w) => target.startsWith(`${w}/`));
+        for (const target of mounts.split('\n').map((l) => l.split(' ')[4]).filter(own)) leftovers.push(`${name}: mount ${target}`);
       }
       // A workspace is <run>/<node>-attempt-<n>, with its disk image in .images while it runs.
       const spaces = path.join(HOSTS_STATE, name, 'workspaces');
