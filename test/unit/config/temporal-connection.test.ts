@@ -26,7 +26,8 @@ const str = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString() : unde
 
 describe('Temporal connection options from the environment', () => {
   it('defaults to a plain connection to localhost:7233, namespace default, no codec', () => {
-    expect(clientConnectionOptions({ env: {} })).toEqual({ address: 'localhost:7233', tls: false });
+    // The reconnect backoff is capped, so a client that lost a restarting server sees it back within seconds.
+    expect(clientConnectionOptions({ env: {} })).toEqual({ address: 'localhost:7233', tls: false, channelArgs: { 'grpc.max_reconnect_backoff_ms': 5000 } });
     expect(nativeConnectionOptions({ env: {} })).toEqual({ address: 'localhost:7233', tls: false });
     expect(temporalNamespace({})).toBe('default');
     expect(dataConverter({})).toEqual({});
@@ -35,7 +36,7 @@ describe('Temporal connection options from the environment', () => {
 
   it('takes address and namespace; an explicit address wins over TEMPORAL_ADDRESS', () => {
     const env = { TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_NAMESPACE: 'research' };
-    expect(clientConnectionOptions({ env, connectTimeout: 2000 })).toEqual({ address: 'temporal.example:7233', tls: false, connectTimeout: 2000 });
+    expect(clientConnectionOptions({ env, connectTimeout: 2000 })).toEqual({ address: 'temporal.example:7233', tls: false, connectTimeout: 2000, channelArgs: { 'grpc.max_reconnect_backoff_ms': 5000 } });
     expect(nativeConnectionOptions({ env, address: 'localhost:9999' }).address).toBe('localhost:9999');
     expect(temporalSettings({ env }).namespace).toBe('research');
   });
@@ -71,7 +72,7 @@ describe('Temporal connection options from the environment', () => {
 
   it('an API key implies TLS, is passed as apiKey, and is never in a description', () => {
     const env = { TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: KEY };
-    expect(clientConnectionOptions({ env })).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: KEY });
+    expect(clientConnectionOptions({ env })).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: KEY, channelArgs: { 'grpc.max_reconnect_backoff_ms': 5000 } });
     expect(nativeConnectionOptions({ env })).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: KEY });
     const described = describeTemporal(temporalSettings({ env }));
     expect(described).toBe('ns.acct.tmprl.cloud:7233 (namespace ns.acct; TLS with the system roots; API key from TEMPORAL_API_KEY)');
