@@ -57,8 +57,6 @@ describe('an LLM endpoint that goes away during a run', () => {
     failure = await h.until(handle.result()).then(() => null, (err: unknown) => err);
     failedAt = Date.now();
     nodes = (JSON.parse(await readFile(path.join(runsDir(h.stateRoot), handle.workflowId, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] }).nodes;
-    // The runtime forwards log entries through a 100 ms sorting buffer (workers/logging.ts forwards the core's).
-    await new Promise((r) => setTimeout(r, 1000));
   }, 240_000);
   afterAll(async () => {
     process.stderr.write = write;
