@@ -66,7 +66,8 @@ class ServerLink {
   lost(err: unknown): void {
     if (this.lostAt !== null) return;
     this.lostAt = Date.now();
-    const cause = (err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)).split('\n')[0];
+    const message = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+    const cause = message.split('\n')[0]!.replace(/\.? ?Resolution note:.*$/, '');
     this.say('lost', `the Temporal server at ${this.address} does not answer (${cause}); reconnecting with backoff. The run is kept by the server and its workers`);
   }
 
