@@ -178,7 +178,7 @@ async function cmdRun(args: string[], demo: boolean): Promise<number> {
   const client = await clusterClient();
   const workers = values.detach ? null : await startEmbeddedWorkers(temporalAddress());
   try {
-    const follow: Follow = { detach: values.detach, json, devServer, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` };
+    const follow = followOn({ uiUrl, devServer }, client, { detach: values.detach, json });
     if (values.replay) return await cmdReplay(client, values.replay, follow);
     const run = input!;
     if (!json && run.task.mlebench) console.log(await describeEnvironment(environmentFor(run.task)));
@@ -206,7 +206,7 @@ async function cmdAttach(args: string[]): Promise<number> {
     const workers = await startEmbeddedWorkers(temporalAddress(), { execTaskQueue });
     try {
       if (!values.json) console.log(`Attached workers to run ${runId} (exec queue ${execTaskQueue}); following it to its end`);
-      return await follow(client, runId, { detach: false, json: values.json, devServer, uiUrl: uiUrl && `${uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}` });
+      return await follow(client, runId, followOn({ uiUrl, devServer }, client, { detach: false, json: values.json }));
     } finally {
       await workers.stop();
     }
@@ -217,6 +217,11 @@ async function cmdAttach(args: string[]): Promise<number> {
 
 /** `uiUrl`: the Temporal UI's page of the run's namespace, when known. */
 interface Follow { detach: boolean; json: boolean; uiUrl: string | null; devServer: boolean }
+
+/** How to follow a run on the cluster `ensureCluster` found: the UI's page of the client's namespace, and whether the dev server is ours. */
+const followOn = (cluster: { uiUrl: string | null; devServer: boolean }, client: Client, o: { detach: boolean; json: boolean }): Follow => ({
+  ...o, devServer: cluster.devServer, uiUrl: cluster.uiUrl && `${cluster.uiUrl}/namespaces/${encodeURIComponent(client.options.namespace)}`,
+});
 
 /** Starts a run; prints it and, unless detached, follows it to the end. */
 async function launch(client: Client, input: AgentRunInput, runId: string, f: Follow, what: string): Promise<number> {

@@ -11,8 +11,6 @@
  * `npm test` runs the short form (one round of drills). `npm run soak` sets CRUCIBLE_SOAK=1: more runs,
  * longer runs, a round of drills every time the cluster has made more progress.
  */
-import type { History } from '@temporalio/common/lib/proto-utils.js';
-import { defaultPayloadConverter } from '@temporalio/common';
 import Docker from 'dockerode';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,6 +27,7 @@ import type { NodeRecord } from '../../src/core/node.js';
 import { agentRun, statusQuery } from '../../src/workflows/index.js';
 import type { AgentRunInput } from '../../src/workflows/types.js';
 import type { RunSummary } from '../../src/core/run.js';
+import { scheduledNodeIds } from '../helpers/history.js';
 import { startFakeServer, type FakeServer } from '../helpers/fakeOpenAiServer.js';
 import { bundledRunInput, uniqueQueues } from '../helpers/temporal.js';
 import { EXPECTED, OUTSIDE_MARKER, chaosModel, faultOf, type Fault } from './chaosModel.js';
@@ -52,19 +51,6 @@ async function waitFor(what: string, ok: () => Promise<boolean>, timeoutMs: numb
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(250);
   }
-}
-
-/** Node ids of the activities of one type that history scheduled, in order (retries are not new events). */
-function scheduledNodeIds(histories: History[], activityType: string): number[] {
-  const ids: number[] = [];
-  for (const history of histories) {
-    for (const e of history.events ?? []) {
-      const a = e.activityTaskScheduledEventAttributes;
-      if (a?.activityType?.name !== activityType || !a.input?.payloads?.[0]) continue;
-      ids.push(defaultPayloadConverter.fromPayload<{ nodeId: number }>(a.input.payloads[0]).nodeId);
-    }
-  }
-  return ids;
 }
 
 describe(`chaos drills (${SOAK ? 'soak' : 'short form'}): ${RUNS} runs of ${STEPS} steps, ${ROUNDS} round(s) of faults`, () => {

@@ -12,7 +12,6 @@
  * faults is printed and written to `<state>/cluster/drill-<time>.md`.
  */
 import { Client, Connection } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHistories } from '../../src/cli/export.js';
 import { projectRoot, stateDir } from '../../src/config/paths.js';
 import type { NodeRecord } from '../../src/core/node.js';
+import { scheduledNodeIds } from '../helpers/history.js';
 import { benchmarkStatusQuery, statusQuery, type agentRun, type benchmark } from '../../src/workflows/index.js';
 
 const SOAK = process.env.CRUCIBLE_SOAK === '1';
@@ -54,19 +54,6 @@ interface HostWorker { host: string; role: 'control' | 'exec'; child: ChildProce
 
 /** One fault and what it measured. */
 interface Drill { fault: string; at: number; resumedMs: number | null; detail: string }
-
-/** Node ids of the `execute` activities history scheduled (a retry is not a new event). */
-function scheduledNodeIds(histories: History[]): number[] {
-  const ids: number[] = [];
-  for (const h of histories) {
-    for (const e of h.events ?? []) {
-      const a = e.activityTaskScheduledEventAttributes;
-      if (a?.activityType?.name !== 'execute' || !a.input?.payloads?.[0]) continue;
-      ids.push(defaultPayloadConverter.fromPayload<{ nodeId: number }>(a.input.payloads[0]).nodeId);
-    }
-  }
-  return ids;
-}
 
 /** Activities started, by the identity (pid@host) of the worker that ran them, as history recorded. */
 function executionsByIdentity(histories: History[]): Map<string, number> {
@@ -249,11 +236,12 @@ describe(`cluster drill (${SOAK ? 'soak' : 'short form'}): ${TASKS} × ${SEEDS} 
       expect((await handle.describe()).status.name, id).toBe('COMPLETED');
       const graph = JSON.parse(await readFile(path.join(HOSTS_STATE, 'ctl', 'runs', id, 'graph.json'), 'utf8')) as { nodes: NodeRecord[] };
       const ids = graph.nodes.map((n) => n.id).filter((n) => n > 0);
-      const scheduled = scheduledNodeIds(await chainHistories(client, id));
+      const histories = await chainHistories(client, id);
+      const scheduled = scheduledNodeIds(histories, 'execute');
       lost += STEPS - new Set(ids).size;
       duplicated += (ids.length - new Set(ids).size) + (scheduled.length - new Set(scheduled).size);
       expect(ids, id).toEqual([...Array(STEPS).keys()].map((i) => i + 1));
-      for (const [identity, n] of executionsByIdentity(await chainHistories(client, id))) byIdentity.set(identity, (byIdentity.get(identity) ?? 0) + n);
+      for (const [identity, n] of executionsByIdentity(histories)) byIdentity.set(identity, (byIdentity.get(identity) ?? 0) + n);
     }
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);
